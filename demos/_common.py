@@ -1,0 +1,34 @@
+"""What every demo shares: the --out/--show options and a non-interactive matplotlib when there is no display."""
+import argparse
+import os
+import pathlib
+
+
+def parse_args(description: str, extra=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", default="out", help="folder for the PNG figures (default: out/)")
+    parser.add_argument("--show", action="store_true", help="also open the figures in windows")
+    if extra is not None:
+        extra(parser)
+    args = parser.parse_args()
+    args.out = pathlib.Path(args.out)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def pyplot(show: bool):
+    """matplotlib.pyplot, with the file-only Agg backend unless windows were asked for and a display exists."""
+    import matplotlib
+
+    if not (show and (os.environ.get("DISPLAY") or os.name == "nt")):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig, out: pathlib.Path, name: str) -> pathlib.Path:
+    path = out / name
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    print(f"wrote {path}")
+    return path
