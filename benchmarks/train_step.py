@@ -1,0 +1,311 @@
+"""How fast is one training step of tinygrad_acts, against the same computation written by hand in numpy?
+
+    python benchmarks/train_step.py            # the full run: a few minutes
+    python benchmarks/train_step.py --quick    # under a minute
+    python benchmarks/train_step.py --memory   # only the memory check (10,000 steps of W2)
+
+tinygrad_acts builds on numpy, so its natural limit is the same step written by hand in numpy (see workloads.py,
+where every workload is written both ways). Method:
+1. Before timing, one step of each implementation from the same weights must give the same updated weights
+   (relative 1e-5 in float32, and 1e-9 in float64); otherwise the script stops with an error.
+2. After a warm-up, the implementations alternate in rounds (A B, then B A, ...), each round timing a block of
+   steps. The result is the median over rounds of the per-round ratio tinygrad_acts / numpy, with its spread
+   (the interquartile range). Absolute times on a shared machine are noise; the ratios are the result.
+3. The garbage collector stays on: its cost is part of what a framework that allocates a graph per step costs.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import os
+import platform
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workloads import (WORKLOADS, MLPProblem, NumpyMLP, TinygradMLP, Workload, check_same_step, fit_available,
+                       KerasFitMLP, relative_difference, torch_available)
+
+import tinygrad_acts
+
+
+@dataclass
+class Settings:
+    rounds: int
+    warmup_rounds: int
+    block_seconds: float  # the length of one block of steps of the hand-written numpy
+    memory_steps: int
+
+
+QUICK = Settings(rounds=15, warmup_rounds=2, block_seconds=0.015, memory_steps=10_000)
+FULL = Settings(rounds=60, warmup_rounds=3, block_seconds=0.04, memory_steps=10_000)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Timing: interleaved rounds, median of per-round ratios
+# ----------------------------------------------------------------------------------------------------------------
+def steps_per_block(step: Callable[[], object], block_seconds: float) -> int:
+    """How many calls of ``step`` take about ``block_seconds`` (measured on the reference, after a warm-up)."""
+    step()
+    calls, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < block_seconds / 4 or calls < 3:
+        step()
+        calls += 1
+    return max(1, round(block_seconds * calls / elapsed))
+
+
+def time_interleaved(steps: dict[str, Callable[[], object]], block: int, rounds: int,
+                     warmup_rounds: int) -> dict[str, np.ndarray]:
+    """Seconds per step of each implementation in each round. Rounds alternate the order (A B, B A, ...) so
+    that neither side always runs right after the other; the warm-up rounds are discarded."""
+    names = list(steps)
+    times = {name: [] for name in names}
+    for round_index in range(warmup_rounds + rounds):
+        order = names if round_index % 2 == 0 else names[::-1]
+        for name in order:
+            step = steps[name]
+            start = time.perf_counter()
+            for _ in range(block):
+                step()
+            elapsed = time.perf_counter() - start
+            if round_index >= warmup_rounds:
+                times[name].append(elapsed / block)
+    return {name: np.array(values) for name, values in times.items()}
+
+
+@dataclass
+class Ratio:
+    median: float
+    low: float  # 25th percentile
+    high: float  # 75th percentile
+
+    @classmethod
+    def of(cls, numerator: np.ndarray, denominator: np.ndarray) -> Ratio:
+        ratios = numerator / denominator  # per round: both sides saw the same machine load
+        return cls(*np.percentile(ratios, [50, 25, 75]))
+
+    def spread(self) -> str:
+        return f"{self.low:.2f}–{self.high:.2f}"
+
+
+def microseconds(seconds_per_step: np.ndarray) -> str:
+    return f"{np.median(seconds_per_step) * 1e6:,.1f}"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The low-level training step: tinygrad_acts against numpy (and PyTorch, when installed)
+# ----------------------------------------------------------------------------------------------------------------
+def check_workload(workload: Workload, with_torch: bool) -> None:
+    """Fail loudly, before any timing, if the implementations do not compute the same step."""
+    check_same_step(workload, "tinygrad", np.float32, rtol=1e-5)
+    check_same_step(workload, "tinygrad", np.float64, rtol=1e-9)  # sharper: float64 rounding is far below 1e-9
+    if with_torch:
+        check_same_step(workload, "torch", np.float32, rtol=1e-5)
+
+
+def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> list[str]:
+    """One row of the table, as Markdown cells."""
+    problem = workload.make_problem()
+    implementations = {"tinygrad": workload.tinygrad(problem), "numpy": workload.numpy(problem)}
+    if with_torch:
+        implementations["torch"] = workload.torch(problem)
+    block = steps_per_block(implementations["numpy"].step, settings.block_seconds)
+    gc.collect()
+    times = time_interleaved({name: impl.step for name, impl in implementations.items()}, block,
+                             settings.rounds, settings.warmup_rounds)
+    ratio = Ratio.of(times["tinygrad"], times["numpy"])
+    row = [f"{workload.key}: {workload.description}", microseconds(times["tinygrad"]), microseconds(times["numpy"]),
+           f"**{ratio.median:.2f}**", ratio.spread(), f"<= {workload.target:.2f}",
+           "yes" if ratio.median <= workload.target else "**no**"]
+    if with_torch:
+        torch_ratio = Ratio.of(times["torch"], times["numpy"])
+        row += [microseconds(times["torch"]), f"{torch_ratio.median:.2f} ({torch_ratio.spread()})"]
+    return row
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The public API: model.fit for one epoch, against the same loop written low-level and by hand
+# ----------------------------------------------------------------------------------------------------------------
+FIT_TARGET = 1.2  # model.fit within 1.2x of the low-level tinygrad_acts step
+FIT_PROBLEMS = {  # W2 and W3, with an epoch of several batches (model.fit's batch_size is the workload's batch)
+    "W2": lambda dtype=np.float32: MLPProblem((64, 128, 128, 10), "relu", "cross_entropy", batch=64,
+                                              dtype=dtype, epoch_batches=16),
+    "W3": lambda dtype=np.float32: MLPProblem((784, 256, 10), "relu", "cross_entropy", batch=256,
+                                              dtype=dtype, epoch_batches=8),
+}
+
+
+def time_fit(key: str, settings: Settings) -> list[str]:
+    """One row: a model.fit epoch against the same epoch as a low-level tinygrad_acts loop and as numpy."""
+    check = FIT_PROBLEMS[key]()
+    fitted, reference = KerasFitMLP(check), NumpyMLP(check)
+    fitted.epoch()
+    reference.epoch()
+    difference = relative_difference(fitted.result(), reference.result())
+    if not difference <= 1e-5:
+        raise AssertionError(f"{key}: one model.fit epoch differs from the hand-written numpy epoch by "
+                             f"{difference:.3g} (relative); allowed 1e-5")
+
+    problem = FIT_PROBLEMS[key]()
+    implementations = {"fit": KerasFitMLP(problem), "low-level": TinygradMLP(problem), "numpy": NumpyMLP(problem)}
+    block = steps_per_block(implementations["numpy"].epoch, settings.block_seconds)
+    gc.collect()
+    epochs = time_interleaved({name: impl.epoch for name, impl in implementations.items()}, block,
+                              settings.rounds, settings.warmup_rounds)
+    per_step = {name: seconds / problem.epoch_batches for name, seconds in epochs.items()}
+    to_low_level = Ratio.of(per_step["fit"], per_step["low-level"])
+    to_numpy = Ratio.of(per_step["fit"], per_step["numpy"])
+    return [f"{key}, {problem.epoch_batches} batches of {problem.batch}", microseconds(per_step["fit"]),
+            microseconds(per_step["low-level"]), microseconds(per_step["numpy"]), f"**{to_low_level.median:.2f}**",
+            to_low_level.spread(), f"{to_numpy.median:.2f}", f"<= {FIT_TARGET:.2f}",
+            "yes" if to_low_level.median <= FIT_TARGET else "**no**"]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Memory: a step's graph must be freed after backward, so nothing grows across steps
+# ----------------------------------------------------------------------------------------------------------------
+def resident_memory_mib() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MiB: VmRSS and VmHWM from /proc on Linux; elsewhere
+    only the peak is known (getrusage), and is given for both."""
+    try:
+        with open("/proc/self/status") as status:
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+        peak_mib = peak / 2**20 if sys.platform == "darwin" else peak / 1024
+        return peak_mib, peak_mib
+
+
+def live_tensors() -> int:
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, tinygrad_acts.Tensor))
+
+
+def memory_check(steps: int) -> list[str]:
+    """Train W2 for ``steps`` steps; report resident memory after a tenth of them and at the end."""
+    workload = next(w for w in WORKLOADS if w.key == "W2")
+    model = workload.tinygrad(workload.make_problem())
+    checkpoints = {max(1, steps // 10), steps}
+    lines, readings = [], []
+    for step in range(1, steps + 1):
+        model.step()
+        if step in checkpoints:
+            gc.collect()
+            current, peak = resident_memory_mib()
+            readings.append((current, peak))
+            lines.append(f"- after {step:,} W2 steps: resident {current:.1f} MiB, peak {peak:.1f} MiB, "
+                         f"{live_tensors()} live Tensors")
+    growth = readings[-1][1] - readings[0][1]
+    flat = growth < 1.0  # MiB; one step's graph of W2 is a few hundred KiB, so a leak shows within 1,000 steps
+    lines.append(f"- peak growth between the two: {growth:.1f} MiB: {'flat' if flat else '**growing**'}")
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------------------------------------------------
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def blas_description() -> str:
+    """The BLAS numpy was built with, and its threads if threadpoolctl happens to be installed."""
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        text = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
+    except Exception:  # show_config's layout is not a stable API
+        text = "unknown BLAS"
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return text
+    pools = [f"{p['internal_api']} {p.get('num_threads')} threads" for p in threadpool_info() if p["user_api"] == "blas"]
+    return f"{text} ({', '.join(pools)})" if pools else text
+
+
+def machine_description(with_torch: bool) -> list[str]:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    lines = [f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+             f"- CPU: {cpu_model()}, {os.cpu_count()} cores ({usable} usable by this process)",
+             f"- Python {platform.python_version()}, numpy {np.__version__}, BLAS: {blas_description()}"]
+    if with_torch:
+        import torch
+
+        lines.append(f"- PyTorch {torch.__version__} ({torch.get_num_threads()} threads)")
+    return lines
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter rounds: under a minute")
+    parser.add_argument("--memory", action="store_true", help="only the memory check")
+    parser.add_argument("--rounds", type=int, help="timed rounds per workload (default 60, or 15 with --quick)")
+    parser.add_argument("--block-ms", type=float, help="length of one timed block of numpy steps, in ms")
+    parser.add_argument("--workloads", default="W1,W2,W3,M1", help="which workloads, comma-separated")
+    parser.add_argument("--memory-steps", type=int, help="steps of the memory check (default 10,000; 0 skips it)")
+    parser.add_argument("--no-fit", action="store_true", help="skip the model.fit rows")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it is installed")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    settings = Settings(rounds=args.rounds or settings.rounds, warmup_rounds=settings.warmup_rounds,
+                        block_seconds=args.block_ms / 1000 if args.block_ms else settings.block_seconds,
+                        memory_steps=settings.memory_steps if args.memory_steps is None else args.memory_steps)
+    with_torch = torch_available() and not args.no_torch
+    command = " ".join(["python benchmarks/train_step.py", *(sys.argv[1:] if argv is None else argv)])
+
+    print("## tinygrad_acts training step against hand-written numpy\n")
+    print("\n".join(machine_description(with_torch)))
+    print(f"- command: `{command}`\n")
+
+    if not args.memory:
+        workloads = [w for key in args.workloads.split(",") for w in WORKLOADS if w.key == key.strip()]
+        for workload in workloads:
+            check_workload(workload, with_torch)
+        print(f"One step of each implementation gives the same weights as the hand-written numpy step "
+              f"(relative 1e-5 in float32, 1e-9 in float64). Median over {settings.rounds} interleaved rounds.\n")
+        header = ["workload", "tinygrad_acts µs/step", "numpy µs/step", "ratio (median)", "ratio IQR", "target",
+                  "met?"]
+        if with_torch:
+            header += ["PyTorch µs/step", "PyTorch ratio (IQR)"]
+        print("\n".join(markdown_table(header, [time_workload(w, settings, with_torch) for w in workloads])))
+        print()
+
+        if not args.no_fit:
+            print("### The public API: one `model.fit` epoch against the same loop, low-level and by hand\n")
+            if fit_available():
+                header = ["workload", "model.fit µs/step", "low-level µs/step", "numpy µs/step",
+                          "fit / low-level (median)", "IQR", "fit / numpy", "target", "met?"]
+                print("\n".join(markdown_table(header, [time_fit(key, settings) for key in FIT_PROBLEMS])))
+            else:
+                print("model.fit: not available yet (tinygrad_acts.models cannot be imported)")
+            print()
+
+    if settings.memory_steps > 0:
+        print(f"### Memory: {settings.memory_steps:,} training steps of W2\n")
+        print("\n".join(memory_check(settings.memory_steps)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

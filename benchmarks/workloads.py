@@ -1,0 +1,384 @@
+"""The benchmark's workloads, each written twice: with tinygrad_acts, and by hand in numpy.
+
+The hand-written numpy version is the limit tinygrad_acts is measured against: the same matmuls, elementwise ops
+and reductions called directly, with the backward pass derived on paper and written out. Read the two side by
+side: the tinygrad_acts step is the forward pass only, the numpy step is the forward pass plus its derivative.
+If PyTorch happens to be installed, a third version runs in eager mode; it is never a dependency.
+
+Every implementation is an object with ``train_on_batch(x, y)`` (one full training step: forward, loss,
+backward, SGD update, clearing gradients), ``step()`` (the same on the workload's fixed batch) and ``result()``
+(the arrays the equivalence check compares: the updated weights, or for M1 the gradients).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tinygrad_acts import Tensor
+
+LEARNING_RATE = 0.01
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The problems: data and initial weights, shared by every implementation
+# ----------------------------------------------------------------------------------------------------------------
+@dataclass
+class MLPProblem:
+    """A multilayer perceptron on one fixed batch (or, for model.fit, an epoch of ``epoch_batches`` batches).
+
+    Weights follow Keras' Dense defaults: kernels glorot-uniform, U(-l, l) with l = sqrt(6 / (fan_in + fan_out)),
+    biases zero. ``loss`` is "mse" (float targets) or "cross_entropy" (integer class labels, softmax from logits).
+    """
+    sizes: tuple[int, ...]
+    activation: str  # of the hidden layers: "tanh" or "relu"; the output layer is linear
+    loss: str
+    batch: int
+    dtype: Any = np.float32
+    seed: int = 0
+    epoch_batches: int = 1
+    weights: list[tuple[np.ndarray, np.ndarray]] = field(init=False)
+    x: np.ndarray = field(init=False)  # all the samples; the fixed batch is the first `batch` rows
+    y: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.weights = []
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+            limit = np.sqrt(6 / (fan_in + fan_out))
+            kernel = rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(self.dtype)
+            self.weights.append((kernel, np.zeros(fan_out, dtype=self.dtype)))
+        samples = self.batch * self.epoch_batches
+        self.x = rng.standard_normal((samples, self.sizes[0])).astype(self.dtype)
+        if self.loss == "mse":
+            self.y = rng.standard_normal((samples, self.sizes[-1])).astype(self.dtype)
+        else:
+            self.y = rng.integers(0, self.sizes[-1], size=samples)
+
+    def batches(self):
+        """The epoch's batches in order, as model.fit(..., shuffle=False) sees them."""
+        for start in range(0, len(self.x), self.batch):
+            yield self.x[start:start + self.batch], self.y[start:start + self.batch]
+
+
+@dataclass
+class ElementwiseProblem:
+    """M1: two (32, 16) tensors; one step is ``(a * b).sum().backward()``."""
+    shape: tuple[int, ...] = (32, 16)
+    dtype: Any = np.float32
+    seed: int = 0
+    a: np.ndarray = field(init=False)
+    b: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.a = rng.standard_normal(self.shape).astype(self.dtype)
+        self.b = rng.standard_normal(self.shape).astype(self.dtype)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# tinygrad_acts: plain Tensors, the loss written with Tensor ops, SGD on the raw arrays
+# ----------------------------------------------------------------------------------------------------------------
+def mean_squared_error(predictions: Tensor, targets: Tensor) -> Tensor:
+    diff = predictions - targets
+    return (diff * diff).mean()
+
+
+def softmax_cross_entropy(logits: Tensor, labels: np.ndarray) -> Tensor:
+    """mean over the batch of -log softmax(z)[label], with log softmax(z) = z - log sum exp(z).
+
+    Stable: shift by the row max first (it cancels in the softmax, so no gradient flows through it), so exp <= 1.
+    """
+    shifted = logits - logits.max(axis=-1, keepdims=True).detach()
+    log_probs = shifted - shifted.exp().sum(axis=-1, keepdims=True).log()
+    return -log_probs[np.arange(len(labels)), labels].mean()
+
+
+class TinygradMLP:
+    def __init__(self, problem: MLPProblem):
+        self.problem = problem
+        self.layers = [(Tensor(kernel.copy(), requires_grad=True), Tensor(bias.copy(), requires_grad=True))
+                       for kernel, bias in problem.weights]
+        self.parameters = [p for layer in self.layers for p in layer]
+        self.activation = problem.activation
+        self.loss = mean_squared_error if problem.loss == "mse" else softmax_cross_entropy
+        x, y = problem.x[:problem.batch], problem.y[:problem.batch]
+        self.x, self.y = Tensor(x), (Tensor(y) if problem.loss == "mse" else y)
+
+    def train_on_batch(self, x: Tensor, y: Any) -> None:
+        h = x
+        for i, (kernel, bias) in enumerate(self.layers):
+            h = h @ kernel + bias
+            if i < len(self.layers) - 1:
+                h = h.tanh() if self.activation == "tanh" else h.relu()
+        loss = self.loss(h, y)
+        loss.backward()
+        for p in self.parameters:  # SGD on the raw arrays: the update is not part of any graph
+            p.data -= LEARNING_RATE * p.grad
+            p.grad = None
+
+    def step(self) -> None:
+        self.train_on_batch(self.x, self.y)
+
+    def epoch(self) -> None:
+        """One pass over the problem's batches, each wrapped in a Tensor as a data loader would."""
+        for x, y in self.problem.batches():
+            self.train_on_batch(Tensor(x), Tensor(y) if self.problem.loss == "mse" else y)
+
+    def result(self) -> list[np.ndarray]:
+        return [p.data for p in self.parameters]
+
+
+class TinygradElementwise:
+    def __init__(self, problem: ElementwiseProblem):
+        self.a = Tensor(problem.a.copy(), requires_grad=True)
+        self.b = Tensor(problem.b.copy(), requires_grad=True)
+        self.grads: list[np.ndarray] = []
+
+    def step(self) -> None:
+        (self.a * self.b).sum().backward()
+        self.grads = [self.a.grad, self.b.grad]
+        self.a.grad = self.b.grad = None
+
+    def result(self) -> list[np.ndarray]:
+        return self.grads
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# By hand in numpy: the forward pass keeps what the backward pass needs; the backward pass is derived on paper
+# ----------------------------------------------------------------------------------------------------------------
+class NumpyMLP:
+    def __init__(self, problem: MLPProblem):
+        self.problem = problem
+        self.layers = [(kernel.copy(), bias.copy()) for kernel, bias in problem.weights]
+        self.x, self.y = problem.x[:problem.batch], problem.y[:problem.batch]
+
+    def train_on_batch(self, x: np.ndarray, y: np.ndarray) -> None:
+        # forward: remember each layer's input (for the kernel's gradient) and output (for the activation's)
+        inputs = []
+        h = x
+        for i, (kernel, bias) in enumerate(self.layers):
+            inputs.append(h)
+            h = h @ kernel + bias
+            if i < len(self.layers) - 1:
+                h = np.tanh(h) if self.problem.activation == "tanh" else np.maximum(h, 0)
+
+        # loss, and its gradient with respect to the network's output
+        if self.problem.loss == "mse":
+            diff = h - y
+            loss = np.mean(diff * diff)
+            grad = (2 / diff.size) * diff  # d/d out of mean(diff^2)
+        else:
+            rows = np.arange(len(y))
+            shifted = h - h.max(axis=-1, keepdims=True)  # stable: exp(shifted) <= 1
+            exp = np.exp(shifted)
+            sum_exp = exp.sum(axis=-1, keepdims=True)
+            log_probs = shifted - np.log(sum_exp)
+            loss = -log_probs[rows, y].mean()
+            grad = exp / sum_exp  # d/dz of -log softmax(z)[label] is softmax(z) - one_hot(label)
+            grad[rows, y] -= 1
+            grad /= len(y)  # the mean over the batch
+
+        # backward: for out = act(inp @ kernel + bias), d kernel = inp^T @ g, d bias = sum of g over the batch,
+        # d inp = (g @ kernel^T) * act'(...), where tanh' = 1 - tanh^2 and relu' = (relu > 0)
+        grads = []
+        for i in reversed(range(len(self.layers))):
+            kernel, bias = self.layers[i]
+            inp = inputs[i]
+            grads.append((inp.T @ grad, grad.sum(axis=0)))
+            if i > 0:  # the data batch needs no gradient
+                grad = grad @ kernel.T
+                grad = grad * (1 - inp * inp) if self.problem.activation == "tanh" else grad * (inp > 0)
+
+        # SGD update
+        for (kernel, bias), (grad_kernel, grad_bias) in zip(self.layers, reversed(grads)):
+            kernel -= LEARNING_RATE * grad_kernel
+            bias -= LEARNING_RATE * grad_bias
+        return loss
+
+    def step(self) -> None:
+        self.train_on_batch(self.x, self.y)
+
+    def epoch(self) -> None:
+        for x, y in self.problem.batches():
+            self.train_on_batch(x, y)
+
+    def result(self) -> list[np.ndarray]:
+        return [p for layer in self.layers for p in layer]
+
+
+class NumpyElementwise:
+    def __init__(self, problem: ElementwiseProblem):
+        self.a, self.b = problem.a.copy(), problem.b.copy()
+        self.grads: list[np.ndarray] = []
+
+    def step(self) -> None:
+        product = self.a * self.b
+        total = product.sum()
+        grad_product = np.ones_like(product)  # d total / d product: sum spreads its gradient (1) to every entry
+        self.grads = [grad_product * self.b, grad_product * self.a]
+        return total
+
+    def result(self) -> list[np.ndarray]:
+        return self.grads
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# PyTorch eager mode, only if it is installed: a third column, never a dependency
+# ----------------------------------------------------------------------------------------------------------------
+def torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class TorchMLP:
+    def __init__(self, problem: MLPProblem):
+        import torch
+        import torch.nn.functional as F
+
+        self.torch, self.F, self.problem = torch, F, problem
+        self.layers = [(torch.tensor(kernel, requires_grad=True), torch.tensor(bias, requires_grad=True))
+                       for kernel, bias in problem.weights]
+        self.parameters = [p for layer in self.layers for p in layer]
+        self.x = torch.from_numpy(problem.x[:problem.batch].copy())
+        self.y = torch.from_numpy(problem.y[:problem.batch].copy())
+
+    def train_on_batch(self, x, y) -> None:
+        torch, F = self.torch, self.F
+        h = x
+        for i, (kernel, bias) in enumerate(self.layers):
+            h = h @ kernel + bias
+            if i < len(self.layers) - 1:
+                h = torch.tanh(h) if self.problem.activation == "tanh" else torch.relu(h)
+        loss = F.mse_loss(h, y) if self.problem.loss == "mse" else F.cross_entropy(h, y)
+        loss.backward()
+        with torch.no_grad():
+            for p in self.parameters:
+                p -= LEARNING_RATE * p.grad
+                p.grad = None
+
+    def step(self) -> None:
+        self.train_on_batch(self.x, self.y)
+
+    def result(self) -> list[np.ndarray]:
+        return [p.detach().numpy() for p in self.parameters]
+
+
+class TorchElementwise:
+    def __init__(self, problem: ElementwiseProblem):
+        import torch
+
+        self.a = torch.tensor(problem.a, requires_grad=True)
+        self.b = torch.tensor(problem.b, requires_grad=True)
+        self.grads: list = []
+
+    def step(self) -> None:
+        (self.a * self.b).sum().backward()
+        self.grads = [self.a.grad, self.b.grad]
+        self.a.grad = self.b.grad = None
+
+    def result(self) -> list[np.ndarray]:
+        return [g.numpy() for g in self.grads]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The workloads of the benchmark (issue 4)
+# ----------------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Workload:
+    key: str
+    description: str
+    target: float  # the median ratio tinygrad_acts / numpy to meet
+    make_problem: Callable[..., Any]  # (dtype=...) -> the problem
+    tinygrad: Callable[[Any], Any]
+    numpy: Callable[[Any], Any]
+    torch: Callable[[Any], Any]
+
+
+WORKLOADS = [
+    Workload("W1", "tiny MLP 2-16-16-1, tanh, MSE, batch 32", 1.5,
+             lambda dtype=np.float32: MLPProblem((2, 16, 16, 1), "tanh", "mse", batch=32, dtype=dtype),
+             TinygradMLP, NumpyMLP, TorchMLP),
+    Workload("W2", "small MLP 64-128-128-10, ReLU, softmax cross-entropy, batch 64", 1.25,
+             lambda dtype=np.float32: MLPProblem((64, 128, 128, 10), "relu", "cross_entropy", batch=64, dtype=dtype),
+             TinygradMLP, NumpyMLP, TorchMLP),
+    Workload("W3", "medium MLP 784-256-10, ReLU, softmax cross-entropy, batch 256", 1.10,
+             lambda dtype=np.float32: MLPProblem((784, 256, 10), "relu", "cross_entropy", batch=256, dtype=dtype),
+             TinygradMLP, NumpyMLP, TorchMLP),
+    Workload("M1", "elementwise (a * b).sum().backward() on (32, 16)", 3.0,
+             lambda dtype=np.float32: ElementwiseProblem(dtype=dtype),
+             TinygradElementwise, NumpyElementwise, TorchElementwise),
+]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The equivalence check: one step of each implementation must give the same result
+# ----------------------------------------------------------------------------------------------------------------
+def relative_difference(found: list[np.ndarray], expected: list[np.ndarray]) -> float:
+    """The worst, over arrays, of max|found - expected| / max|expected| (relative to each array's scale)."""
+    worst = 0.0
+    for f, e in zip(found, expected, strict=True):
+        f, e = np.asarray(f, dtype=np.float64), np.asarray(e, dtype=np.float64)
+        if f.shape != e.shape:
+            raise AssertionError(f"shapes differ: {f.shape} vs {e.shape}")
+        worst = max(worst, float(np.max(np.abs(f - e)) / max(np.max(np.abs(e)), np.finfo(np.float64).tiny)))
+    return worst
+
+
+def check_same_step(workload: Workload, implementation: str, dtype: Any = np.float32, rtol: float = 1e-5) -> float:
+    """Run one step of ``implementation`` ("tinygrad" or "torch") and of the hand-written numpy from the same
+    weights; raise AssertionError unless the results agree to ``rtol``. Returns the relative difference."""
+    problem = workload.make_problem(dtype=dtype)
+    candidate, reference = getattr(workload, implementation)(problem), workload.numpy(problem)
+    candidate.step()
+    reference.step()
+    difference = relative_difference(candidate.result(), reference.result())
+    if not difference <= rtol:
+        raise AssertionError(f"{workload.key}: one step of {implementation} differs from the hand-written numpy "
+                             f"step by {difference:.3g} (relative, {np.dtype(dtype).name}); allowed {rtol:g}. "
+                             f"The two implementations do not compute the same thing: fix that before timing.")
+    return difference
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The public API: the same MLP as a Keras-style Sequential model, trained with model.fit
+# (hook for the lead: written against the planned API; the row is skipped only while models cannot be imported)
+# ----------------------------------------------------------------------------------------------------------------
+def fit_available() -> bool:
+    try:
+        import tinygrad_acts.models  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class KerasFitMLP:
+    """One ``model.fit`` epoch over the problem's batches, from the problem's initial weights."""
+
+    def __init__(self, problem: MLPProblem):
+        from tinygrad_acts import losses
+        from tinygrad_acts.layers import Dense
+        from tinygrad_acts.models import Sequential
+        from tinygrad_acts.optimizers import SGD
+
+        self.problem = problem
+        sizes, hidden = problem.sizes, problem.activation
+        layers = [Dense(sizes[1], activation=hidden, input_shape=(sizes[0],))]
+        layers += [Dense(units, activation=hidden) for units in sizes[2:-1]]
+        layers += [Dense(sizes[-1])]  # linear output: the loss takes logits
+        self.model = Sequential(layers)
+        loss = "mse" if problem.loss == "mse" else losses.SparseCategoricalCrossentropy(from_logits=True)
+        self.model.compile(optimizer=SGD(learning_rate=LEARNING_RATE), loss=loss)
+        self.model.set_weights([array.copy() for layer in problem.weights for array in layer])  # kernel, bias, ...
+
+    def epoch(self) -> None:
+        self.model.fit(self.problem.x, self.problem.y, batch_size=self.problem.batch, epochs=1, verbose=0,
+                       shuffle=False)
+
+    def result(self) -> list[np.ndarray]:
+        return self.model.get_weights()
