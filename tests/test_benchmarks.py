@@ -1,0 +1,110 @@
+"""The speed benchmark's correctness, so that CI checks it too: every workload's tinygrad_acts step computes the
+same thing as its hand-written numpy step, and the script runs. Nothing here is timed: timed assertions on a
+shared machine would be flaky, and speed is the benchmark's business (python benchmarks/train_step.py).
+"""
+import dataclasses
+import gc
+import pathlib
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
+import train_step  # noqa: E402
+import workloads  # noqa: E402
+from workloads import WORKLOADS, NumpyMLP, TinygradMLP, check_same_step, relative_difference  # noqa: E402
+
+from tinygrad_acts import Tensor  # noqa: E402
+
+BY_KEY = {w.key: w for w in WORKLOADS}
+
+
+@pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w.key)
+def test_one_tinygrad_step_equals_the_hand_written_numpy_step_in_float32(workload):
+    assert check_same_step(workload, "tinygrad", np.float32, rtol=1e-5) <= 1e-5
+
+
+@pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w.key)
+def test_one_tinygrad_step_equals_the_hand_written_numpy_step_in_float64(workload):
+    # float64 rounding is ~1e-16, so 1e-9 catches any real difference in the gradient, however small
+    assert check_same_step(workload, "tinygrad", np.float64, rtol=1e-9) <= 1e-9
+
+
+@pytest.mark.parametrize("workload", WORKLOADS, ids=lambda w: w.key)
+def test_the_steps_really_update_something(workload):
+    """Guards the equivalence check against a vacuous pass: the compared arrays change and are not all zero."""
+    problem = workload.make_problem()
+    model = workload.tinygrad(problem)
+    before = [np.copy(r) for r in model.result()]
+    model.step()
+    after = model.result()
+    assert all(np.any(a != 0) for a in after)
+    if before:  # MLPs: every weight array moved; M1 compares gradients, which exist only after a step
+        assert all(np.any(a != b) for a, b in zip(after, before))
+
+
+def test_the_check_fails_loudly_when_the_implementations_differ():
+    class SlightlyWrongNumpyMLP(NumpyMLP):
+        def train_on_batch(self, x, y):
+            super().train_on_batch(x, y)
+            self.layers[0][0][0, 0] *= 1 + 1e-4  # one weight off by 1e-4, relative
+
+    broken = dataclasses.replace(BY_KEY["W2"], numpy=SlightlyWrongNumpyMLP)
+    with pytest.raises(AssertionError, match="W2: one step of tinygrad differs from the hand-written numpy"):
+        check_same_step(broken, "tinygrad", np.float32, rtol=1e-5)
+
+
+def test_relative_difference_is_relative_to_each_arrays_scale():
+    assert relative_difference([np.array([1.0, 2.0])], [np.array([1.0, 2.0])]) == 0.0
+    assert relative_difference([np.array([100.0, 201.0])], [np.array([100.0, 200.0])]) == pytest.approx(1 / 200)
+    assert relative_difference([np.array([0.0]), np.array([3.0, 4.1])],
+                               [np.array([0.0]), np.array([3.0, 4.0])]) == pytest.approx(0.1 / 4)
+
+
+@pytest.mark.parametrize("key", ["W2", "W3"])
+def test_a_whole_epoch_of_tinygrad_equals_the_hand_written_numpy_epoch(key):
+    """The model.fit rows compare epochs (many steps, each batch wrapped in a fresh Tensor)."""
+    problem = train_step.FIT_PROBLEMS[key](dtype=np.float64)
+    low_level, by_hand = TinygradMLP(problem), NumpyMLP(problem)
+    low_level.epoch()
+    by_hand.epoch()
+    assert relative_difference(low_level.result(), by_hand.result()) <= 1e-9
+
+
+def test_a_training_step_leaves_no_graph_behind():
+    """The graph of a step is freed by reference counting alone after backward: no Tensor survives the step."""
+    gc.collect()
+    gc.disable()  # so that only reference counting frees anything
+    try:
+        baseline = train_step.live_tensors()
+        model = TinygradMLP(BY_KEY["W2"].make_problem())
+        model.step()
+        assert train_step.live_tensors() == baseline + len(model.parameters) + 1  # weights, biases, data batch
+        for _ in range(5):
+            model.step()
+        assert train_step.live_tensors() == baseline + len(model.parameters) + 1
+    finally:
+        gc.enable()
+
+
+def test_the_script_runs_end_to_end(capsys):
+    assert train_step.main(["--quick", "--rounds", "1", "--block-ms", "1", "--memory-steps", "20",
+                            "--no-torch"]) == 0
+    output = capsys.readouterr().out
+    for workload in WORKLOADS:
+        assert f"| {workload.key}: {workload.description} |" in output
+    assert "- command: `python benchmarks/train_step.py --quick" in output
+    assert "- after 20 W2 steps: resident" in output
+    assert "model.fit" in output
+
+
+def test_resident_memory_is_read_in_mib():
+    current, peak = train_step.resident_memory_mib()
+    assert 1 < current <= peak < 100_000  # a Python process with numpy loaded holds a few tens of MiB
+
+
+def test_the_tinygrad_side_uses_plain_tensors():
+    model = TinygradMLP(BY_KEY["W1"].make_problem())
+    assert all(type(p) is Tensor and p.requires_grad and p.dtype == np.float32 for p in model.parameters)
+    assert workloads.LEARNING_RATE == 0.01
