@@ -1,0 +1,276 @@
+"""Loss functions: how far the predictions are from the targets, one number per sample.
+
+Every loss is a plain function ``loss(y_true, y_pred) -> Tensor``, with Keras 3's names, formulas and defaults
+(``keras/src/losses/losses.py``). ``y_true`` is a numpy array (or a Tensor: no gradient flows into it) and is cast to
+``y_pred``'s dtype, so float32 predictions give a float32 loss. ``y_pred`` is the model's output Tensor. The result
+has one entry per sample: the loss averaged over the last axis, shape ``y_pred.shape[:-1]`` — ``(batch,)`` for the
+usual ``(batch, outputs)`` predictions. Training averages it over the batch: ``loss(y, model(x)).mean()``.
+
+Two numerical tricks keep every loss finite, even for a confident wrong answer:
+
+- from probabilities, probabilities are clipped into [epsilon, 1 - epsilon] (epsilon = 1e-7) before the log, as Keras
+  does: a probability of 0 for the true class costs -log(1e-7) ~ 16.1, not infinity (and, clipped, gets no gradient);
+- from logits (``from_logits=True``), the log of the sigmoid or softmax is never formed from an exponential that could
+  overflow: we use log-sum-exp with the maximum subtracted, and log(1 + e^-|z|). Prefer logits when you can: they are
+  exact where clipping is not (a logit of 1000 for the wrong class costs 1000, not 16.1).
+
+``get(identifier)`` turns a name such as ``'mse'`` into the function, as ``model.compile(loss='mse')`` needs.
+"""
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor, where
+
+LossFunction = Callable[[Any, Tensor], Tensor]
+
+EPSILON = 1e-7  # mirrors keras.backend.epsilon(): how far probabilities are kept from 0 and 1
+
+
+def _epsilon() -> float:
+    """The clipping constant, read through one function so it can follow a global setting later."""
+    return EPSILON
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Checking and shaping the inputs
+# ----------------------------------------------------------------------------------------------------------------
+def _prepare(loss: str, y_true: Any, y_pred: Any) -> tuple[np.ndarray, Tensor]:
+    """y_pred as a floating-point Tensor with a batch axis; y_true as a plain array with as many samples."""
+    if not isinstance(y_pred, Tensor):
+        y_pred = Tensor(y_pred)
+    if y_pred.dtype.kind != "f":
+        raise TypeError(f"{loss}: y_pred must hold floating-point numbers, got dtype {y_pred.dtype}")
+    if y_pred.ndim == 0:
+        raise ValueError(f"{loss}: y_pred needs a batch axis (one row per sample), got a single number")
+    target = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
+    if target.dtype.kind not in "biuf":
+        raise TypeError(f"{loss}: y_true must hold numbers, got numpy dtype {target.dtype}")
+    if target.ndim == 0 or len(target) != len(y_pred):
+        found = "a single number" if target.ndim == 0 else f"{len(target)} samples"
+        raise ValueError(f"{loss}: y_true has {found} (shape {target.shape}) but y_pred has {len(y_pred)} "
+                         f"(shape {y_pred.shape})")
+    return target, y_pred
+
+
+def _match_shapes(loss: str, target: np.ndarray, y_pred: Tensor) -> tuple[np.ndarray, Tensor]:
+    """Keras' squeeze_or_expand_to_same_rank, then insist on equal shapes.
+
+    When the ranks differ by one and the longer has a last axis of size 1, that axis is dropped — or, for (batch,)
+    targets against (batch, 1) predictions, added to the targets. So y of shape (batch,) works with a Dense(1) model.
+    Any other difference is an error: Keras would broadcast (batch, 1) against (batch, 3) and silently average the
+    wrong thing.
+    """
+    original = target.shape
+    if target.ndim == y_pred.ndim + 1 and target.shape[-1] == 1:
+        target = target[..., 0]
+    elif y_pred.ndim == target.ndim + 1 and y_pred.shape[-1] == 1:
+        if target.ndim == 1:
+            target = target[:, None]
+        else:
+            y_pred = y_pred.reshape(y_pred.shape[:-1])
+    if target.shape != y_pred.shape:
+        raise ValueError(f"{loss}: y_true shape {original} does not match y_pred shape {y_pred.shape}; they must be "
+                         f"equal (a last axis of size 1 on either side is dropped or added, as in Keras)")
+    return target, y_pred
+
+
+def _mean_over_last_axis(values: Tensor) -> Tensor:
+    """One loss per sample. A rank-1 result already has one value per sample (Keras would average it to a scalar;
+    the batch mean is the same either way)."""
+    return values if values.ndim == 1 else values.mean(axis=-1)
+
+
+def _class_targets(loss: str, target: np.ndarray, y_pred: Tensor) -> np.ndarray:
+    """Integer class ids, shape y_pred.shape[:-1] (a trailing axis of 1 is dropped), each in [0, classes)."""
+    classes = y_pred.shape[-1]
+    if target.ndim == y_pred.ndim and target.shape[-1] == 1:
+        target = target[..., 0]
+    if target.shape != y_pred.shape[:-1]:
+        hint = "; for one-hot targets use categorical_crossentropy" if target.shape == y_pred.shape else ""
+        raise ValueError(f"{loss}: y_true should hold one integer class id per sample, shape {y_pred.shape[:-1]} or "
+                         f"{y_pred.shape[:-1] + (1,)} for y_pred of shape {y_pred.shape}, got {target.shape}{hint}")
+    if target.dtype.kind == "f":
+        not_integer = target != np.round(target)  # nan is caught here too
+        if np.any(not_integer):
+            raise ValueError(f"{loss}: y_true must hold integer class ids in [0, {classes}), found "
+                             f"{target[not_integer].flat[0].item()!r}")
+    outside = (target < 0) | (target >= classes)
+    if np.any(outside):
+        raise ValueError(f"{loss}: class id {target[outside].flat[0].item()!r} is out of range for {classes} classes "
+                         f"(ids must be in [0, {classes}))")
+    return target.astype(np.intp)
+
+
+def _check_classes(loss: str, y_pred: Tensor) -> None:
+    if y_pred.ndim < 2:
+        raise ValueError(f"{loss}: y_pred must have shape (batch, classes), got {y_pred.shape}")
+    if y_pred.shape[-1] == 1:  # Keras warns too: softmax over one class is always 1, so nothing is learned
+        warnings.warn(f"{loss}: y_pred has a single class (shape {y_pred.shape}), so the loss cannot change; use "
+                      f"binary_crossentropy for two classes", stacklevel=3)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Regression losses
+# ----------------------------------------------------------------------------------------------------------------
+def mean_squared_error(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean((y_true - y_pred)^2, axis=-1)``. Aliases 'mse', 'MSE'."""
+    target, y_pred = _match_shapes("mean_squared_error", *_prepare("mean_squared_error", y_true, y_pred))
+    return _mean_over_last_axis((y_pred - target.astype(y_pred.dtype)) ** 2)
+
+
+def mean_absolute_error(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean(|y_true - y_pred|, axis=-1)``. Aliases 'mae', 'MAE'. Its gradient at an exact hit is 0, as in Keras."""
+    target, y_pred = _match_shapes("mean_absolute_error", *_prepare("mean_absolute_error", y_true, y_pred))
+    return _mean_over_last_axis((y_pred - target.astype(y_pred.dtype)).abs())
+
+
+def huber(y_true: Any, y_pred: Tensor, delta: float = 1.0) -> Tensor:
+    """Squared error near the target, absolute error far from it: for the error x = y_pred - y_true,
+
+    ``0.5 x^2`` where ``|x| <= delta``, else ``delta |x| - 0.5 delta^2`` (the two pieces meet with equal slope),
+    averaged over the last axis. ``delta`` (Keras' default 1.0) is where it turns from quadratic to linear.
+    """
+    if delta < 0:
+        raise ValueError(f"huber: delta must be >= 0, got {delta}")
+    delta = float(delta)
+    target, y_pred = _match_shapes("huber", *_prepare("huber", y_true, y_pred))
+    error = y_pred - target.astype(y_pred.dtype)
+    abs_error = error.abs()
+    return _mean_over_last_axis(where(abs_error.data <= delta, 0.5 * error ** 2,
+                                      delta * abs_error - 0.5 * delta ** 2))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Probabilistic losses
+# ----------------------------------------------------------------------------------------------------------------
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0, -z))  # as Tensor.sigmoid: no e^z is ever formed, so nothing overflows
+
+
+def _binary_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Tensor:
+    """Elementwise ``-(t log s(z) + (1 - t) log(1 - s(z)))`` for s = sigmoid, in the stable form
+    ``max(z, 0) - z t + log(1 + e^-|z|)``: the exponent is never positive, so nothing overflows.
+
+    The gradient is ``s(z) - t``. Written by hand because composing max and |z| would put kinks at z = 0 that only
+    cancel mathematically: autodiff through them gives -t there instead of 0.5 - t.
+    """
+    z = logits.data
+    out = np.maximum(z, 0) - z * target + np.log1p(np.exp(-np.abs(z)))
+    return logits._child(out, (logits,), lambda g: (g * (_sigmoid(z) - target),), "binary_crossentropy_with_logits")
+
+
+def _softmax_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Tensor:
+    """Per row, ``-sum_k t_k log softmax(z)_k`` with ``log softmax(z) = z - m - log sum_k e^(z_k - m)``, m = max z:
+    every exponent is <= 0, so nothing overflows, and the log's argument is >= 1.
+
+    The gradient is ``softmax(z) sum_k t_k - t`` — softmax minus one-hot for a one-hot target. Written by hand: one
+    node, and the softmax comes from the exponentials already computed.
+    """
+    z = logits.data
+    shifted = z - z.max(axis=-1, keepdims=True)
+    exp_shifted = np.exp(shifted)
+    sum_exp = exp_shifted.sum(axis=-1, keepdims=True)
+    out = -(target * (shifted - np.log(sum_exp))).sum(axis=-1)
+
+    def backward(g):
+        softmax = exp_shifted / sum_exp
+        return (g[..., None] * (softmax * target.sum(axis=-1, keepdims=True) - target),)
+
+    return logits._child(out, (logits,), backward, "softmax_crossentropy_with_logits")
+
+
+def _crossentropy_from_probabilities(target: np.ndarray, probabilities: Tensor) -> Tensor:
+    """Keras' recipe: rescale each row to sum to 1, clip into [eps, 1 - eps], then ``-sum_k t_k log p_k``."""
+    total = probabilities.sum(axis=-1, keepdims=True)
+    total = where(total.data > 0, total, 1.0)  # an all-zero row would give 0/0 (nan in Keras); it costs -log(eps)
+    eps = _epsilon()
+    p = (probabilities / total).clip(eps, 1 - eps)
+    return -(target * p.log()).sum(axis=-1)
+
+
+def binary_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) -> Tensor:
+    """``mean(-(y_true log p + (1 - y_true) log(1 - p)), axis=-1)`` with p = y_pred, or p = sigmoid(y_pred) when
+    ``from_logits``. Aliases 'bce', 'BCE'.
+
+    Targets are 0/1 labels (or probabilities), shaped as y_pred; (batch,) targets fit (batch, 1) predictions.
+    From probabilities p is clipped into [1e-7, 1 - 1e-7], as Keras does; from logits the stable form
+    ``max(z, 0) - z y + log(1 + e^-|z|)`` is exact for any z.
+    """
+    target, y_pred = _match_shapes("binary_crossentropy", *_prepare("binary_crossentropy", y_true, y_pred))
+    target = target.astype(y_pred.dtype)
+    if from_logits:
+        return _mean_over_last_axis(_binary_crossentropy_with_logits(target, y_pred))
+    eps = _epsilon()
+    p = y_pred.clip(eps, 1 - eps)
+    return _mean_over_last_axis(-(target * p.log() + (1 - target) * (1 - p).log()))
+
+
+def categorical_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) -> Tensor:
+    """``-sum_k y_true_k log p_k`` over the last (class) axis, with p = y_pred rescaled to sum to 1 and clipped into
+    [1e-7, 1 - 1e-7] (as Keras), or p = softmax(y_pred) when ``from_logits`` (computed as a stable log-softmax).
+
+    ``y_true`` is one-hot (or a distribution over classes), shaped as y_pred: (batch, classes). For integer class
+    ids use sparse_categorical_crossentropy.
+    """
+    target, y_pred = _prepare("categorical_crossentropy", y_true, y_pred)
+    _check_classes("categorical_crossentropy", y_pred)
+    if target.shape != y_pred.shape:
+        hint = "; for integer class ids use sparse_categorical_crossentropy" if target.shape == y_pred.shape[:-1] or \
+            target.shape == y_pred.shape[:-1] + (1,) else ""
+        raise ValueError(f"categorical_crossentropy: y_true shape {target.shape} does not match y_pred shape "
+                         f"{y_pred.shape}; y_true must be one-hot, one row per sample{hint}")
+    target = target.astype(y_pred.dtype)
+    if from_logits:
+        return _softmax_crossentropy_with_logits(target, y_pred)
+    return _crossentropy_from_probabilities(target, y_pred)
+
+
+def sparse_categorical_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) -> Tensor:
+    """Categorical crossentropy with integer class ids as targets: ``-log p[y_true]`` per sample.
+
+    ``y_true`` holds one class id per sample, shape (batch,) or (batch, 1), each an integer in [0, classes)
+    (Keras would silently truncate 1.5 to 1; here it is an error, as is an id out of range).
+    """
+    target, y_pred = _prepare("sparse_categorical_crossentropy", y_true, y_pred)
+    _check_classes("sparse_categorical_crossentropy", y_pred)
+    class_ids = _class_targets("sparse_categorical_crossentropy", target, y_pred)
+    one_hot = (class_ids[..., None] == np.arange(y_pred.shape[-1])).astype(y_pred.dtype)
+    if from_logits:
+        return _softmax_crossentropy_with_logits(one_hot, y_pred)
+    return _crossentropy_from_probabilities(one_hot, y_pred)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Looking a loss up by name
+# ----------------------------------------------------------------------------------------------------------------
+_LOSSES: dict[str, LossFunction] = {
+    "mean_squared_error": mean_squared_error, "mse": mean_squared_error, "MSE": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error, "MAE": mean_absolute_error,
+    "binary_crossentropy": binary_crossentropy, "bce": binary_crossentropy, "BCE": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "huber": huber,
+}  # the names Keras 3's losses.get accepts for these functions (case-sensitive, as in Keras)
+
+
+def get(identifier: str | LossFunction) -> LossFunction:
+    """The loss function for a name ('mse', 'binary_crossentropy', ...), or a callable ``(y_true, y_pred) -> Tensor``
+    unchanged. For options such as ``from_logits=True`` pass your own function, e.g.
+    ``lambda y_true, y_pred: losses.binary_crossentropy(y_true, y_pred, from_logits=True)``.
+    """
+    if isinstance(identifier, str):
+        if identifier in _LOSSES:
+            return _LOSSES[identifier]
+        close = difflib.get_close_matches(identifier, _LOSSES, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"Unknown loss {identifier!r}.{hint} Valid names: {', '.join(sorted(_LOSSES))}")
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"A loss must be a name ({', '.join(sorted(_LOSSES))}) or a function (y_true, y_pred) -> "
+                     f"Tensor, got {identifier!r} of type {type(identifier).__name__}")
