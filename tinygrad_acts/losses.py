@@ -102,8 +102,10 @@ def _class_targets(loss: str, target: np.ndarray, y_pred: Tensor) -> np.ndarray:
                              f"{target[not_integer].flat[0].item()!r}")
     outside = (target < 0) | (target >= classes)
     if np.any(outside):
-        raise ValueError(f"{loss}: class id {target[outside].flat[0].item()!r} is out of range for {classes} classes "
-                         f"(ids must be in [0, {classes}))")
+        bad = target[outside].flat[0].item()
+        bad = int(bad) if float(bad).is_integer() else bad  # 3.0 reads as the id 3
+        raise ValueError(f"{loss}: class id {bad!r} is out of range for {classes} classes (ids must be in "
+                         f"[0, {classes}))")
     return target.astype(np.intp)
 
 

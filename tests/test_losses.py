@@ -1,0 +1,400 @@
+"""Losses: values against their formulas (written out again here in numpy), extreme inputs, gradients, shapes, errors.
+
+Reference values marked "Keras docstring" are the examples printed in keras/src/losses/losses.py.
+"""
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tinygrad_acts import Tensor, gradcheck
+from tinygrad_acts import losses
+
+EPS = 1e-7  # keras.backend.epsilon()
+LOSS_FUNCTIONS = [losses.mean_squared_error, losses.mean_absolute_error, losses.huber, losses.binary_crossentropy,
+                  losses.categorical_crossentropy, losses.sparse_categorical_crossentropy]
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def one_hot(ids, classes):
+    return np.eye(classes)[ids]
+
+
+def probability_rows(rng, batch, classes):
+    """Positive rows that do not sum to 1, so the rescaling step is exercised too."""
+    return rng.uniform(0.1, 1.0, size=(batch, classes))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Values against the formulas
+# ----------------------------------------------------------------------------------------------------------------
+def test_mean_squared_and_absolute_error_average_over_the_last_axis(rng):
+    y_true, y_pred = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    np.testing.assert_allclose(losses.mean_squared_error(y_true, Tensor(y_pred)).data,
+                               np.mean((y_true - y_pred) ** 2, axis=-1), rtol=1e-12)
+    np.testing.assert_allclose(losses.mean_absolute_error(y_true, Tensor(y_pred)).data,
+                               np.mean(np.abs(y_true - y_pred), axis=-1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("delta", [1.0, 0.5, 2.0])
+def test_huber_is_quadratic_inside_delta_and_linear_outside(delta):
+    y_true = np.zeros((2, 4))
+    y_pred = np.array([[0.1, -0.4, 0.9, -1.5], [3.0, -2.5, 0.0, 1.2]])
+    error = y_pred - y_true
+    quadratic = 0.5 * error ** 2
+    linear = delta * np.abs(error) - 0.5 * delta ** 2
+    expected = np.mean(np.where(np.abs(error) <= delta, quadratic, linear), axis=-1)
+    np.testing.assert_allclose(losses.huber(y_true, Tensor(y_pred), delta=delta).data, expected, rtol=1e-12)
+
+
+def test_keras_docstring_examples():
+    y_true, y_pred = np.array([[0, 1], [0, 0]]), Tensor(np.array([[0.6, 0.4], [0.4, 0.6]]))
+    np.testing.assert_allclose(losses.huber(y_true, y_pred).data.mean(), 0.155, atol=1e-6)
+    np.testing.assert_allclose(losses.binary_crossentropy(y_true, y_pred).data, [0.916, 0.714], atol=1e-3)
+    probabilities = Tensor(np.array([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]))
+    np.testing.assert_allclose(losses.categorical_crossentropy(np.array([[0, 1, 0], [0, 0, 1]]), probabilities).data,
+                               [0.0513, 2.303], atol=1e-3)
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(np.array([1, 2]), probabilities).data,
+                               [0.0513, 2.303], atol=1e-3)
+
+
+def test_binary_crossentropy_from_probabilities_and_from_logits(rng):
+    y_true = rng.integers(0, 2, size=(5, 3)).astype(float)
+    logits = rng.normal(scale=3.0, size=(5, 3))
+    p = sigmoid(logits)
+    expected = np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)), axis=-1)
+    np.testing.assert_allclose(losses.binary_crossentropy(y_true, Tensor(p)).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(losses.binary_crossentropy(y_true, Tensor(logits), from_logits=True).data, expected,
+                               rtol=1e-10)
+
+
+def test_binary_crossentropy_accepts_soft_labels(rng):
+    y_true, logits = rng.uniform(size=(4, 2)), rng.normal(size=(4, 2))
+    expected = np.mean(y_true * np.logaddexp(0, -logits) + (1 - y_true) * np.logaddexp(0, logits), axis=-1)
+    np.testing.assert_allclose(losses.binary_crossentropy(y_true, Tensor(logits), from_logits=True).data, expected,
+                               rtol=1e-12)
+
+
+def test_categorical_crossentropy_rescales_rows_to_sum_to_one_as_keras_does(rng):
+    y_true = one_hot(rng.integers(0, 4, size=5), 4)
+    raw = probability_rows(rng, 5, 4)
+    expected = -np.sum(y_true * np.log(raw / raw.sum(axis=-1, keepdims=True)), axis=-1)
+    np.testing.assert_allclose(losses.categorical_crossentropy(y_true, Tensor(raw)).data, expected, rtol=1e-12)
+
+
+def test_categorical_crossentropy_from_logits_is_minus_log_softmax_of_the_true_class(rng):
+    ids = rng.integers(0, 4, size=6)
+    logits = rng.normal(scale=3.0, size=(6, 4))
+    log_softmax = logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
+    expected = -log_softmax[np.arange(6), ids]
+    np.testing.assert_allclose(losses.categorical_crossentropy(one_hot(ids, 4), Tensor(logits), from_logits=True).data,
+                               expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(ids, Tensor(logits), from_logits=True).data,
+                               expected, rtol=1e-12)
+
+
+def test_sparse_equals_categorical_with_one_hot_targets(rng):
+    ids = rng.integers(0, 3, size=5)
+    raw = probability_rows(rng, 5, 3)
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(ids, Tensor(raw)).data,
+                               losses.categorical_crossentropy(one_hot(ids, 3), Tensor(raw)).data, rtol=1e-14)
+    np.testing.assert_array_equal(losses.sparse_categorical_crossentropy(ids[:, None].astype(float), Tensor(raw)).data,
+                                  losses.sparse_categorical_crossentropy(ids, Tensor(raw)).data)
+
+
+@given(st.integers(1, 6), st.integers(2, 5), st.integers(0, 2 ** 32 - 1))
+def test_from_logits_equals_probabilities_of_the_same_logits(batch, classes, seed):
+    rng = np.random.default_rng(seed)
+    logits = rng.uniform(-8, 8, size=(batch, classes))  # probabilities stay inside [eps, 1 - eps]: no clipping
+    ids = rng.integers(0, classes, size=batch)
+    labels = rng.integers(0, 2, size=(batch, classes)).astype(float)
+    pairs = [
+        (losses.binary_crossentropy(labels, Tensor(logits), from_logits=True),
+         losses.binary_crossentropy(labels, Tensor(sigmoid(logits)))),
+        (losses.categorical_crossentropy(one_hot(ids, classes), Tensor(logits), from_logits=True),
+         losses.categorical_crossentropy(one_hot(ids, classes), Tensor(softmax(logits)))),
+        (losses.sparse_categorical_crossentropy(ids, Tensor(logits), from_logits=True),
+         losses.sparse_categorical_crossentropy(ids, Tensor(softmax(logits)))),
+    ]
+    for from_logits, from_probabilities in pairs:
+        np.testing.assert_allclose(from_logits.data, from_probabilities.data, rtol=1e-9, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Confident wrong answers: large, finite, correct; finite gradients; no numpy warnings
+# ----------------------------------------------------------------------------------------------------------------
+def loss_and_gradient(loss, y_true, y_pred, **kwargs):
+    prediction = Tensor(y_pred, requires_grad=True)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        value = loss(y_true, prediction, **kwargs)
+        value.sum().backward()
+    return value.data, prediction.grad
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_crossentropy_of_probabilities_0_and_1_is_clipped_to_minus_log_epsilon(dtype):
+    y_true = np.array([[1.0], [0.0], [1.0], [0.0]])
+    y_pred = np.array([[0.0], [1.0], [1.0], [0.0]], dtype=dtype)
+    value, grad = loss_and_gradient(losses.binary_crossentropy, y_true, y_pred)
+    p = np.clip(y_pred, dtype(EPS), dtype(1 - EPS))  # clipped in the prediction's dtype, as Keras does
+    expected = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))[:, 0]
+    np.testing.assert_allclose(value, expected, rtol=1e-6)
+    assert value.dtype == dtype and value[0] > 15 and np.all(np.isfinite(grad))
+
+
+def test_binary_crossentropy_from_logits_is_exact_at_plus_minus_1000():
+    y_true = np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
+    logits = np.array([[1000.0], [-1000.0], [1000.0], [-1000.0], [0.0]])
+    value, grad = loss_and_gradient(losses.binary_crossentropy, y_true, logits, from_logits=True)
+    np.testing.assert_allclose(value, [1000.0, 1000.0, 0.0, 0.0, np.log(2)], rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(grad[:, 0], [1.0, -1.0, 0.0, 0.0, -0.5], atol=1e-12)  # sigmoid(z) - y
+
+
+@pytest.mark.parametrize("loss", [losses.categorical_crossentropy, losses.sparse_categorical_crossentropy])
+def test_softmax_crossentropy_from_logits_at_plus_minus_1000(loss):
+    logits = np.array([[1000.0, -1000.0, 0.0], [1000.0, -1000.0, 0.0]])
+    ids = np.array([1, 0])
+    targets = ids if loss is losses.sparse_categorical_crossentropy else one_hot(ids, 3)
+    value, grad = loss_and_gradient(loss, targets, logits, from_logits=True)
+    np.testing.assert_allclose(value, [2000.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(grad, [[1.0, -1.0, 0.0], [0.0, 0.0, 0.0]], atol=1e-12)  # softmax - one-hot
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("loss", [losses.categorical_crossentropy, losses.sparse_categorical_crossentropy])
+def test_probability_zero_for_the_true_class_costs_minus_log_epsilon(loss, dtype):
+    probabilities = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]], dtype=dtype)
+    ids = np.array([0, 0, 2])  # wrong, right, and an all-zero row (0/0 in Keras)
+    targets = ids if loss is losses.sparse_categorical_crossentropy else one_hot(ids, 3)
+    value, grad = loss_and_gradient(loss, targets, probabilities)
+    expected = -np.log(np.clip(np.array([0.0, 1.0, 0.0], dtype=dtype), dtype(EPS), dtype(1 - EPS)))
+    np.testing.assert_allclose(value, expected, rtol=1e-6)
+    assert value.dtype == dtype and np.all(np.isfinite(grad))
+
+
+@pytest.mark.parametrize("loss", [losses.mean_squared_error, losses.mean_absolute_error, losses.huber])
+def test_regression_losses_at_plus_minus_1000(loss):
+    y_true = np.array([[1000.0], [-1000.0]])
+    value, grad = loss_and_gradient(loss, y_true, -y_true)
+    error = np.array([2000.0, 2000.0])
+    expected = {losses.mean_squared_error: error ** 2, losses.mean_absolute_error: error,
+                losses.huber: 1.0 * error - 0.5}[loss]
+    np.testing.assert_allclose(value, expected)
+    assert np.all(np.isfinite(grad))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Gradients against finite differences (float64), y_true fixed inside the lambda
+# ----------------------------------------------------------------------------------------------------------------
+def test_gradients_of_the_regression_losses(rng):
+    y_true = rng.normal(size=(4, 3))
+    y_pred = y_true + rng.choice([-1, 1], size=(4, 3)) * rng.uniform(0.1, 2.5, size=(4, 3))  # no kinks nearby
+    y_pred[np.abs(np.abs(y_pred - y_true) - 1.0) < 0.05] += 0.2  # keep away from huber's switch at |error| = delta
+    for loss in (losses.mean_squared_error, losses.mean_absolute_error, losses.huber):
+        assert gradcheck(lambda p, loss=loss: loss(y_true, p), y_pred)
+    assert gradcheck(lambda p: losses.huber(y_true, p, delta=0.3), y_pred)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_gradients_of_binary_crossentropy(rng, from_logits):
+    y_true = rng.uniform(size=(4, 3))  # soft labels: the general formula
+    y_pred = rng.normal(size=(4, 3)) if from_logits else rng.uniform(0.05, 0.95, size=(4, 3))
+    assert gradcheck(lambda p: losses.binary_crossentropy(y_true, p, from_logits=from_logits), y_pred)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_gradients_of_categorical_crossentropy(rng, from_logits):
+    y_true = rng.uniform(size=(5, 4))  # any weights, not only one-hot: the gradient is softmax * sum(t) - t
+    y_pred = rng.normal(size=(5, 4)) if from_logits else probability_rows(rng, 5, 4)
+    assert gradcheck(lambda p: losses.categorical_crossentropy(y_true, p, from_logits=from_logits), y_pred)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_gradients_of_sparse_categorical_crossentropy(rng, from_logits):
+    ids = rng.integers(0, 4, size=(5, 1))
+    y_pred = rng.normal(size=(5, 4)) if from_logits else probability_rows(rng, 5, 4)
+    assert gradcheck(lambda p: losses.sparse_categorical_crossentropy(ids, p, from_logits=from_logits), y_pred)
+
+
+@pytest.mark.parametrize("true_shape, pred_shape", [((5,), (5, 1)), ((5, 1), (5,)), ((5, 3), (5, 3, 1)),
+                                                    ((5, 3, 1), (5, 3))])
+@pytest.mark.parametrize("loss", [losses.mean_squared_error, losses.binary_crossentropy])
+def test_gradients_through_a_dropped_or_added_axis_of_one(rng, loss, true_shape, pred_shape):
+    y_true = rng.integers(0, 2, size=true_shape).astype(float)
+    y_pred = rng.uniform(0.1, 0.9, size=pred_shape)
+    assert gradcheck(lambda p: loss(y_true, p), y_pred)
+
+
+def test_binary_crossentropy_from_logits_gradient_at_exactly_zero():
+    """Where max(z, 0) and |z| have their kinks; the hand-written rule gives sigmoid(0) - y."""
+    z = Tensor(np.zeros((3, 1)), requires_grad=True)
+    losses.binary_crossentropy(np.array([0.0, 1.0, 0.25]), z, from_logits=True).sum().backward()
+    np.testing.assert_allclose(z.grad[:, 0], [0.5, -0.5, 0.25])
+
+
+def test_no_gradient_flows_into_y_true(rng):
+    y_true = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    y_pred = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    losses.mean_squared_error(y_true, y_pred).sum().backward()
+    assert y_true.grad is None and y_pred.grad is not None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Shapes
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("true_shape, pred_shape, loss_shape", [
+    ((6, 3), (6, 3), (6,)),
+    ((6,), (6, 1), (6,)),        # y of shape (batch,) with a Dense(1) model: Keras adds the axis to y_true
+    ((6, 1), (6,), (6,)),
+    ((6,), (6,), (6,)),          # one value per sample (Keras' bare function would return the batch mean)
+    ((6, 4, 1), (6, 4), (6,)),   # Keras drops the trailing 1
+    ((6, 4), (6, 4, 1), (6,)),
+    ((6, 4, 3), (6, 4, 3), (6, 4)),  # only the last axis is averaged, as in Keras
+])
+@pytest.mark.parametrize("loss", [losses.mean_squared_error, losses.mean_absolute_error, losses.huber,
+                                  losses.binary_crossentropy])
+def test_elementwise_losses_give_one_value_per_sample(rng, loss, true_shape, pred_shape, loss_shape):
+    y_true = rng.integers(0, 2, size=true_shape)
+    y_pred = rng.uniform(0.1, 0.9, size=pred_shape)
+    result = loss(y_true, Tensor(y_pred))
+    assert result.shape == loss_shape
+    flat = loss(y_true.reshape(6, -1), Tensor(y_pred.reshape(6, -1)))  # same numbers, laid out (batch, features)
+    if len(loss_shape) == 1:
+        np.testing.assert_allclose(result.data, flat.data, rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", [losses.categorical_crossentropy, losses.sparse_categorical_crossentropy])
+def test_crossentropies_give_one_value_per_sample(rng, loss):
+    ids = rng.integers(0, 3, size=4)
+    targets = ids if loss is losses.sparse_categorical_crossentropy else one_hot(ids, 3)
+    assert loss(targets, Tensor(probability_rows(rng, 4, 3))).shape == (4,)
+
+
+def test_y_pred_may_be_a_plain_array_and_y_true_a_list():
+    np.testing.assert_allclose(losses.mean_squared_error([[1.0], [2.0]], np.array([[0.0], [0.0]])).data, [1.0, 4.0])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# dtype
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss", LOSS_FUNCTIONS)
+@pytest.mark.parametrize("target_dtype", [np.float64, np.int64, np.int32, bool])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_float32_predictions_give_float32_loss_and_gradients(rng, loss, target_dtype, from_logits):
+    kwargs = {"from_logits": from_logits} if "crossentropy" in loss.__name__ else {}
+    if from_logits and not kwargs:
+        return  # the regression losses have no from_logits; their float32 case runs with from_logits=False
+    ids = rng.integers(0, 2, size=4)
+    targets = ids.astype(target_dtype) if loss is losses.sparse_categorical_crossentropy else \
+        one_hot(ids, 2).astype(target_dtype)
+    y_pred = Tensor(rng.uniform(0.1, 0.9, size=(4, 2)).astype(np.float32), requires_grad=True)
+    result = loss(targets, y_pred, **kwargs)
+    result.sum().backward()
+    assert result.dtype == np.float32 and y_pred.grad.dtype == np.float32
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Errors say what was expected and what was found
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss", LOSS_FUNCTIONS)
+def test_different_numbers_of_samples_name_both_shapes(loss):
+    targets = np.zeros(4, dtype=int) if loss is losses.sparse_categorical_crossentropy else np.zeros((4, 3))
+    with pytest.raises(ValueError, match=r"4 samples \(shape \(4,?.*\)\) but y_pred has 5 \(shape \(5, 3\)\)"):
+        loss(targets, Tensor(np.full((5, 3), 0.3)))
+
+
+@pytest.mark.parametrize("loss", [losses.mean_squared_error, losses.mean_absolute_error, losses.huber,
+                                  losses.binary_crossentropy, losses.categorical_crossentropy])
+@pytest.mark.parametrize("true_shape, pred_shape", [((4, 2), (4, 3)), ((4, 1), (4, 3)), ((4, 3), (4, 3, 2))])
+def test_incompatible_shapes_name_both_shapes(loss, true_shape, pred_shape):
+    """(4, 1) against (4, 3) would broadcast in Keras; here it is an error."""
+    with pytest.raises(ValueError, match=rf"{true_shape[0]}, {true_shape[1]}\).*{pred_shape[0]}, {pred_shape[1]}"):
+        loss(np.zeros(true_shape), Tensor(np.full(pred_shape, 0.5)))
+
+
+@pytest.mark.parametrize("bad, found", [(3, "class id 3 is out of range for 3 classes"),
+                                        (-1, "class id -1 is out of range for 3 classes"),
+                                        (1.5, r"integer class ids in \[0, 3\), found 1.5"),
+                                        (np.nan, r"integer class ids in \[0, 3\), found nan")])
+def test_sparse_labels_out_of_range_or_not_integers(bad, found):
+    with pytest.raises(ValueError, match=found):
+        losses.sparse_categorical_crossentropy(np.array([0.0, bad]), Tensor(np.full((2, 3), 1 / 3)))
+
+
+def test_one_hot_targets_for_sparse_and_ids_for_categorical_point_to_the_other_loss():
+    with pytest.raises(ValueError, match="use categorical_crossentropy"):
+        losses.sparse_categorical_crossentropy(np.eye(3), Tensor(np.full((3, 3), 1 / 3)))
+    with pytest.raises(ValueError, match="use sparse_categorical_crossentropy"):
+        losses.categorical_crossentropy(np.array([0, 1, 2]), Tensor(np.full((3, 3), 1 / 3)))
+
+
+def test_other_input_errors():
+    with pytest.raises(ValueError, match="batch axis"):
+        losses.mean_squared_error(1.0, Tensor(2.0))
+    with pytest.raises(ValueError, match=r"shape \(batch, classes\), got \(3,\)"):
+        losses.categorical_crossentropy(np.array([0, 1, 0]), Tensor([0.2, 0.5, 0.3]))
+    with pytest.raises(TypeError, match="y_true must hold numbers"):
+        losses.mean_squared_error(np.array(["a", "b"]), Tensor([[1.0], [2.0]]))
+    with pytest.raises(ValueError, match="delta must be >= 0, got -1"):
+        losses.huber(np.zeros((2, 1)), Tensor(np.zeros((2, 1))), delta=-1)
+
+
+def test_a_single_class_warns_as_keras_does():
+    with pytest.warns(UserWarning, match="single class"):
+        losses.categorical_crossentropy(np.ones((2, 1)), Tensor(np.ones((2, 1))))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# get
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, function", [
+    ("mse", losses.mean_squared_error), ("MSE", losses.mean_squared_error),
+    ("mean_squared_error", losses.mean_squared_error),
+    ("mae", losses.mean_absolute_error), ("MAE", losses.mean_absolute_error),
+    ("mean_absolute_error", losses.mean_absolute_error),
+    ("bce", losses.binary_crossentropy), ("BCE", losses.binary_crossentropy),
+    ("binary_crossentropy", losses.binary_crossentropy),
+    ("categorical_crossentropy", losses.categorical_crossentropy),
+    ("sparse_categorical_crossentropy", losses.sparse_categorical_crossentropy),
+    ("huber", losses.huber),
+])
+def test_get_by_name(name, function):
+    assert losses.get(name) is function
+
+
+def test_get_returns_a_callable_unchanged():
+    def my_loss(y_true, y_pred):
+        return (y_pred - y_true).abs().max(axis=-1)
+
+    assert losses.get(my_loss) is my_loss
+
+
+def test_get_rejects_unknown_names_listing_the_valid_ones():
+    with pytest.raises(ValueError, match=r"Unknown loss 'mean_squared_eror'\. Did you mean 'mean_squared_error'\?.*"
+                                         r"Valid names: .*binary_crossentropy.*mse"):
+        losses.get("mean_squared_eror")
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["mse"]])
+def test_get_rejects_other_types_saying_what_is_accepted(bad):
+    with pytest.raises(ValueError, match=r"must be a name \(.*\) or a function \(y_true, y_pred\) -> Tensor"):
+        losses.get(bad)
+
+
+def test_no_warnings_on_ordinary_inputs(rng):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for loss in LOSS_FUNCTIONS:
+            ids = rng.integers(0, 3, size=4)
+            targets = ids if loss is losses.sparse_categorical_crossentropy else one_hot(ids, 3)
+            loss(targets, Tensor(probability_rows(rng, 4, 3), requires_grad=True)).sum().backward()
