@@ -1,0 +1,483 @@
+"""Draw the computation graph behind a tensor: which op made which tensor, and what flowed back.
+
+    >>> w = Tensor([1.0, -2.0], requires_grad=True, name="w")
+    >>> loss = (w * w).sum()
+    >>> loss.backward()
+    >>> dot = draw_graph(loss)             # Graphviz DOT text, always (paste it into any Graphviz viewer)
+    >>> dot = draw_graph(loss, "loss.png") # and a picture, drawn with matplotlib alone: no Graphviz needed
+
+Three short steps:
+
+1. ``trace`` walks back from the tensor through ``_parents`` (with a stack, not recursion: graphs can be deep) and
+   returns every tensor in creation order, which is a topological order (an op's result is newer than its inputs).
+2. ``tensor_graph`` turns those tensors into labelled boxes, one per tensor and one per op, and arrows in the
+   direction data flows: input -> op -> result.
+3. ``to_dot`` writes the boxes and arrows as DOT text; ``render`` lays them out in layers (inputs left, output
+   right) and draws them with matplotlib.
+
+Steps 2 and 3 know nothing about tensors: ``to_dot`` and ``render`` draw any list of ``Node`` boxes and
+``(from_key, to_key)`` arrows, for instance a model's layers as a chain of boxes.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import os
+import pathlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+
+IMAGE_SUFFIXES = (".png", ".svg", ".pdf")  # drawn with matplotlib
+DOT_SUFFIXES = (".dot", ".gv")  # written as DOT text
+MAX_RENDERED_NODES = 300  # past this a picture is unreadable anyway (and too large for matplotlib); use the DOT text
+
+# kind -> (fill colour, border colour, border line style). DOT and matplotlib share them so both drawings agree.
+STYLES = {
+    "leaf": ("#d9ead3", "#38761d", "solid"),  # made by hand and requires grad: a weight, or an input we differentiate
+    "result": ("#dae8fc", "#1f4e79", "solid"),  # computed by an op
+    "output": ("#fff2cc", "#7f6000", "solid"),  # the tensor whose graph is drawn
+    "op": ("#f4cccc", "#990000", "solid"),  # an op: its inputs flow in, its result flows out
+    "constant": ("#f3f3f3", "#888888", "dashed"),  # needs no gradient: data, or a number like the 2 in x * 2
+    "layer": ("#e1d5e7", "#5b3a6e", "solid"),  # a layer of a model, for chain drawings
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Node:
+    """One box of a drawing. ``key`` names it in edges and in DOT; ``label`` is its text (lines split by newlines);
+    ``kind`` picks its colours from ``STYLES``."""
+
+    key: str
+    label: str
+    kind: str = "result"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 1. Walking the graph
+# ----------------------------------------------------------------------------------------------------------------
+def _roots(tensor: Tensor | Sequence[Tensor]) -> list[Tensor]:
+    roots = [tensor] if isinstance(tensor, Tensor) else list(tensor)
+    for root in roots:
+        if not isinstance(root, Tensor):
+            raise TypeError(f"expected a Tensor or a list of Tensors, got {type(root).__name__}")
+    if not roots:
+        raise ValueError("expected a Tensor or a list of Tensors, got an empty list")
+    return roots
+
+
+def trace(tensor: Tensor | Sequence[Tensor]) -> list[Tensor]:
+    """Every tensor ``tensor`` was computed from, itself included, oldest first: inputs come before their results.
+
+    An iterative depth-first walk, so a chain of 10,000 ops needs no deep recursion. A list of tensors gives the
+    union of their graphs.
+    """
+    found: dict[int, Tensor] = {}
+    stack = _roots(tensor)
+    while stack:
+        t = stack.pop()
+        if id(t) not in found:
+            found[id(t)] = t
+            stack.extend(t._parents)
+    return sorted(found.values(), key=lambda t: t._order)  # creation order is a topological order
+
+
+def retain_grads(tensor: Tensor | Sequence[Tensor]) -> Tensor | Sequence[Tensor]:
+    """Make every tensor computed on the way to ``tensor`` keep its ``.grad``, so a drawing can show it.
+
+    Call it *before* ``backward()``: by default (as in PyTorch) only leaves keep their gradient, intermediate
+    results pass theirs on and drop it. Returns ``tensor``, so ``retain_grads(loss).backward()`` works.
+    """
+    for t in trace(tensor):
+        if t._parents:
+            t.retain_grad()
+    return tensor
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 2. Tensors to boxes and arrows
+# ----------------------------------------------------------------------------------------------------------------
+def _format_shape(shape: tuple) -> str:
+    return "scalar" if shape == () else str(shape)
+
+
+def _format_values(prefix: str, values: np.ndarray) -> list[str]:
+    """``prefix`` then the array, 3 decimals, one line per row (numpy indents the following rows under the first)."""
+    text = np.array2string(np.asarray(values), precision=3, floatmode="fixed", separator=", ", prefix=prefix,
+                           max_line_width=10_000)
+    return (prefix + text).split("\n")
+
+
+def _tensor_label(t: Tensor, constant: bool, show_data: bool, show_grad: bool, max_size: int) -> str:
+    small = t.size <= max_size
+    if constant:  # compact: no gradient, and an unnamed constant (the 2 in x * 2) shows just its value
+        lines = [f"{t.name}  {_format_shape(t.shape)}"] if t.name else []
+        if small and show_data:
+            lines += _format_values("", t.data)
+        elif not t.name:
+            lines.append(_format_shape(t.shape))
+        return "\n".join(lines)
+    lines = [f"{t.name}  {_format_shape(t.shape)}" if t.name else _format_shape(t.shape)]
+    if small and show_data:
+        lines += _format_values("data ", t.data)
+    if small and show_grad and t.grad is not None:
+        lines += _format_values("grad ", t.grad)
+    return "\n".join(lines)
+
+
+def tensor_graph(tensor: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: bool = True,
+                 max_size: int = 8) -> tuple[list[Node], list[tuple[str, str]]]:
+    """The boxes and arrows of ``tensor``'s graph: a box per tensor (``t0``, ``t1``, ... oldest first), a box per op
+    (``op5`` made ``t5``), and arrows parent -> op -> result. Values and gradients are shown for tensors of at most
+    ``max_size`` elements; bigger ones show their shape only."""
+    tensors = trace(tensor)
+    roots = {id(root) for root in _roots(tensor)}
+    key = {id(t): f"t{i}" for i, t in enumerate(tensors)}
+    nodes: list[Node] = []
+    edges: list[tuple[str, str]] = []
+    for i, t in enumerate(tensors):
+        if t._parents:
+            op_key = f"op{i}"
+            nodes.append(Node(op_key, t._op, "op"))
+            edges += [(key[id(parent)], op_key) for parent in t._parents]
+            edges.append((op_key, key[id(t)]))
+            kind = "result"
+        else:
+            kind = "leaf" if t.requires_grad else "constant"
+        if id(t) in roots:
+            kind = "output"
+        label = _tensor_label(t, not t._parents and not t.requires_grad, show_data, show_grad, max_size)
+        nodes.append(Node(key[id(t)], label, kind))
+    return nodes, edges
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 3a. DOT text
+# ----------------------------------------------------------------------------------------------------------------
+def _check_graph(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], rankdir: str) -> None:
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"rankdir must be 'LR' (inputs left, output right) or 'TB' (top to bottom), got {rankdir!r}")
+    keys = [node.key for node in nodes]
+    if len(set(keys)) != len(keys):
+        duplicated = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValueError(f"node keys must be unique, found {duplicated} more than once")
+    for node in nodes:
+        if node.kind not in STYLES:
+            raise ValueError(f"node {node.key!r} has kind {node.kind!r}; expected one of {sorted(STYLES)}")
+    known = set(keys)
+    for a, b in edges:
+        if a not in known or b not in known:
+            raise ValueError(f"edge ({a!r}, {b!r}) names a node that is not in the list of nodes")
+
+
+def _dot_string(text: str, line_end: str = "\\l") -> str:
+    """A quoted DOT string; each line ends in \\l (left-justified) so rows of numbers line up."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(line + line_end for line in escaped.split("\n")) + '"'
+
+
+def to_dot(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], rankdir: str = "LR",
+           title: str | None = None) -> str:
+    """Graphviz DOT text for boxes and arrows: ``dot -Tpng graph.dot -o graph.png``, or any online viewer."""
+    _check_graph(nodes, edges, rankdir)
+    lines = ["digraph computation {", f"  rankdir={rankdir};",
+             '  node [fontname="Courier", fontsize=10, penwidth=1.2];', "  edge [arrowsize=0.6];"]
+    if title:
+        lines.append(f"  label={_dot_string(title, '')}; labelloc=t; fontname=\"Helvetica-Bold\";")
+    for node in nodes:
+        fill, border, line_style = STYLES[node.kind]
+        shape = "ellipse" if node.kind == "op" else "box"
+        style = ",".join(["filled", "rounded"] + (["dashed"] if line_style == "dashed" else []))
+        lines.append(f'  "{node.key}" [label={_dot_string(node.label)}, shape={shape}, style="{style}", '
+                     f'fillcolor="{fill}", color="{border}"];')
+    lines += [f'  "{a}" -> "{b}";' for a, b in edges]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 3b. A layered layout (the Sugiyama recipe, kept small) and a matplotlib drawing
+# ----------------------------------------------------------------------------------------------------------------
+RANK_GAP = 34.0  # points between two layers, where the arrows bend
+NODE_GAP = 12.0  # points between two boxes of one layer
+PAD = 4.0  # points between a box's text and its border
+MARGIN = 10.0  # points around the whole drawing
+
+
+def _assign_layers(keys: list[str], edges: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """Layer = longest path from an input, so every arrow points forward. Then every box that is not an output
+    moves forward to just before its first use: a weight used late, or a side branch (a regularisation term),
+    sits next to where it is used instead of at the far left with a long arrow."""
+    children: dict[str, list[str]] = {k: [] for k in keys}
+    waiting = dict.fromkeys(keys, 0)  # how many inputs of each node are not placed yet
+    for a, b in edges:
+        children[a].append(b)
+        waiting[b] += 1
+    sources = [k for k in keys if waiting[k] == 0]
+    layer = dict.fromkeys(keys, 0)
+    ready = collections.deque(sources)
+    topological = []
+    while ready:  # Kahn's topological order
+        k = ready.popleft()
+        topological.append(k)
+        for child in children[k]:
+            layer[child] = max(layer[child], layer[k] + 1)
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    if len(topological) < len(keys):
+        raise ValueError("the edges form a cycle; a computation graph has none")
+    for k in reversed(topological):  # children first, so each box sees where its children finally are
+        if children[k]:
+            layer[k] = min(layer[child] for child in children[k]) - 1
+    return layer
+
+
+def _crossings(upper: list, lower: list, down: dict) -> int:
+    """How many arrows between two neighbouring layers cross each other."""
+    where = {k: i for i, k in enumerate(lower)}
+    ends = [(i, where[v]) for i, u in enumerate(upper) for v in down[u]]
+    return sum(1 for a, (i1, j1) in enumerate(ends) for i2, j2 in ends[a + 1:] if (i1 - i2) * (j1 - j2) < 0)
+
+
+def _order_layers(layers: list[list], up: dict, down: dict, operand: dict, sweeps: int = 4) -> list[list]:
+    """Order each layer by the mean position of its neighbours (the barycenter heuristic), sweeping forward then
+    backward, and keep the order with the fewest crossings. Ties go by ``operand`` (the index of the first arrow
+    leaving a box), so the inputs of ``a - b`` appear in that order."""
+    def total(order: list[list]) -> int:
+        return sum(_crossings(order[i], order[i + 1], down) for i in range(len(order) - 1))
+
+    def reorder(layer: list, reference: list, neighbours: dict) -> list:
+        where = {k: i for i, k in enumerate(reference)}
+        mean = {k: np.mean([where[n] for n in neighbours[k]]) if neighbours[k] else i for i, k in enumerate(layer)}
+        return sorted(layer, key=lambda k: (mean[k], operand[k]))
+
+    best, best_count = [list(layer) for layer in layers], total(layers)
+    order = [list(layer) for layer in layers]
+    for _ in range(sweeps):
+        for i in range(1, len(order)):
+            order[i] = reorder(order[i], order[i - 1], up)
+        for i in range(len(order) - 2, -1, -1):
+            order[i] = reorder(order[i], order[i + 1], down)
+        count = total(order)
+        if count <= best_count:  # on a tie prefer the swept order: it has the operands in order
+            best, best_count = [list(layer) for layer in order], count
+    return best
+
+
+def _place_across(order: list[list], breadth: dict, up: dict, down: dict, rounds: int = 6) -> dict:
+    """Position of each box across the layers: near the mean of its neighbours, so arrows run straight, while the
+    boxes of a layer keep their order and do not overlap. Inputs (boxes with no arrow in) weigh little, so the main
+    chain of results stays straight and weights and data sit beside it."""
+    weight = {k: 1.0 if up[k] else 0.05 for layer in order for k in layer}
+    across: dict = {}
+    for layer in order:  # start stacked
+        position = 0.0
+        for k in layer:
+            across[k] = position + breadth[k] / 2
+            position += breadth[k] + NODE_GAP
+
+    def pack(layer: list, neighbours: dict) -> None:
+        wanted = [np.average([across[n] for n in neighbours[k]], weights=[weight[n] for n in neighbours[k]])
+                  if neighbours[k] else across[k] for k in layer]
+        placed = list(wanted)
+        for i in range(1, len(layer)):  # push each box below its predecessor
+            placed[i] = max(placed[i], placed[i - 1] + (breadth[layer[i - 1]] + breadth[layer[i]]) / 2 + NODE_GAP)
+        # then move the whole layer back towards where its boxes want to be, the heavy ones first
+        shift = float(np.average(np.subtract(wanted, placed), weights=[weight[k] for k in layer]))
+        for k, position in zip(layer, placed):
+            across[k] = position + shift
+
+    for _ in range(rounds):
+        for layer in order[1:]:
+            pack(layer, up)
+        for layer in reversed(order[:-1]):
+            pack(layer, down)
+    return across
+
+
+def _layout(sizes: dict[str, tuple[float, float]], edges: Sequence[tuple[str, str]], rankdir: str):
+    """Box centres, arrow paths (as matplotlib Path vertices and codes) and the drawing's size, all in points."""
+    from matplotlib.path import Path
+
+    keys = list(sizes)
+    layer = _assign_layers(keys, edges)
+    # An arrow that skips layers gets an invisible waypoint in each layer it crosses, so it is routed between boxes.
+    routes, up, down = [], collections.defaultdict(list), collections.defaultdict(list)
+    n_layers = max(layer.values()) + 1
+    layers: list[list] = [[] for _ in range(n_layers)]
+    for k in keys:
+        layers[layer[k]].append(k)
+    along_size, breadth = {}, {}  # a box's size along the arrows and across them
+    for k, (width, height) in sizes.items():
+        along_size[k], breadth[k] = (width, height) if rankdir == "LR" else (height, width)
+    for index, (a, b) in enumerate(edges):
+        route = [a]
+        for i in range(layer[a] + 1, layer[b]):
+            waypoint = ("waypoint", index, i)
+            layer[waypoint], along_size[waypoint], breadth[waypoint] = i, 0.0, 0.0
+            layers[i].append(waypoint)
+            route.append(waypoint)
+        route.append(b)
+        routes.append(route)
+        for u, v in zip(route, route[1:]):
+            down[u].append(v)
+            up[v].append(u)
+
+    operand = dict.fromkeys(layer, len(routes))  # the index of the first arrow leaving each box
+    for index, route in reversed(list(enumerate(routes))):
+        for k in route[:-1]:
+            operand[k] = index
+    order = _order_layers(layers, up, down, operand)
+    across = _place_across(order, breadth, up, down)
+    lowest = min(across[k] - breadth[k] / 2 for k in across)
+    across = {k: position - lowest + MARGIN for k, position in across.items()}
+    starts, position = [], MARGIN  # where each layer begins along the arrows
+    for layer_keys in order:
+        starts.append(position)
+        position += max(along_size[k] for k in layer_keys) + RANK_GAP
+    ends = [start + max(along_size[k] for k in layer_keys) for start, layer_keys in zip(starts, order)]
+    along = {k: (starts[layer[k]] + ends[layer[k]]) / 2 for k in across}
+    extent_along = ends[-1] + MARGIN
+    extent_across = max(across[k] + breadth[k] / 2 for k in across) + MARGIN
+
+    # Several arrows into (or out of) one box get separate ports, in the order of the boxes they come from.
+    ports_in, ports_out = collections.defaultdict(list), collections.defaultdict(list)
+    for index, route in enumerate(routes):
+        ports_out[route[0]].append((across[route[1]], index))
+        ports_in[route[-1]].append((across[route[-2]], index))
+    offset_in, offset_out = {}, {}
+    for ports, offset in ((ports_in, offset_in), (ports_out, offset_out)):
+        for k, arrivals in ports.items():
+            spacing = min(8.0, 0.6 * breadth[k] / max(len(arrivals) - 1, 1))
+            for rank, (_, index) in enumerate(sorted(arrivals)):
+                offset[index] = (rank - (len(arrivals) - 1) / 2) * spacing
+
+    def point(a: float, c: float) -> tuple[float, float]:
+        return (a, c) if rankdir == "LR" else (c, a)
+
+    paths = []
+    for index, route in enumerate(routes):
+        source, target = route[0], route[-1]
+        a, c = along[source] + along_size[source] / 2, across[source] + offset_out[index]
+        vertices, codes = [point(a, c)], [Path.MOVETO]
+        for k in route[1:]:
+            if a < ends[layer[k] - 1]:  # a straight run to the end of the layer, as long as its widest box
+                a = ends[layer[k] - 1]
+                vertices.append(point(a, c))
+                codes.append(Path.LINETO)
+            next_a = starts[layer[k]]
+            next_c = across[k] + (offset_in[index] if k == target else 0.0)
+            middle = (a + next_a) / 2  # an S-curve across the gap between layers
+            vertices += [point(middle, c), point(middle, next_c), point(next_a, next_c)]
+            codes += [Path.CURVE4] * 3
+            a, c = next_a, next_c
+        end = along[target] - along_size[target] / 2
+        if end > a:  # a zero-length last segment would leave the arrow head without a direction
+            vertices.append(point(end, c))
+            codes.append(Path.LINETO)
+        paths.append((vertices, codes))
+
+    centres = {k: point(along[k], across[k]) for k in keys}
+    size = point(extent_along, extent_across)
+    return centres, paths, size
+
+
+def render(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | os.PathLike, rankdir: str = "LR",
+           title: str | None = None, font_size: float = 9.0, dpi: int = 120) -> pathlib.Path:
+    """Draw boxes and arrows into an image file (.png, .svg or .pdf) with matplotlib alone: no Graphviz needed.
+
+    Layers by longest path from the inputs (``rankdir='LR'``: inputs left, output right; ``'TB'``: top to bottom),
+    boxes ordered within a layer to reduce crossings, each box sized to its text. Uses matplotlib's object API with
+    the Agg canvas (no pyplot), so it never opens a window and works without a display.
+    """
+    _check_graph(nodes, edges, rankdir)
+    path = pathlib.Path(path)
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(f"render writes {', '.join(IMAGE_SUFFIXES)} files, got {str(path)!r}")
+    if len(nodes) > MAX_RENDERED_NODES:
+        raise ValueError(f"the graph has {len(nodes)} boxes; a picture of more than {MAX_RENDERED_NODES} is "
+                         f"unreadable. Draw a smaller graph, or give the DOT text to Graphviz")
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+        from matplotlib.path import Path
+    except ImportError:
+        raise ImportError('drawing a graph to an image needs matplotlib: pip install "tinygrad-acts[demos]" '
+                          '(the DOT text that draw_graph returns needs nothing)') from None
+
+    figure = Figure(dpi=dpi)
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_axis_off()
+    texts = {node.key: axes.text(0, 0, node.label, fontsize=font_size, family="monospace", ha="center",
+                                 va="center", multialignment="left", zorder=3) for node in nodes}
+    renderer = canvas.get_renderer()
+    points_per_pixel = 72 / dpi
+    sizes = {}
+    for key, text in texts.items():  # each box fits its text
+        extent = text.get_window_extent(renderer)
+        sizes[key] = (extent.width * points_per_pixel + 2 * PAD, extent.height * points_per_pixel + 2 * PAD)
+    for node in nodes:
+        if node.kind == "op":  # a pill shape needs room for its round ends
+            width, height = sizes[node.key]
+            sizes[node.key] = (width + height / 2, height)
+    centres, paths, (width, height) = _layout(sizes, edges, rankdir)
+
+    top = 0.0
+    if title:
+        heading = axes.text(0, MARGIN, title, fontsize=font_size * 1.25, weight="bold", ha="center", va="top")
+        top = heading.get_window_extent(renderer).height * points_per_pixel + MARGIN
+        width = max(width, heading.get_window_extent(renderer).width * points_per_pixel + 2 * MARGIN)
+        heading.set_x(width / 2)
+    figure.set_size_inches(width / 72, (height + top) / 72)
+    axes.set_xlim(0, width)
+    axes.set_ylim(height + top, 0)  # y grows downwards, like reading order
+    for vertices, codes in paths:
+        shifted = [(x, y + top) for x, y in vertices]
+        axes.add_patch(FancyArrowPatch(path=Path(shifted, codes), arrowstyle="-|>,head_length=0.5,head_width=0.25",
+                                       mutation_scale=10, color="#555555", linewidth=0.9, zorder=1))
+    for node in nodes:
+        fill, border, line_style = STYLES[node.kind]
+        (x, y), (box_width, box_height) = centres[node.key], sizes[node.key]
+        y += top
+        rounding = box_height / 2 if node.kind == "op" else 4.0
+        axes.add_patch(FancyBboxPatch((x - box_width / 2, y - box_height / 2), box_width, box_height,
+                                      boxstyle=f"round,pad=0,rounding_size={rounding}", facecolor=fill,
+                                      edgecolor=border, linestyle=line_style,
+                                      linewidth=2.0 if node.kind == "output" else 1.0, zorder=2))
+        texts[node.key].set_position((x, y))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=dpi, facecolor="white")
+    return path
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The one call a learner needs
+# ----------------------------------------------------------------------------------------------------------------
+def draw_graph(tensor: Tensor | Sequence[Tensor], path: str | os.PathLike | None = None, show_data: bool = True,
+               show_grad: bool = True, max_size: int = 8, rankdir: str = "LR", title: str | None = None) -> str:
+    """The graph that produced ``tensor``: a box per tensor (its name, shape, and for tensors of at most
+    ``max_size`` elements its values and gradient), a box per op, arrows in the direction data flows.
+
+    Returns the Graphviz DOT text (nothing needs installing for that). With a ``path`` ending in .png, .svg or .pdf
+    also draws the graph there with matplotlib (no Graphviz binary needed); .dot or .gv writes the DOT text.
+    Gradients appear after ``backward()``; for intermediate results call ``retain_grads(tensor)`` before it.
+    A list of tensors draws all their graphs together.
+    """
+    if path is not None:
+        suffix = pathlib.Path(path).suffix.lower()
+        if suffix not in IMAGE_SUFFIXES + DOT_SUFFIXES:
+            raise ValueError(f"draw_graph writes {', '.join(IMAGE_SUFFIXES + DOT_SUFFIXES)} files, got {str(path)!r}")
+    nodes, edges = tensor_graph(tensor, show_data=show_data, show_grad=show_grad, max_size=max_size)
+    dot = to_dot(nodes, edges, rankdir=rankdir, title=title)
+    if path is not None:
+        if pathlib.Path(path).suffix.lower() in DOT_SUFFIXES:
+            pathlib.Path(path).write_text(dot)
+        else:
+            render(nodes, edges, path, rankdir=rankdir, title=title)
+    return dot
