@@ -66,9 +66,7 @@ class Optimizer:
         As Keras, ``iterations`` counts a step only if at least one parameter was updated.
         """
         updated = False
-        for param in dict.fromkeys(params):  # each tensor once, even if listed twice
-            if not isinstance(param, Tensor):
-                raise TypeError(f"{type(self).__name__}.step expects Tensors, got {type(param).__name__}")
+        for param in self._tensors(params, "step"):
             if param.grad is None:
                 continue
             if param.grad.shape != param.shape:
@@ -81,8 +79,16 @@ class Optimizer:
 
     def zero_grad(self, params: Iterable[Tensor]) -> None:
         """Forget the gradients (``grad = None``), so the next backward() starts from nothing."""
-        for param in params:
+        for param in self._tensors(params, "zero_grad"):
             param.grad = None
+
+    def _tensors(self, params: Iterable[Tensor], method: str) -> list[Tensor]:
+        """The parameters as a list of Tensors, each once even if listed twice."""
+        params = list(params)
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError(f"{type(self).__name__}.{method} expects Tensors, got {type(param).__name__}")
+        return list(dict.fromkeys(params))  # Tensors hash by identity
 
     def update_step(self, param: Tensor, grad: np.ndarray, learning_rate: float) -> None:
         raise NotImplementedError(f"{type(self).__name__} must define update_step(param, grad, learning_rate)")
