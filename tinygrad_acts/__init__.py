@@ -1,9 +1,16 @@
 """tinygrad_acts: a teaching-grade reverse-mode autodiff framework on numpy, with a Keras-style API.
 
-Start reading at tensor.py.
+Start reading at tensor.py. ``import tinygrad_acts as keras`` gives ``keras.layers``, ``keras.models``,
+``keras.backend``, ``keras.activations``, ``keras.losses``, ``keras.optimizers``, ``keras.utils``.
 """
+from . import activations, backend, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
 from .gradcheck import gradcheck
+from .graph import draw_graph, retain_grads
+from .layers import Input
+from .models import Sequential
 from .tensor import Tensor, concatenate, is_grad_enabled, maximum, minimum, no_grad, stack, where
 
 __version__ = "0.1.0"
-__all__ = ["Tensor", "concatenate", "gradcheck", "is_grad_enabled", "maximum", "minimum", "no_grad", "stack", "where"]
+__all__ = ["Input", "Sequential", "Tensor", "activations", "backend", "callbacks", "concatenate", "draw_graph",
+           "gradcheck", "initializers", "is_grad_enabled", "layers", "losses", "maximum", "metrics", "minimum",
+           "models", "no_grad", "optimizers", "retain_grads", "stack", "utils", "where"]

@@ -1,0 +1,52 @@
+"""Global state, as Keras' backend module has it: layer-name counters, the default float type, epsilon, the seed.
+
+``import tinygrad_acts.backend as K`` then ``K.clear_session()`` between models, as the classic lesson does.
+"""
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+_FLOATX = "float32"  # Keras' default float type
+_EPSILON = 1e-7  # Keras' fuzz factor: keeps log(p) and 1/x finite at p = 0
+_name_counts: collections.Counter = collections.Counter()
+_rng = np.random.default_rng()
+
+
+def floatx() -> str:
+    """The default float type of weights and inputs: 'float32', as in Keras."""
+    return _FLOATX
+
+
+def epsilon() -> float:
+    """The small constant used to clip probabilities away from 0 and 1: 1e-7, as in Keras."""
+    return _EPSILON
+
+
+def set_epsilon(value: float) -> None:
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def unique_name(base: str) -> str:
+    """'dense', then 'dense_1', 'dense_2', ... as Keras numbers its layers; clear_session() starts again."""
+    count = _name_counts[base]
+    _name_counts[base] += 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def clear_session() -> None:
+    """Forget the layer-name counters (the next Dense is 'dense' again), as keras.backend.clear_session() does."""
+    _name_counts.clear()
+
+
+def set_random_seed(seed: int) -> None:
+    """Same seed, same initial weights and the same shuffling in fit(). Also reachable as utils.set_random_seed."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+
+
+def rng() -> np.random.Generator:
+    """The generator every initializer and every shuffle draws from."""
+    return _rng

@@ -1,0 +1,254 @@
+"""Keras-style layers: each maps a Tensor to a Tensor and owns its weights.
+
+A layer creates its weights on first use (``build``), when it first sees the shape of its input, so
+``Dense(16)`` needs no input size. Shapes here include the batch axis as ``None``: ``(None, 2)`` is "any number of
+samples with 2 features each", as Keras prints them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import activations, backend, initializers
+from .tensor import Tensor
+
+
+def _snake_case(name: str) -> str:
+    """'LeakyReLU' -> 'leaky_re_lu', the way Keras turns a class name into a layer name."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _check_non_negative(layer: str, argument: str, value: Any) -> None:
+    """As Keras: slopes and caps must be numbers >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value >= 0:
+        raise ValueError(f"{layer} expects a number >= 0 for {argument}, got {value!r}")
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x, dtype=backend.floatx())
+
+
+class Layer:
+    """The base of every layer: a name, weights made by ``build``, and ``call`` from Tensor to Tensor."""
+
+    def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a layer name must be a string, got {type(name).__name__}")
+        self.name = name or backend.unique_name(_snake_case(type(self).__name__))
+        self.input_shape = None if input_shape is None else tuple(input_shape)  # without the batch axis
+        self.trainable = trainable
+        self.built = False
+        self._weights: list[Tensor] = []
+
+    def build(self, input_shape: tuple) -> None:
+        """Create the weights for inputs of this shape (batch axis included). Layers without weights need nothing."""
+        self.built = True
+
+    def call(self, x: Tensor) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} must define call(x)")
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape  # most layers keep the shape
+
+    def __call__(self, x: Any) -> Tensor:
+        x = _as_tensor(x)
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+        return self.call(x)
+
+    def add_weight(self, name: str, shape: tuple, initializer: Any) -> Tensor:
+        """A trainable Tensor named like Keras' variables: 'dense/kernel'."""
+        weight = Tensor(initializers.get(initializer)(shape), requires_grad=True, name=f"{self.name}/{name}")
+        self._weights.append(weight)
+        return weight
+
+    @property
+    def weights(self) -> list[Tensor]:
+        return list(self._weights)
+
+    @property
+    def trainable_weights(self) -> list[Tensor]:
+        return list(self._weights) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[Tensor]:
+        return [] if self.trainable else list(self._weights)
+
+    def count_params(self) -> int:
+        return sum(w.size for w in self._weights)
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [w.data.copy() for w in self._weights]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        _assign(self._weights, weights, f"layer '{self.name}'")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
+
+
+def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
+    """Copy arrays into weights, after checking all of them: a bad list raises and changes nothing."""
+    if not isinstance(weights, (list, tuple)):
+        raise ValueError(f"set_weights on {owner} expects a list of arrays, got {type(weights).__name__}")
+    if len(weights) != len(targets):
+        raise ValueError(f"set_weights on {owner} expects {len(targets)} arrays "
+                         f"({', '.join(t.name for t in targets) or 'the model has no weights yet'}), "
+                         f"got {len(weights)}; nothing was changed")
+    arrays = []
+    for target, value in zip(targets, weights):
+        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        if array.shape != target.shape:
+            raise ValueError(f"set_weights on {owner}: '{target.name}' has shape {target.shape}, got an array of "
+                             f"shape {array.shape}; nothing was changed")
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"set_weights on {owner}: '{target.name}' needs numbers, got dtype {array.dtype}; "
+                             f"nothing was changed")
+        arrays.append(array)
+    for target, array in zip(targets, arrays):
+        target.data[...] = array  # in place: optimizers and graphs keep pointing at the same arrays
+
+
+class InputLayer(Layer):
+    """Declares the input shape of a Sequential model (without the batch axis). Made by ``Input(shape)``."""
+
+    def __init__(self, shape: tuple, name: str | None = None):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        super().__init__(name=name, input_shape=shape)
+
+    def call(self, x: Tensor) -> Tensor:
+        return x
+
+
+def Input(shape: tuple, name: str | None = None) -> InputLayer:
+    """``Input(shape=(2,))``: the first entry of a Sequential, fixing its input shape, as in Keras."""
+    return InputLayer(shape, name=name)
+
+
+class Dense(Layer):
+    """A fully connected layer: ``y = activation(x @ kernel + bias)``, kernel of shape (inputs, units).
+
+    With no activation it is a linear (affine) map — and a stack of those is still one linear map
+    (see ``collapse.py``).
+    """
+
+    def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense expects units to be a positive integer, got units={units!r}")
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel: Tensor | None = None
+        self.bias: Tensor | None = None
+
+    def build(self, input_shape: tuple) -> None:
+        if len(input_shape) < 2:
+            raise ValueError(f"Dense '{self.name}' expects inputs with a batch axis and a feature axis, got input "
+                             f"shape {input_shape}")
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer)
+        self.built = True
+
+    def call(self, x: Tensor) -> Tensor:
+        if x.ndim < 2 or x.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(f"Dense '{self.name}' expects {self.kernel.shape[0]} input features, got input of shape "
+                             f"{x.shape}")
+        y = x @ self.kernel
+        if self.bias is not None:
+            y = y + self.bias
+        return self.activation(y)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return tuple(input_shape[:-1]) + (self.units,)
+
+
+Linear = Dense  # the same layer, under the name learners know from PyTorch (with Keras' arguments)
+
+
+class Activation(Layer):
+    """Applies an activation: a name ('tanh', 'relu', ...), None (linear), or any function Tensor -> Tensor."""
+
+    def __init__(self, activation: str | Callable | None, input_shape: tuple | None = None, name: str | None = None,
+                 **kwargs: Any):
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, x: Tensor) -> Tensor:
+        return self.activation(x)
+
+
+class ReLU(Layer):
+    """max(x, 0), with Keras' options: a slope below ``threshold`` and a cap at ``max_value``."""
+
+    def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
+                 input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        if max_value is not None:
+            _check_non_negative("ReLU", "max_value", max_value)
+        _check_non_negative("ReLU", "negative_slope", negative_slope)
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, x: Tensor) -> Tensor:
+        return activations.relu(x, negative_slope=self.negative_slope, max_value=self.max_value,
+                                threshold=self.threshold)
+
+
+class LeakyReLU(Layer):
+    """x for x >= 0, negative_slope * x below: ``LeakyReLU(0.5)``. Keras' default slope for the layer is 0.3.
+
+    The older Keras keyword ``alpha=`` is accepted too.
+    """
+
+    def __init__(self, negative_slope: float = 0.3, input_shape: tuple | None = None, name: str | None = None,
+                 alpha: float | None = None, **kwargs: Any):
+        if alpha is not None:
+            negative_slope = alpha
+        _check_non_negative("LeakyReLU", "negative_slope", negative_slope)
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.negative_slope = float(negative_slope)
+
+    def call(self, x: Tensor) -> Tensor:
+        return activations.leaky_relu(x, negative_slope=self.negative_slope)
+
+
+class ELU(Layer):
+    """x for x > 0, alpha * (e^x - 1) below."""
+
+    def __init__(self, alpha: float = 1.0, input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.alpha = float(alpha)
+
+    def call(self, x: Tensor) -> Tensor:
+        return activations.elu(x, alpha=self.alpha)
+
+
+class Softmax(Layer):
+    """Probabilities along ``axis``: e^x / sum(e^x)."""
+
+    def __init__(self, axis: int = -1, input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.axis = axis
+
+    def call(self, x: Tensor) -> Tensor:
+        return activations.softmax(x, axis=self.axis)
+
+
+class Flatten(Layer):
+    """Keeps the batch axis and flattens the rest: (batch, 4, 5) -> (batch, 20)."""
+
+    def call(self, x: Tensor) -> Tensor:
+        return x.reshape(x.shape[0], int(np.prod(x.shape[1:])))
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        rest = input_shape[1:]
+        return (input_shape[0], None if None in rest else int(np.prod(rest)))

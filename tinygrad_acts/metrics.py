@@ -1,0 +1,59 @@
+"""Metrics fit() and evaluate() report. Each takes numpy arrays (y_true, y_pred) and returns one value per sample."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+def binary_accuracy(y_true: np.ndarray, y_pred: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """1 where (y_pred > threshold) equals the 0/1 label, averaged over the last axis."""
+    y_true = np.reshape(y_true, y_pred.shape)
+    return np.mean((y_pred > threshold) == (y_true > 0.5), axis=-1)
+
+
+def categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """1 where the most likely class is the one-hot label's class."""
+    return (np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)).astype(np.float32)
+
+
+def sparse_categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """1 where the most likely class is the integer label."""
+    labels = np.reshape(y_true, y_pred.shape[:-1])
+    return (np.argmax(y_pred, axis=-1) == labels).astype(np.float32)
+
+
+def mean_absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return np.mean(np.abs(np.reshape(y_true, y_pred.shape) - y_pred), axis=-1)
+
+
+def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return np.mean(np.square(np.reshape(y_true, y_pred.shape) - y_pred), axis=-1)
+
+
+ALL_METRICS: dict[str, Callable] = {
+    "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
+    "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
+}
+
+
+def accuracy_for(y_true: np.ndarray, y_pred: np.ndarray) -> Callable:
+    """Which accuracy 'accuracy' means, read from the shapes as Keras 3 does: one output unit is binary;
+    labels with one value per sample (or a last axis of 1) are sparse class ids; otherwise one-hot."""
+    if y_pred.shape[-1] == 1:
+        return binary_accuracy
+    if np.ndim(y_true) < y_pred.ndim or np.shape(y_true)[-1] == 1:
+        return sparse_categorical_accuracy
+    return categorical_accuracy
+
+
+def get(identifier: str | Callable) -> Callable:
+    """A metric by name ('accuracy' is resolved later, from the data's shapes) or any callable."""
+    if callable(identifier) or identifier in ("accuracy", "acc"):
+        return identifier
+    if isinstance(identifier, str) and identifier in ALL_METRICS:
+        return ALL_METRICS[identifier]
+    raise ValueError(f"Unknown metric {identifier!r}: expected 'accuracy' or one of {sorted(ALL_METRICS)}, "
+                     f"or a callable (y_true, y_pred) -> values")

@@ -1,0 +1,359 @@
+"""Sequential: a stack of layers with Keras' model API — predict, compile, fit, evaluate, summary, weights in and out."""
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import backend, losses, metrics as metrics_module, optimizers
+from .callbacks import Callback, History, ProgressBar, is_finite
+from .layers import InputLayer, Layer, _as_tensor, _assign
+from .tensor import Tensor, no_grad
+
+
+class NanLossWarning(UserWarning):
+    """fit() stopped because the loss or a gradient became nan or inf."""
+
+
+class Sequential:
+    """Layers applied one after the other: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``."""
+
+    def __init__(self, layers: list[Layer] | None = None, name: str | None = None):
+        self.name = name or backend.unique_name("sequential")
+        self.layers: list[Layer] = []
+        self.input_shape: tuple | None = None  # with the batch axis: (None, features)
+        self.output_shape: tuple | None = None
+        self.built = False
+        self.optimizer = self.loss = None
+        self.metrics: list[Any] = []
+        self.stop_training = False
+        for layer in layers or []:
+            self.add(layer)
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Building the stack
+    # ----------------------------------------------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a layer such as Dense(4) or Activation('tanh'), got {layer!r} "
+                            f"of type {type(layer).__name__}")
+        if isinstance(layer, InputLayer):
+            if self.layers or self.input_shape is not None:
+                raise ValueError("Input(...) must come first in a Sequential model")
+            self.input_shape = (None,) + layer.input_shape
+            return
+        if any(existing.name == layer.name for existing in self.layers):
+            raise ValueError(f"All layers in a Sequential model need unique names; '{layer.name}' is already used")
+        self.layers.append(layer)
+        if len(self.layers) == 1 and self.input_shape is None and layer.input_shape is not None:
+            self.input_shape = (None,) + layer.input_shape
+        if self.input_shape is not None:
+            self.build(self.input_shape)
+
+    def build(self, input_shape: tuple) -> None:
+        """Create every layer's weights for inputs of ``input_shape`` (batch axis included, as ``None``)."""
+        shape = tuple(input_shape)
+        self.input_shape = shape
+        for layer in self.layers:
+            if not layer.built:
+                layer.build(shape)
+            shape = layer.compute_output_shape(shape)
+            layer.output_shape = shape
+        self.output_shape = shape
+        self.built = True
+
+    def _require_built(self, what: str) -> None:
+        if not self.built:
+            raise ValueError(f"{what}: the model '{self.name}' has not been built yet, so it has no weights. Give its "
+                             f"first layer input_shape=(...), start it with Input(shape), or call it on data first")
+
+    def __call__(self, x: Any) -> Tensor:
+        """The forward pass, recorded for gradients: a Tensor in, a Tensor out."""
+        x = _as_tensor(x)
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Weights
+    # ----------------------------------------------------------------------------------------------------------
+    @property
+    def weights(self) -> list[Tensor]:
+        return [w for layer in self.layers for w in layer.weights]
+
+    @property
+    def trainable_weights(self) -> list[Tensor]:
+        return [w for layer in self.layers for w in layer.trainable_weights]
+
+    def count_params(self) -> int:
+        return sum(layer.count_params() for layer in self.layers)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight: kernel then bias, layer by layer, as Keras orders them."""
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Set every weight from a list like get_weights'. A wrong count or shape raises and changes nothing."""
+        self._require_built("set_weights")
+        _assign(self.weights, weights, f"model '{self.name}'")
+
+    def _weight_keys(self) -> list[str]:
+        """Names for a weight file that do not depend on the session's layer numbering: '0.Dense.kernel'."""
+        return [f"{index}.{type(layer).__name__}.{w.name.rsplit('/', 1)[-1]}"
+                for index, layer in enumerate(self.layers) for w in layer.weights]
+
+    def save_weights(self, path: str | os.PathLike) -> None:
+        """Write every weight to a numpy ``.npz`` file, atomically: a temporary file, then a rename."""
+        self._require_built("save_weights")
+        path = os.fspath(path)
+        if not path.endswith(".npz"):
+            raise ValueError(f"save_weights writes numpy's .npz format, so the path must end in '.npz', got {path!r}")
+        folder = os.path.dirname(os.path.abspath(path))
+        handle, temporary = tempfile.mkstemp(suffix=".npz.tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, **dict(zip(self._weight_keys(), (w.data for w in self.weights))))
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
+        except BaseException:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+            raise
+
+    def load_weights(self, path: str | os.PathLike) -> None:
+        """Read weights written by save_weights (never unpickling anything). A file that does not fit the model
+        — wrong count, names or shapes, or not an npz at all — raises ValueError and changes nothing."""
+        self._require_built("load_weights")
+        try:
+            with np.load(os.fspath(path), allow_pickle=False) as file:
+                stored = {key: file[key] for key in file.files}
+        except FileNotFoundError:
+            raise
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
+            raise ValueError(f"load_weights: {os.fspath(path)!r} is not a readable .npz weight file ({error})"
+                             ) from None
+        keys = self._weight_keys()
+        if list(stored) != keys:
+            missing = [k for k in keys if k not in stored]
+            extra = [k for k in stored if k not in keys]
+            raise ValueError(f"load_weights: the file does not fit model '{self.name}': it holds {len(stored)} arrays, "
+                             f"the model has {len(keys)} weights"
+                             + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else "")
+                             + ("; same names in another order" if not missing and not extra else "")
+                             + "; nothing was changed")
+        _assign(self.weights, [stored[k] for k in keys], f"model '{self.name}' (from {os.fspath(path)!r})")
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Inference
+    # ----------------------------------------------------------------------------------------------------------
+    def _as_batch(self, x: Any, what: str) -> np.ndarray:
+        """Data as a float32 array of samples. A 1-d array for a model with one input feature is N samples."""
+        data = _as_tensor(x).data
+        if data.ndim == 0:
+            raise ValueError(f"{what} expects an array of samples, got a single number {data.item()!r}")
+        if data.shape[0] == 0:
+            raise ValueError(f"{what} got no samples (input of shape {data.shape})")
+        if data.ndim == 1 and (self.input_shape == (None, 1) or (self.input_shape is None and self.layers
+                                                                 and self.layers[0].input_shape is None)):
+            data = data[:, None]  # as Keras: x of shape (13,) for input_shape=(1,) is 13 samples of one feature
+        return data
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
+        """The model's output for ``x``, as a float32 numpy array, with nothing recorded for gradients.
+
+        Unlike Keras (whose default is verbose='auto'), predict is silent by default: a lesson calls it often.
+        """
+        data = self._as_batch(x, "predict")
+        batch_size = batch_size or 32
+        with no_grad():
+            outputs = [self(data[start:start + batch_size]).data for start in range(0, len(data), batch_size)]
+        return np.concatenate(outputs).astype(np.float32, copy=False)
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Training
+    # ----------------------------------------------------------------------------------------------------------
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: list | None = None) -> None:
+        """Choose how fit() learns: an optimizer (name or instance), a loss (name or function) and metrics."""
+        if loss is None:
+            raise ValueError("compile needs a loss, e.g. loss='mse' or loss='binary_crossentropy'")
+        if metrics is not None and not isinstance(metrics, (list, tuple)):
+            raise ValueError(f"compile expects metrics as a list, e.g. metrics=['accuracy'], got {metrics!r}")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        self.metrics = [metrics_module.get(m) for m in metrics or []]
+        self._metric_names = [m if isinstance(m, str) else getattr(m, "__name__", "metric") for m in metrics or []]
+
+    def _check_xy(self, x: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
+        if self.loss is None:
+            raise RuntimeError(f"{what}: call compile(optimizer=..., loss=...) before {what}")
+        data = self._as_batch(x, what)
+        targets = _as_tensor(y).data
+        if targets.ndim == 0 or len(targets) != len(data):
+            raise ValueError(f"{what}: x has {len(data)} samples but y has "
+                             f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {data.shape} and "
+                             f"{targets.shape})")
+        return data, targets
+
+    def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
+        values = {}
+        for name, metric in zip(self._metric_names, self.metrics):
+            if metric in ("accuracy", "acc"):
+                metric = metrics_module.accuracy_for(y_true, y_pred)
+            values[name] = float(np.mean(metric(y_true, y_pred)))
+        return values
+
+    def train_on_batch(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """One step: forward, loss, backward, update. Returns (loss, predictions), or None — and changes nothing —
+        when the loss or a gradient is nan or inf."""
+        params = self.trainable_weights
+        self.optimizer.zero_grad(params)
+        predictions = self(x)
+        loss = self.loss(y, predictions).mean()
+        loss.backward()
+        if not (is_finite(loss.data) and all(p.grad is None or is_finite(p.grad) for p in params)):
+            self.optimizer.zero_grad(params)
+            return None
+        self.optimizer.step(params)
+        self.optimizer.zero_grad(params)  # free the gradients between steps
+        return loss.item(), predictions.data
+
+    def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
+            validation_data: tuple | None = None, validation_split: float = 0.0, shuffle: bool = True,
+            callbacks: list[Callback] | None = None) -> History:
+        """Train for ``epochs`` passes over the data, ``batch_size`` samples per step.
+
+        Stops by itself, with a NanLossWarning naming the epoch and batch, if the loss or a gradient becomes nan or
+        inf — keeping the weights from before that step (Keras needs the opt-in TerminateOnNaN, which keeps the
+        broken weights). Any error during fit restores the weights and optimizer state fit() started with.
+        """
+        data, targets = self._check_xy(x, y, "fit")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split}")
+        if validation_split:  # as Keras: the last fraction of the samples, taken before any shuffling
+            cut = int(len(data) * (1 - validation_split))
+            if cut == 0 or cut == len(data):
+                raise ValueError(f"fit: validation_split={validation_split} leaves no samples for training or for "
+                                 f"validation out of {len(data)}")
+            data, targets, validation_data = data[:cut], targets[:cut], (data[cut:], targets[cut:])
+        if validation_data is not None:
+            validation_data = self._check_xy(*validation_data, "fit (validation_data)")
+        batch_size = int(batch_size or 32)
+        if batch_size <= 0 or epochs < 0:
+            raise ValueError(f"fit: batch_size must be positive and epochs >= 0, got {batch_size} and {epochs}")
+        verbose = 1 if verbose == "auto" else int(verbose)
+
+        history = History()
+        callbacks = [history] + list(callbacks or [])
+        for callback in callbacks:
+            callback.set_model(self)
+        if not self.built:
+            self.build((None,) + data.shape[1:])
+        snapshot = self.get_weights(), self.optimizer.get_state()
+        try:
+            self._fit_loop(data, targets, batch_size, epochs, verbose, validation_data, shuffle, callbacks)
+        except Exception:
+            self.set_weights(snapshot[0])
+            self.optimizer.set_state(snapshot[1])
+            raise
+        return history
+
+    def _fit_loop(self, data, targets, batch_size, epochs, verbose, validation_data, shuffle, callbacks) -> None:
+        steps = -(-len(data) // batch_size)
+        self.stop_training = False
+        for callback in callbacks:
+            callback.on_train_begin()
+        for epoch in range(epochs):
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}")
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
+            order = backend.rng().permutation(len(data)) if shuffle else np.arange(len(data))
+            progress = ProgressBar(steps, verbose) if verbose else None
+            totals: dict[str, float] = {}
+            seen = 0
+            for step in range(steps):
+                batch = order[step * batch_size:(step + 1) * batch_size]
+                result = self.train_on_batch(data[batch], targets[batch])
+                if result is None:
+                    warnings.warn(f"Epoch {epoch + 1}, batch {step + 1}: the loss or a gradient became nan or inf, so "
+                                  f"training stopped; the weights are those from before this step", NanLossWarning,
+                                  stacklevel=3)
+                    self.stop_training = True
+                    break
+                loss_value, predictions = result
+                batch_logs = {"loss": loss_value, **self._metric_values(targets[batch], predictions)}
+                for key, value in batch_logs.items():  # running means weighted by batch size, as Keras reports
+                    totals[key] = totals.get(key, 0.0) + value * len(batch)
+                seen += len(batch)
+                if progress:
+                    progress.update(step + 1, {k: v / seen for k, v in totals.items()})
+            if self.stop_training and not seen:
+                break
+            logs = {k: v / seen for k, v in totals.items()}
+            if validation_data is not None:
+                results = self.evaluate(*validation_data, batch_size=batch_size, return_dict=True)
+                logs.update({f"val_{k}": v for k, v in results.items()})
+            if progress:
+                progress.finish(logs)
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        for callback in callbacks:
+            callback.on_train_end()
+
+    def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
+                 return_dict: bool = False) -> float | list[float] | dict[str, float]:
+        """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras."""
+        data, targets = self._check_xy(x, y, "evaluate")
+        predictions = self.predict(data, batch_size=batch_size)
+        with no_grad():
+            loss_value = float(self.loss(targets, Tensor(predictions)).mean().item())
+        results = {"loss": loss_value, **self._metric_values(targets, predictions)}
+        if verbose:
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+        if return_dict:
+            return results
+        return loss_value if len(results) == 1 else list(results.values())
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Looking at the model
+    # ----------------------------------------------------------------------------------------------------------
+    def summary(self, print_fn: Callable[[str], Any] = print) -> None:
+        """A table of layers, output shapes and parameter counts, like Keras'."""
+        self._require_built("summary")
+        widths = (34, 26, 12)
+        rule = "_" * sum(widths)
+        lines = [f'Model: "{self.name}"', rule,
+                 f"{'Layer (type)':<{widths[0]}}{'Output Shape':<{widths[1]}}{'Param #':>{widths[2]}}", "=" * sum(widths)]
+        for i, layer in enumerate(self.layers):
+            lines.append(f"{f'{layer.name} ({type(layer).__name__})':<{widths[0]}}"
+                         f"{str(layer.output_shape):<{widths[1]}}{layer.count_params():>{widths[2]},}")
+            lines.append(rule if i == len(self.layers) - 1 else "")
+        trainable = sum(w.size for w in self.trainable_weights)
+        total = self.count_params()
+        lines += [f"Total params: {total:,} ({_bytes(self.weights)})",
+                  f"Trainable params: {trainable:,} ({_bytes(self.trainable_weights)})",
+                  f"Non-trainable params: {total - trainable:,}"]
+        for line in lines:
+            print_fn(line)
+
+    def __repr__(self) -> str:
+        return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
+
+
+def _bytes(weights: list[Tensor]) -> str:
+    size = float(sum(w.data.nbytes for w in weights))
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return ""
