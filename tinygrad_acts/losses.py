@@ -66,7 +66,7 @@ def _match_shapes(loss: str, target: np.ndarray, y_pred: Tensor) -> tuple[np.nda
     Any other difference is an error: Keras would broadcast (batch, 1) against (batch, 3) and silently average the
     wrong thing.
     """
-    original = target.shape
+    true_shape, pred_shape = target.shape, y_pred.shape
     if target.ndim == y_pred.ndim + 1 and target.shape[-1] == 1:
         target = target[..., 0]
     elif y_pred.ndim == target.ndim + 1 and y_pred.shape[-1] == 1:
@@ -75,7 +75,7 @@ def _match_shapes(loss: str, target: np.ndarray, y_pred: Tensor) -> tuple[np.nda
         else:
             y_pred = y_pred.reshape(y_pred.shape[:-1])
     if target.shape != y_pred.shape:
-        raise ValueError(f"{loss}: y_true shape {original} does not match y_pred shape {y_pred.shape}; they must be "
+        raise ValueError(f"{loss}: y_true shape {true_shape} does not match y_pred shape {pred_shape}; they must be "
                          f"equal (a last axis of size 1 on either side is dropped or added, as in Keras)")
     return target, y_pred
 
