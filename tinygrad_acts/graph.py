@@ -25,7 +25,6 @@ import dataclasses
 import os
 import pathlib
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -60,10 +59,14 @@ class Node:
 # 1. Walking the graph
 # ----------------------------------------------------------------------------------------------------------------
 def _roots(tensor: Tensor | Sequence[Tensor]) -> list[Tensor]:
-    roots = [tensor] if isinstance(tensor, Tensor) else list(tensor)
+    if isinstance(tensor, Tensor):
+        return [tensor]
+    if not isinstance(tensor, (list, tuple)):
+        raise TypeError(f"expected a Tensor or a list of Tensors, got {type(tensor).__name__}")
+    roots = list(tensor)
     for root in roots:
         if not isinstance(root, Tensor):
-            raise TypeError(f"expected a Tensor or a list of Tensors, got {type(root).__name__}")
+            raise TypeError(f"expected a Tensor or a list of Tensors, got a list holding a {type(root).__name__}")
     if not roots:
         raise ValueError("expected a Tensor or a list of Tensors, got an empty list")
     return roots
@@ -106,7 +109,12 @@ def _format_shape(shape: tuple) -> str:
 
 def _format_values(prefix: str, values: np.ndarray) -> list[str]:
     """``prefix`` then the array, 3 decimals, one line per row (numpy indents the following rows under the first)."""
-    text = np.array2string(np.asarray(values), precision=3, floatmode="fixed", separator=", ", prefix=prefix,
+    values = np.asarray(values)
+    if values.ndim == 0:  # the common case in scalar graphs, 20x faster than array2string, with numpy's rule
+        value = float(values)
+        scientific = value != 0 and not 1e-4 <= abs(value) < 1e8
+        return [f"{prefix}{value:.3e}" if scientific else f"{prefix}{value:.3f}"]
+    text = np.array2string(values, precision=3, floatmode="fixed", separator=", ", prefix=prefix,
                            max_line_width=10_000)
     return (prefix + text).split("\n")
 
@@ -173,10 +181,10 @@ def _check_graph(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], rankdi
             raise ValueError(f"edge ({a!r}, {b!r}) names a node that is not in the list of nodes")
 
 
-def _dot_string(text: str, line_end: str = "\\l") -> str:
-    """A quoted DOT string; each line ends in \\l (left-justified) so rows of numbers line up."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(line + line_end for line in escaped.split("\n")) + '"'
+def _dot_string(text: str, left_justified: bool = True) -> str:
+    """A quoted DOT string. Left-justified lines each end in \\l, so rows of numbers line up."""
+    lines = text.replace("\\", "\\\\").replace('"', '\\"').split("\n")
+    return '"' + ("".join(line + "\\l" for line in lines) if left_justified else "\\n".join(lines)) + '"'
 
 
 def to_dot(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], rankdir: str = "LR",
@@ -186,7 +194,7 @@ def to_dot(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], rankdir: str
     lines = ["digraph computation {", f"  rankdir={rankdir};",
              '  node [fontname="Courier", fontsize=10, penwidth=1.2];', "  edge [arrowsize=0.6];"]
     if title:
-        lines.append(f"  label={_dot_string(title, '')}; labelloc=t; fontname=\"Helvetica-Bold\";")
+        lines.append(f"  label={_dot_string(title, left_justified=False)}; labelloc=t; fontname=\"Helvetica-Bold\";")
     for node in nodes:
         fill, border, line_style = STYLES[node.kind]
         shape = "ellipse" if node.kind == "op" else "box"
@@ -415,7 +423,7 @@ def render(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | 
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_axis_off()
     texts = {node.key: axes.text(0, 0, node.label, fontsize=font_size, family="monospace", ha="center",
-                                 va="center", multialignment="left", zorder=3) for node in nodes}
+                                 va="center", multialignment="left", parse_math=False, zorder=3) for node in nodes}
     renderer = canvas.get_renderer()
     points_per_pixel = 72 / dpi
     sizes = {}
@@ -430,7 +438,8 @@ def render(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | 
 
     top = 0.0
     if title:
-        heading = axes.text(0, MARGIN, title, fontsize=font_size * 1.25, weight="bold", ha="center", va="top")
+        heading = axes.text(0, MARGIN, title, fontsize=font_size * 1.25, weight="bold", ha="center", va="top",
+                            parse_math=False)
         top = heading.get_window_extent(renderer).height * points_per_pixel + MARGIN
         width = max(width, heading.get_window_extent(renderer).width * points_per_pixel + 2 * MARGIN)
         heading.set_x(width / 2)

@@ -1,0 +1,247 @@
+"""Drawing the computation graph: the DOT text (needs nothing), the matplotlib picture, and the demo.
+
+The DOT text is parsed back into nodes and edges, so the tests check the graph itself, not the formatting.
+"""
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tinygrad_acts import Tensor
+from tinygrad_acts.graph import Node, _assign_layers, _layout, draw_graph, render, retain_grads, to_dot, trace
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DEMOS = pathlib.Path(__file__).resolve().parent.parent / "demos"
+
+
+def parse_dot(dot: str) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:
+    """(label of each node, the rest of its attributes, edges) from the DOT text draw_graph returns."""
+    labels, attributes = {}, {}
+    for key, label, rest in re.findall(r'^\s*"(\w+)" \[label="((?:[^"\\]|\\.)*)"(.*)\];$', dot, re.M):
+        labels[key] = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "l" else m.group(1), label).rstrip("\n")
+        attributes[key] = rest
+    edges = re.findall(r'^\s*"(\w+)" -> "(\w+)";$', dot, re.M)
+    return labels, attributes, edges
+
+
+def title(label: str) -> str:
+    """The first word of a box: a tensor's name, or an op's name."""
+    return label.split()[0]
+
+
+@pytest.fixture
+def z_graph():
+    """z = x * y + x, with every tensor named."""
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = Tensor([3.0, 4.0], requires_grad=True, name="y")
+    xy = x * y
+    xy.name = "xy"
+    z = xy + x
+    z.name = "z"
+    return x, y, xy, z
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The DOT text
+# ----------------------------------------------------------------------------------------------------------------
+def test_dot_of_a_small_graph_has_exactly_its_tensors_ops_and_arrows(z_graph):
+    *_, z = z_graph
+    labels, _, edges = parse_dot(draw_graph(z))
+    assert sorted(title(label) for label in labels.values()) == sorted(["x", "y", "mul", "xy", "add", "z"])
+    named_edges = sorted((title(labels[a]), title(labels[b])) for a, b in edges)
+    # data flows input -> op -> result; x is used twice, so two arrows leave it
+    assert named_edges == sorted([("x", "mul"), ("y", "mul"), ("mul", "xy"), ("xy", "add"), ("x", "add"),
+                                  ("add", "z")])
+
+
+def test_labels_show_names_shapes_and_ops():
+    a = Tensor(np.ones((2, 3)), requires_grad=True, name="dense/kernel")
+    b = Tensor(np.ones((3, 1)), name="inputs")
+    labels, _, _ = parse_dot(draw_graph(a @ b))
+    texts = "\n".join(labels.values())
+    assert "dense/kernel  (2, 3)" in texts and "inputs  (3, 1)" in texts
+    assert "matmul" in labels.values()
+    assert any(label.startswith("(2, 1)") for label in labels.values())  # the unnamed result: its shape
+
+
+def test_values_and_gradients_appear_when_asked_and_not_otherwise(z_graph):
+    x, y, xy, z = z_graph
+    z.backward(np.ones(2))
+    labels, _, _ = parse_dot(draw_graph(z))
+    by_title = {title(label): label for label in labels.values()}
+    assert "data [1.000, 2.000]" in by_title["x"]
+    assert "grad [4.000, 5.000]" in by_title["x"]  # dz/dx = y + 1
+    assert "grad [1.000, 2.000]" in by_title["y"]  # dz/dy = x
+    assert "grad" not in by_title["xy"]  # an intermediate keeps no gradient unless asked (retain_grads)
+
+    only_values = "\n".join(parse_dot(draw_graph(z, show_grad=False))[0].values())
+    assert "data" in only_values and "grad" not in only_values
+    only_grads = "\n".join(parse_dot(draw_graph(z, show_data=False))[0].values())
+    assert "grad" in only_grads and "data" not in only_grads
+
+
+def test_big_tensors_show_only_their_shape():
+    w = Tensor(np.arange(9.0).reshape(3, 3), requires_grad=True, name="w")
+    w.sum().backward()
+    assert parse_dot(draw_graph(w, max_size=8))[0] == {"t0": "w  (3, 3)"}
+    label = parse_dot(draw_graph(w, max_size=9))[0]["t0"]
+    assert label.splitlines() == ["w  (3, 3)",
+                                  "data [[0.000, 1.000, 2.000],", "      [3.000, 4.000, 5.000],",
+                                  "      [6.000, 7.000, 8.000]]",
+                                  "grad [[1.000, 1.000, 1.000],", "      [1.000, 1.000, 1.000],",
+                                  "      [1.000, 1.000, 1.000]]"]
+
+
+def test_retain_grads_before_backward_keeps_every_intermediate_gradient(z_graph):
+    x, y, xy, z = z_graph
+    assert retain_grads(z) is z
+    z.backward(np.ones(2))
+    np.testing.assert_array_equal(xy.grad, [1.0, 1.0])  # dz/dxy = 1
+    np.testing.assert_array_equal(z.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad, [4.0, 5.0])  # leaves are unchanged: y + 1
+    labels, _, _ = parse_dot(draw_graph(z))
+    assert "grad [1.000, 1.000]" in next(label for label in labels.values() if title(label) == "xy")
+
+
+def test_a_constant_lifted_into_the_graph_is_a_small_dashed_box_with_its_value():
+    x = Tensor([1.0, -1.0], requires_grad=True, name="x")
+    labels, attributes, edges = parse_dot(draw_graph(x * 2))
+    constant = next(key for key, label in labels.items() if label == "2.000")  # just the value, no data/grad lines
+    assert "dashed" in attributes[constant]
+    assert (constant, next(key for key, label in labels.items() if label == "mul")) in edges
+
+
+def test_the_output_and_the_kinds_of_box_are_told_apart_by_colour(z_graph):
+    *_, z = z_graph
+    labels, attributes, _ = parse_dot(draw_graph(z))
+    fill = {title(labels[key]): re.search(r'fillcolor="(#\w+)"', rest).group(1) for key, rest in attributes.items()}
+    assert fill["x"] == fill["y"] != fill["xy"]  # leaves, a result
+    assert len({fill["x"], fill["xy"], fill["z"], fill["mul"]}) == 4  # leaf, result, output, op
+
+
+def test_a_list_of_tensors_draws_their_graphs_together():
+    a = Tensor(0.5, requires_grad=True, name="a")
+    b = Tensor(0.5, requires_grad=True, name="b")
+    labels, _, edges = parse_dot(draw_graph([a.tanh(), b.exp()]))
+    assert sorted(title(label) for label in labels.values()) == ["a", "b", "exp", "scalar", "scalar", "tanh"]
+    assert len(edges) == 4
+
+
+def test_a_deep_chain_is_walked_without_recursion():
+    x = Tensor(0.1, requires_grad=True, name="x")
+    t = x
+    for _ in range(10_000):
+        t = -t
+    assert len(trace(t)) == 10_001
+    _, _, edges = parse_dot(draw_graph(t))
+    assert len(edges) == 20_000  # tensor -> neg -> tensor, 10,000 times
+    retain_grads(t)
+    with pytest.raises(ValueError, match="unreadable"):  # a picture of 20,001 boxes is refused, the DOT text is not
+        draw_graph(t, "never_written.png", show_data=False)
+    assert not pathlib.Path("never_written.png").exists()
+
+
+def test_to_dot_draws_any_chain_of_boxes():
+    nodes = [Node("input", "input  (None, 2)", "layer"), Node("dense", "dense  Dense\n12 params", "layer")]
+    labels, _, edges = parse_dot(to_dot(nodes, [("input", "dense")], rankdir="TB"))
+    assert labels == {"input": "input  (None, 2)", "dense": "dense  Dense\n12 params"}
+    assert edges == [("input", "dense")]
+
+
+def test_labels_with_quotes_and_backslashes_are_escaped():
+    x = Tensor(1.0, requires_grad=True, name='say "hi" \\ bye')
+    labels, _, _ = parse_dot(draw_graph(x))
+    assert labels["t0"].startswith('say "hi" \\ bye')
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Errors say what was expected
+# ----------------------------------------------------------------------------------------------------------------
+def test_errors_name_what_was_expected(tmp_path, z_graph):
+    *_, z = z_graph
+    with pytest.raises(ValueError, match=r"\.png.*got '.*graph\.jpg'"):
+        draw_graph(z, tmp_path / "graph.jpg")
+    with pytest.raises(TypeError, match="Tensor or a list of Tensors, got ndarray"):
+        draw_graph(np.ones(3))
+    with pytest.raises(ValueError, match="empty"):
+        draw_graph([])
+    with pytest.raises(ValueError, match="rankdir must be 'LR'.*got 'RL'"):
+        draw_graph(z, rankdir="RL")
+    nodes = [Node("a", "a"), Node("b", "b")]
+    with pytest.raises(ValueError, match="cycle"):
+        render(nodes, [("a", "b"), ("b", "a")], tmp_path / "cycle.png")
+    with pytest.raises(ValueError, match=r"\('a', 'c'\) names a node"):
+        to_dot(nodes, [("a", "c")])
+    with pytest.raises(ValueError, match=r"unique, found \['a'\]"):
+        to_dot(nodes + [Node("a", "again")], [])
+    with pytest.raises(ValueError, match="kind 'blob'"):
+        to_dot([Node("a", "a", "blob")], [])
+
+
+def test_without_matplotlib_the_dot_text_still_works_and_pictures_say_what_to_install(monkeypatch, tmp_path, z_graph):
+    *_, z = z_graph
+    for module in [name for name in sys.modules if name.split(".")[0] == "matplotlib"] + ["matplotlib"]:
+        monkeypatch.setitem(sys.modules, module, None)  # as if matplotlib were not installed
+    assert "digraph" in draw_graph(z)
+    with pytest.raises(ImportError, match=re.escape('pip install "tinygrad-acts[demos]"')):
+        draw_graph(z, tmp_path / "graph.png")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The layout and the picture
+# ----------------------------------------------------------------------------------------------------------------
+def test_layout_puts_inputs_before_results_and_no_two_boxes_overlap():
+    nodes = ["x", "w", "matmul", "xw", "b", "add", "out"]
+    edges = [("x", "matmul"), ("w", "matmul"), ("matmul", "xw"), ("xw", "add"), ("b", "add"), ("add", "out")]
+    layers = _assign_layers(nodes, edges)
+    assert layers["x"] == layers["w"] == 0
+    assert layers["b"] == layers["xw"] == 2  # a bias sits just before its use, not at the far left
+    sizes = {key: (40.0 + 5 * len(key), 20.0) for key in nodes}
+    for rankdir, axis in (("LR", 0), ("TB", 1)):
+        centres, paths, size = _layout(sizes, edges, rankdir)
+        assert all(centres[a][axis] < centres[b][axis] for a, b in edges)  # inputs left (or top), output right
+        assert len(paths) == len(edges)
+        boxes = [(centres[k][0] - w / 2, centres[k][1] - h / 2, centres[k][0] + w / 2, centres[k][1] + h / 2)
+                 for k, (w, h) in sizes.items()]
+        for i, (left, top, right, bottom) in enumerate(boxes):
+            assert 0 <= left and right <= size[0] and 0 <= top and bottom <= size[1]
+            for other_left, other_top, other_right, other_bottom in boxes[i + 1:]:
+                assert right <= other_left or other_right <= left or bottom <= other_top or other_bottom <= top
+
+
+def test_rendering_writes_a_png_an_svg_and_dot_text(tmp_path, z_graph):
+    *_, z = z_graph
+    retain_grads(z).backward(np.ones(2))
+    dot = draw_graph(z, tmp_path / "graph.png", title="z = x * y + x")
+    png = (tmp_path / "graph.png").read_bytes()
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 1000
+    draw_graph(z, tmp_path / "graph.svg", rankdir="TB")
+    assert "<svg" in (tmp_path / "graph.svg").read_text()
+    assert draw_graph(z, tmp_path / "graph.dot", title="z = x * y + x") == dot == (tmp_path / "graph.dot").read_text()
+
+
+def test_render_draws_a_chain_of_labelled_boxes(tmp_path):
+    names = ["input", "dense", "tanh", "dense_1"]
+    nodes = [Node(name, f"{name}\n(None, 4)", "layer") for name in names]
+    path = render(nodes, list(zip(names, names[1:])), tmp_path / "model" / "chain.png", rankdir="TB")
+    assert path.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_the_demo_writes_both_figures(tmp_path):
+    result = subprocess.run([sys.executable, str(DEMOS / "backprop_graph.py"), "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in ("backprop_graph.png", "tanh_by_hand_graph.png"):
+        assert (tmp_path / name).read_bytes().startswith(PNG_SIGNATURE)
+    by_hand, built_in = re.search(r"d tanh / dx at 0.5: by hand (\S+), built in (\S+),", result.stdout).groups()
+    assert float(by_hand.rstrip(",")) == pytest.approx(1 - np.tanh(0.5) ** 2, abs=1e-6)
+    assert float(built_in) == pytest.approx(1 - np.tanh(0.5) ** 2, abs=1e-6)
+
+
+@pytest.mark.parametrize("value", [0.5, -0.0, 2.0005, 123456.5, 1e10, 1e-5, np.inf, np.nan])
+def test_scalars_are_written_like_numpy_writes_them(value):
+    label = parse_dot(draw_graph(Tensor(np.float64(value), requires_grad=True, name="s")))[0]["t0"]
+    assert label.splitlines()[1] == "data " + np.array2string(np.float64(value), precision=3, floatmode="fixed")
