@@ -1,0 +1,409 @@
+"""Activation functions: every one that Keras 3 ships, with Keras' names, parameters and defaults.
+
+Each takes a Tensor (or anything ``Tensor()`` accepts: numbers, lists, numpy arrays) and returns a Tensor of the
+same dtype, so gradients flow through it. Most are a line or two composed from Tensor ops, so their gradients come
+for free. A few state their own backward rule, each for a reason given in one line:
+
+- ``softplus``, ``softmax``, ``log_softmax``: stable formulas with a one-line derivative (one graph node, no overflow);
+- ``gelu`` (exact form) and ``_expm1``: erf and e^x - 1 are not Tensor ops;
+- ``squareplus``: the cancellation-free form needs a branch, and its derivative is simply ``out / sqrt(x^2 + b)``;
+- ``sparsemax``: a sort and a threshold, which no composition of Tensor ops can differentiate.
+
+Where Keras 3.15 computes something other than the formula it documents, we follow the formula and say so in the
+function's docstring (``sparsemax``, ``squareplus``, ``relu`` with a negative threshold and a ``max_value``).
+
+``get(identifier)`` turns a name, None or a callable into an activation; ``ALL_ACTIVATIONS`` lists them all.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor, where
+
+TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Two elementary functions that Tensor lacks
+# ----------------------------------------------------------------------------------------------------------------
+def _expm1(x: Tensor) -> Tensor:
+    """e^x - 1, exact near 0 where exp(x) - 1 cancels to a few digits. d/dx = e^x (recomputed: out + 1 would
+    cancel for very negative x)."""
+    data = x.data
+    return x._child(np.expm1(data), (x,), lambda g: (g * np.exp(data),), "expm1")
+
+
+# erfc(z) for z >= 0, written as  t * exp(-z^2 + P(2t - 1))  with  t = 2 / (2 + z):  P is smooth on [-1, 1], so a
+# Chebyshev series converges fast. These 28 coefficients were fitted by tests/reference/make_erfc_coefficients.py
+# (60-digit mpmath); the tests check the result against math.erfc: relative error < 1e-13 in float64.
+_ERFC_CHEBYSHEV = (
+    -0.6513268598908547, 0.6419697923564902, 0.019476473204185836, -0.009561514786808632,
+    -0.0009465953444820369, 0.00036683949785276145, 4.252332480690777e-05, -2.0278578112534242e-05,
+    -1.6242900046470256e-06, 1.3036558355805232e-06, 1.5626441722066142e-08, -8.523809591492654e-08,
+    6.5290544390988515e-09, 5.059343495551469e-09, -9.91364156493033e-10, -2.273651222931836e-10,
+    9.646791102015527e-11, 2.3940380830391146e-12, -6.886027526497553e-12, 8.944879273090725e-13,
+    3.130921399342958e-13, -1.1270822361367252e-13, 3.810905255189232e-16, 7.106097613609237e-15,
+    -1.5230282014571043e-15, -9.457494571291233e-17, 1.210237189224279e-16, -2.816663087747177e-17,
+)
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    """The complementary error function 1 - erf(x) = 2/sqrt(pi) * integral_x^inf e^(-s^2) ds, elementwise, in x's dtype.
+
+    numpy has no erf (and scipy is not a dependency). erfc rather than erf: 1 - erf(x) would lose every digit of the
+    tail that gelu's far negative side needs. Uses erfc(-z) = 2 - erfc(z), and Clenshaw's recurrence for the series.
+    """
+    z = np.minimum(np.abs(x), 30.0)  # erfc(30) is far below the smallest float64; capping keeps z^2 finite
+    t = 2 / (2 + z)
+    u = 2 * t - 1
+    b1 = b2 = 0.0
+    for coefficient in _ERFC_CHEBYSHEV[:0:-1]:
+        b1, b2 = 2 * u * b1 - b2 + coefficient, b1
+    tail = t * np.exp(u * b1 - b2 + _ERFC_CHEBYSHEV[0] - z * z)
+    return np.where(x < 0, 2 - tail, tail)
+
+
+_INV_SQRT_2 = 1 / math.sqrt(2)  # Python floats, not np.float64: they keep a float32 tensor float32
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Identity, tanh, sigmoid, exponential
+# ----------------------------------------------------------------------------------------------------------------
+def linear(x: TensorLike) -> Tensor:
+    """The identity, f(x) = x: the activation of a layer that has none."""
+    return _tensor(x)
+
+
+def tanh(x: TensorLike) -> Tensor:
+    """tanh(x) = (e^x - e^-x) / (e^x + e^-x), in (-1, 1). f'(x) = 1 - tanh(x)^2."""
+    return _tensor(x).tanh()
+
+
+def sigmoid(x: TensorLike) -> Tensor:
+    """sigmoid(x) = 1 / (1 + e^-x), in (0, 1). Stable at any x (see Tensor.sigmoid). f' = f (1 - f)."""
+    return _tensor(x).sigmoid()
+
+
+def exponential(x: TensorLike) -> Tensor:
+    """f(x) = e^x. It overflows to inf past x ~ 88.7 in float32 (~709.8 in float64), as e^x itself does."""
+    return _tensor(x).exp()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The ReLU family: linear above a point, something flatter below it
+# ----------------------------------------------------------------------------------------------------------------
+def relu(x: TensorLike, negative_slope: float = 0.0, max_value: float | None = None,
+         threshold: float = 0.0) -> Tensor:
+    """Rectified linear unit, with Keras' three options:
+
+        f(x) = min(x, max_value)                 for x > threshold
+        f(x) = negative_slope * (x - threshold)  for x <= threshold
+
+    With the defaults, f(x) = max(x, 0). As in Keras (``relu([5.], threshold=5.)`` is 0), x equal to the threshold
+    takes the lower branch. Keras 3.15 also clips the upper branch at 0 when ``max_value`` is set, which matters only
+    for a negative threshold (``relu(-0.5, threshold=-1, max_value=2)``: Keras 0, here -0.5, the formula's value).
+    """
+    x = _tensor(x)
+    if negative_slope == 0 and max_value is None and threshold == 0:
+        return x.relu()
+    upper = x if max_value is None else x.clip(max=max_value)
+    return where(x > threshold, upper, (x - threshold) * negative_slope)
+
+
+def relu6(x: TensorLike) -> Tensor:
+    """f(x) = min(max(x, 0), 6): ReLU capped at 6."""
+    return _tensor(x).clip(0.0, 6.0)
+
+
+def leaky_relu(x: TensorLike, negative_slope: float = 0.2) -> Tensor:
+    """f(x) = x for x >= 0, negative_slope * x below. The function's default slope is Keras' 0.2 (the LeakyReLU
+    layer's is 0.3)."""
+    x = _tensor(x)
+    # where() rather than max(x, slope * x): that shortcut is wrong for a slope above 1
+    return where(x >= 0, x, x * negative_slope)
+
+
+def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
+    """Exponential linear unit: f(x) = x for x > 0, alpha * (e^x - 1) for x <= 0."""
+    x = _tensor(x)
+    # e^x - 1 of min(x, 0) only: a large positive x would overflow e^x even in the branch where() throws away
+    return where(x > 0, x, alpha * _expm1(x.clip(max=0.0)))
+
+
+def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
+    """Continuously differentiable ELU: f(x) = x for x > 0, alpha * (e^(x / alpha) - 1) for x <= 0.
+    Its slope at 0 is 1 from both sides, whatever alpha (elu's is alpha on the left)."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must be non-zero (it divides x), got alpha=0")
+    x = _tensor(x)
+    return where(x > 0, x, alpha * _expm1(x.clip(max=0.0) / alpha))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717  # the constants of Klambauer et al. (2017), as Keras has them
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x: TensorLike) -> Tensor:
+    """Scaled ELU: f(x) = scale * elu(x, alpha), with alpha ~ 1.6733 and scale ~ 1.0507 chosen so that activations
+    keep mean 0 and variance 1 through layers initialised with lecun_normal."""
+    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Smooth ReLU-like functions
+# ----------------------------------------------------------------------------------------------------------------
+def softplus(x: TensorLike) -> Tensor:
+    """softplus(x) = log(1 + e^x), a smooth ReLU. f'(x) = sigmoid(x).
+
+    Hand-written: log(1 + e^x) overflows past x ~ 88 (float32); np.logaddexp(0, x) = log(e^0 + e^x) never does.
+    """
+    x = _tensor(x)
+    data = x.data
+    return x._child(np.logaddexp(0, data), (x,), lambda g: (g * np.exp(-np.logaddexp(0, -data)),), "softplus")
+
+
+def log_sigmoid(x: TensorLike) -> Tensor:
+    """log(sigmoid(x)) = -softplus(-x); finite at any x (log(sigmoid(x)) itself gives log(0) = -inf for x << 0)."""
+    return -softplus(-_tensor(x))
+
+
+def softsign(x: TensorLike) -> Tensor:
+    """f(x) = x / (1 + |x|), in (-1, 1) like tanh but approaching it polynomially."""
+    x = _tensor(x)
+    return x / (x.abs() + 1)
+
+
+def silu(x: TensorLike) -> Tensor:
+    """SiLU, also called swish: f(x) = x * sigmoid(x)."""
+    x = _tensor(x)
+    return x * x.sigmoid()
+
+
+swish = silu  # Keras' other name for silu
+
+
+def gelu(x: TensorLike, approximate: bool = False) -> Tensor:
+    """Gaussian error linear unit: f(x) = x * Phi(x), Phi the standard normal CDF.
+
+    approximate=False (Keras' default here): Phi(x) = (1 + erf(x / sqrt(2))) / 2, computed as erfc(-x / sqrt(2)) / 2
+    so the far negative tail keeps its digits. f'(x) = Phi(x) + x * phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi).
+    Hand-written because erf is not a Tensor op.
+
+    approximate=True: Phi(x) ~ (1 + tanh(u)) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3), computed as sigmoid(2u),
+    which is the same number without the cancellation in 1 + tanh(u) for x << 0.
+    """
+    x = _tensor(x)
+    if approximate:
+        return x * ((x + 0.044715 * x ** 3) * (2 * _SQRT_2_OVER_PI)).sigmoid()
+    data = x.data
+    cdf = 0.5 * _erfc(data * -_INV_SQRT_2)
+
+    def backward(g):
+        near = np.minimum(np.abs(data), 40.0)  # phi(40) is 0 in float64 anyway; capping keeps x^2 finite
+        return (g * (cdf + data * (np.exp(-0.5 * near * near) * _INV_SQRT_2PI)),)
+
+    return x._child(data * cdf, (x,), backward, "gelu")
+
+
+def mish(x: TensorLike) -> Tensor:
+    """f(x) = x * tanh(softplus(x)). Composed: softplus is stable, and tanh saturates without overflow."""
+    x = _tensor(x)
+    return x * softplus(x).tanh()
+
+
+def squareplus(x: TensorLike, b: float = 4) -> Tensor:
+    """f(x) = (x + sqrt(x^2 + b)) / 2, a smooth ReLU made of a square root (b > 0 sets the smoothness).
+
+    For x < 0 the sum cancels (x + sqrt(x^2 + b) is two nearly equal numbers of opposite sign), so there we use the
+    same value multiplied by (sqrt(x^2 + b) - x) / (sqrt(x^2 + b) - x):  f(x) = b / (2 (sqrt(x^2 + b) - x)).
+    Both forms use r + |x| with r = sqrt(x^2 + b), a sum of positives. f'(x) = (1 + x / r) / 2 = f(x) / r.
+    Keras 3.15 uses the first form everywhere: in float32 it is off by a few percent at x = -1000 and gives 0 at
+    x = -10000 (true 0.0001); we follow the formula. Hand-written for that branch and its one-line derivative.
+    """
+    if not b > 0:
+        raise ValueError(f"squareplus: b must be > 0 (b = 0 would be relu, b < 0 has no real root near 0), got b={b}")
+    x = _tensor(x)
+    data = x.data
+    root = np.hypot(data, math.sqrt(b))  # sqrt(x^2 + b) without squaring x, so no overflow for huge x
+    positive_sum = root + np.abs(data)
+    out = np.where(data >= 0, positive_sum, b / positive_sum) * 0.5
+    return x._child(out, (x,), lambda g: (g * out / root,), "squareplus")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Piecewise-linear (and piecewise-quadratic) functions: cheap stand-ins for the smooth ones
+# ----------------------------------------------------------------------------------------------------------------
+def hard_sigmoid(x: TensorLike) -> Tensor:
+    """f(x) = 0 for x <= -3, x / 6 + 1/2 in between, 1 for x >= 3; that is relu6(x + 3) / 6."""
+    return (_tensor(x) + 3.0).clip(0.0, 6.0) * (1 / 6)
+
+
+def hard_silu(x: TensorLike) -> Tensor:
+    """Hard SiLU, also called hard swish: f(x) = x * hard_sigmoid(x) (0 below -3, x above 3)."""
+    x = _tensor(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu  # Keras' other name for hard_silu
+
+
+def hard_tanh(x: TensorLike) -> Tensor:
+    """f(x) = x clipped to [-1, 1]."""
+    return _tensor(x).clip(-1.0, 1.0)
+
+
+def sparse_plus(x: TensorLike) -> Tensor:
+    """f(x) = 0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1: a ReLU with a quadratic knee."""
+    x = _tensor(x)
+    # clip the quadratic to its own interval: outside it is 0 or not picked, and (x + 1)^2 cannot overflow
+    return where(x >= 1, x, (x.clip(-1.0, 1.0) + 1) ** 2 * 0.25)
+
+
+def sparse_sigmoid(x: TensorLike) -> Tensor:
+    """f(x) = 0 for x <= -1, (x + 1) / 2 for -1 < x < 1, 1 for x >= 1."""
+    return ((_tensor(x) + 1) * 0.5).clip(0.0, 1.0)
+
+
+def hard_shrink(x: TensorLike, threshold: float = 0.5) -> Tensor:
+    """f(x) = x where |x| > threshold, else 0."""
+    x = _tensor(x)
+    return where(x.abs() > threshold, x, 0.0)
+
+
+def soft_shrink(x: TensorLike, threshold: float = 0.5) -> Tensor:
+    """f(x) = x - threshold above threshold, x + threshold below -threshold, else 0; that is x - clip(x, -t, t)."""
+    x = _tensor(x)
+    return x - x.clip(-threshold, threshold)
+
+
+def tanh_shrink(x: TensorLike) -> Tensor:
+    """f(x) = x - tanh(x)."""
+    x = _tensor(x)
+    return x - x.tanh()
+
+
+def threshold(x: TensorLike, threshold: float, default_value: float) -> Tensor:
+    """f(x) = x where x > threshold, else default_value. Both parameters are required, as in Keras."""
+    x = _tensor(x)
+    return where(x > threshold, x, default_value)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Functions of a whole axis: softmax and its relatives
+# ----------------------------------------------------------------------------------------------------------------
+def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``: positive entries that sum to 1.
+
+    Stable: we subtract the maximum first (softmax(x) = softmax(x - c) for any c), so no e^x overflows.
+    Hand-written backward, the vector-Jacobian product in one line: dx = y * (g - sum(g * y)).
+    """
+    x = _tensor(x)
+    if isinstance(axis, int) and x.ndim and x.shape[axis] == 1:
+        warnings.warn(f"softmax over axis {axis} of a tensor of shape {x.shape}: that axis has one entry, so the "
+                      f"result is always 1. Did you mean another axis (or a sigmoid)?", stacklevel=2)
+    exps = np.exp(x.data - x.data.max(axis=axis, keepdims=True))
+    out = exps / exps.sum(axis=axis, keepdims=True)
+    return x._child(out, (x,), lambda g: (out * (g - (g * out).sum(axis=axis, keepdims=True)),), "softmax")
+
+
+def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
+    """log_softmax(x)_i = x_i - log(sum_j e^(x_j)) along ``axis``.
+
+    Stable: computed as (x - max) - log(sum e^(x - max)), never as log(softmax(x)), which is log(0) = -inf for an
+    entry far below the maximum. Hand-written backward: dx = g - softmax(x) * sum(g).
+    """
+    x = _tensor(x)
+    shifted = x.data - x.data.max(axis=axis, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return x._child(out, (x,), lambda g: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),), "log_softmax")
+
+
+def _axis_length(x: Tensor, axis: int, function: str) -> int:
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{function}: axis {axis} is out of range for a tensor of shape {x.shape}")
+    return x.shape[axis]
+
+
+def glu(x: TensorLike, axis: int = -1) -> Tensor:
+    """Gated linear unit: split x in two halves a, b along ``axis`` and return a * sigmoid(b) (half the size)."""
+    x = _tensor(x)
+    length = _axis_length(x, axis, "glu")
+    if length % 2:
+        raise ValueError(f"glu splits axis {axis} in two halves, so its length must be even; got shape {x.shape}")
+    first, second = [slice(None)] * x.ndim, [slice(None)] * x.ndim
+    first[axis], second[axis] = slice(0, length // 2), slice(length // 2, length)
+    return x[tuple(first)] * x[tuple(second)].sigmoid()
+
+
+def sparsemax(x: TensorLike, axis: int = -1) -> Tensor:
+    """Sparsemax (Martins & Astudillo, 2016): the point of the probability simplex closest to x, along ``axis``.
+
+        sparsemax(x)_i = max(x_i - tau, 0),  with tau such that the outputs sum to 1.
+
+    Unlike softmax it gives exact zeros. To find tau, sort x descending (z_1 >= z_2 >= ...); the support is the
+    largest k with 1 + k z_k > z_1 + ... + z_k, and tau = (z_1 + ... + z_k - 1) / k. Example: [1, 0.5] gives
+    tau = 0.25 and [0.75, 0.25].
+    Keras 3.15 sums the partial sums over the whole support instead of taking the k-th one, so it is wrong whenever
+    two or more outputs are nonzero (it gives [0.25, 0] for [1, 0.5]; keras-team/keras issue 23425). We follow
+    the paper.
+    Hand-written backward: the Jacobian is diag(s) - s s^T / |S| on the support s, so dx = s * (g - mean_S(g)).
+    """
+    x = _tensor(x)
+    data = x.data
+    length = _axis_length(x, axis, "sparsemax")
+    descending = np.flip(np.sort(data, axis=axis), axis=axis)
+    partial_sums = np.cumsum(descending, axis=axis)
+    shape = [1] * data.ndim
+    shape[axis] = length
+    k = np.arange(1, length + 1, dtype=data.dtype).reshape(shape)
+    support_size = (1 + k * descending > partial_sums).sum(axis=axis, keepdims=True)  # at least 1: k = 1 always holds
+    tau = (np.take_along_axis(partial_sums, support_size - 1, axis=axis) - 1) / support_size.astype(data.dtype)
+    out = np.maximum(data - tau, 0)
+    in_support = out > 0
+
+    def backward(g):
+        count = in_support.sum(axis=axis, keepdims=True).astype(data.dtype)
+        mean_on_support = (g * in_support).sum(axis=axis, keepdims=True) / count
+        return (in_support * (g - mean_on_support),)
+
+    return x._child(out, (x,), backward, "sparsemax")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Looking an activation up by name, as Keras' activations.get does
+# ----------------------------------------------------------------------------------------------------------------
+ALL_ACTIVATIONS: dict[str, Callable[..., Tensor]] = {
+    "linear": linear, "tanh": tanh, "sigmoid": sigmoid, "exponential": exponential,
+    "relu": relu, "relu6": relu6, "leaky_relu": leaky_relu, "elu": elu, "celu": celu, "selu": selu,
+    "softplus": softplus, "log_sigmoid": log_sigmoid, "softsign": softsign, "silu": silu, "swish": swish,
+    "gelu": gelu, "mish": mish, "squareplus": squareplus,
+    "hard_sigmoid": hard_sigmoid, "hard_silu": hard_silu, "hard_swish": hard_swish, "hard_tanh": hard_tanh,
+    "sparse_plus": sparse_plus, "sparse_sigmoid": sparse_sigmoid,
+    "hard_shrink": hard_shrink, "soft_shrink": soft_shrink, "tanh_shrink": tanh_shrink, "threshold": threshold,
+    "softmax": softmax, "log_softmax": log_softmax, "glu": glu, "sparsemax": sparsemax,
+}
+
+
+def get(identifier: str | Callable | None) -> Callable[..., Tensor]:
+    """The activation for a name (``"relu"``), None (meaning linear) or a callable (returned unchanged)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        if identifier not in ALL_ACTIVATIONS:
+            raise ValueError(f"Unknown activation {identifier!r}. Valid names: {', '.join(sorted(ALL_ACTIVATIONS))}")
+        return ALL_ACTIVATIONS[identifier]
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"An activation must be a name (one of {', '.join(sorted(ALL_ACTIVATIONS))}), None (for "
+                     f"linear) or a callable; got {identifier!r} of type {type(identifier).__name__}")
