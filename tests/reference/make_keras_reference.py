@@ -34,9 +34,9 @@ ROWS = [[-20, -3, -0.5, 0.5, 3, 20], [0, 0, 0, 0, 0, 0], [1, 2, 3, 4, 5, 6], [-1
 CUBE = np.arange(12).reshape(2, 3, 2) * 0.5 - 3  # a 3-d batch for the axis-based functions
 
 SPARSEMAX_WRONG = ("Keras 3.15 sums the partial sums over the support instead of taking the k-th one, so sparsemax "
-                   "is wrong whenever two or more outputs are nonzero (keras-team/keras issue 23425)")
+                   "is wrong in general once two or more outputs are nonzero (keras-team/keras issue 23425)")
 SQUAREPLUS_WRONG = ("Keras 3.15 computes (x + sqrt(x^2 + b)) / 2 directly; far below zero the two terms cancel in "
-                    "float32 (a few percent off at -1000, 0 at -10000); the equal form b / (2 (sqrt(x^2 + b) - x)) "
+                    "float32 (0.7% off at -1000, 0 at -10000); the equal form b / (2 (sqrt(x^2 + b) - x)) "
                     "is exact")
 RELU_WRONG = ("with max_value set, Keras 3.15 clips the upper branch to [0, max_value], so for a negative threshold "
               "it gives 0 instead of x between the threshold and 0 (without max_value it gives x)")
