@@ -241,16 +241,16 @@ ANALYTIC_DERIVATIVE = {
 }
 WHOLE_AXIS = ("softmax", "log_softmax", "glu", "sparsemax")
 
-functions, seen = {}, {}
+functions, aliases = {}, []
 for name, function in keras.activations.ALL_ACTIVATIONS.items():
     if name in WHOLE_AXIS:
         continue
-    if function in seen.values():  # swish is silu, hard_swish is hard_silu: one panel each
-        print(f"\n{name} is another name for {[n for n, f in seen.items() if f is function][0]}", end="")
+    original = next((known for known, f in functions.items() if f is function), None)
+    if original is not None:  # swish is silu, hard_swish is hard_silu: one panel each
+        aliases.append(f"{name} = {original}")
         continue
-    seen[name] = function
     functions[name] = function
-print()
+print("\nOne panel per activation; other names for the same function:", ", ".join(aliases))
 functions["threshold"] = lambda t: keras.activations.threshold(t, THRESHOLD, DEFAULT_VALUE)
 functions["custom x**2"] = lambda t: t**2
 missing = sorted(set(functions) - set(ANALYTIC_DERIVATIVE))
@@ -270,13 +270,13 @@ for name, function in functions.items():
 
 print(f"\nDerivatives on {grid.size} points in [-4, 4], largest |autodiff - by hand| per activation:")
 for start in range(0, len(rows), 3):
-    print("  " + "".join(f"{name:<15}{gap:8.1e}      " for name, *_, gap in rows[start:start + 3]))
+    print("  " + "      ".join(f"{name:<15}{gap:8.1e}" for name, *_, gap in rows[start:start + 3]))
 worst = max(rows, key=lambda row: row[-1])
 print(f"largest autodiff-vs-analytic derivative gap: {worst[-1]:.1e} ({worst[0]})")
 
 columns = 6
-fig, axes = plt.subplots(math.ceil(len(rows) / columns), columns, figsize=(2.6 * columns, 2.1 * len(rows) / columns + 1),
-                         sharex=True, squeeze=False)
+panel_rows = math.ceil(len(rows) / columns)
+fig, axes = plt.subplots(panel_rows, columns, figsize=(2.6 * columns, 2.2 * panel_rows), sharex=True, squeeze=False)
 for ax, (name, values, autodiff, by_hand, gap) in zip(axes.flat, rows):
     ax.axhline(0, color="grey", lw=0.5)
     ax.axvline(0, color="grey", lw=0.5)
