@@ -25,16 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from . import backend
 from .tensor import Tensor, where
 
 LossFunction = Callable[[Any, Tensor], Tensor]
 
-EPSILON = 1e-7  # mirrors keras.backend.epsilon(): how far probabilities are kept from 0 and 1
-
-
 def _epsilon() -> float:
-    """The clipping constant, read through one function so it can follow a global setting later."""
-    return EPSILON
+    """How far probabilities are kept from 0 and 1: backend.epsilon(), 1e-7 as in Keras."""
+    return backend.epsilon()
 
 
 # ----------------------------------------------------------------------------------------------------------------
