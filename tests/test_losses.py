@@ -405,3 +405,23 @@ def test_no_warnings_on_ordinary_inputs(rng):
             ids = rng.integers(0, 3, size=4)
             targets = ids if loss is losses.sparse_categorical_crossentropy else one_hot(ids, 3)
             loss(targets, Tensor(probability_rows(rng, 4, 3), requires_grad=True)).sum().backward()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Keras' class form: options fixed, averaged over the batch
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cls,function,options,y_true,y_pred", [
+    (losses.MeanSquaredError, losses.mean_squared_error, {}, [[1.0], [2.0]], [[0.5], [3.0]]),
+    (losses.MeanAbsoluteError, losses.mean_absolute_error, {}, [[1.0], [2.0]], [[0.5], [3.0]]),
+    (losses.Huber, losses.huber, {"delta": 0.5}, [[1.0], [2.0]], [[0.5], [3.0]]),
+    (losses.BinaryCrossentropy, losses.binary_crossentropy, {"from_logits": True}, [[1.0], [0.0]], [[2.0], [-1.0]]),
+    (losses.CategoricalCrossentropy, losses.categorical_crossentropy, {"from_logits": True},
+     [[1.0, 0.0], [0.0, 1.0]], [[2.0, -1.0], [0.5, 0.5]]),
+    (losses.SparseCategoricalCrossentropy, losses.sparse_categorical_crossentropy, {"from_logits": True},
+     [0, 1], [[2.0, -1.0], [0.5, 0.5]]),
+])
+def test_loss_classes_fix_options_and_average_over_the_batch(cls, function, options, y_true, y_pred):
+    loss = cls(**options)
+    expected = function(np.array(y_true), Tensor(np.array(y_pred)), **options).data.mean()
+    assert loss(np.array(y_true), Tensor(np.array(y_pred))).item() == pytest.approx(expected)
+    assert losses.get(loss) is loss

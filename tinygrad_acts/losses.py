@@ -259,10 +259,58 @@ _LOSSES: dict[str, LossFunction] = {
 }  # the names Keras 3's losses.get accepts for these functions (case-sensitive, as in Keras)
 
 
+class Loss:
+    """Keras' class form of a loss: the function with its options fixed, averaged over the batch when called.
+
+    ``compile(loss=SparseCategoricalCrossentropy(from_logits=True))`` is how Keras code passes options.
+    """
+
+    function: LossFunction
+
+    def __init__(self, **options: Any):
+        self.options = options
+
+    def __call__(self, y_true: Any, y_pred: Tensor) -> Tensor:
+        return type(self).function(y_true, y_pred, **self.options).mean()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.options.items())})"
+
+
+class MeanSquaredError(Loss):
+    function = staticmethod(mean_squared_error)
+
+
+class MeanAbsoluteError(Loss):
+    function = staticmethod(mean_absolute_error)
+
+
+class Huber(Loss):
+    function = staticmethod(huber)
+
+    def __init__(self, delta: float = 1.0):
+        super().__init__(delta=delta)
+
+
+class BinaryCrossentropy(Loss):
+    function = staticmethod(binary_crossentropy)
+
+    def __init__(self, from_logits: bool = False):
+        super().__init__(from_logits=from_logits)
+
+
+class CategoricalCrossentropy(BinaryCrossentropy):
+    function = staticmethod(categorical_crossentropy)
+
+
+class SparseCategoricalCrossentropy(BinaryCrossentropy):
+    function = staticmethod(sparse_categorical_crossentropy)
+
+
 def get(identifier: str | LossFunction) -> LossFunction:
     """The loss function for a name ('mse', 'binary_crossentropy', ...), or a callable ``(y_true, y_pred) -> Tensor``
-    unchanged. For options such as ``from_logits=True`` pass your own function, e.g.
-    ``lambda y_true, y_pred: losses.binary_crossentropy(y_true, y_pred, from_logits=True)``.
+    unchanged. For options such as ``from_logits=True`` pass a loss object, as in Keras:
+    ``BinaryCrossentropy(from_logits=True)``.
     """
     if isinstance(identifier, str):
         if identifier in _LOSSES:
