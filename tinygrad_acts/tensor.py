@@ -303,8 +303,9 @@ class Tensor:
         return self._child(out, (self,), lambda g: (g * (1 - out * out),), "tanh")
 
     def sigmoid(self) -> Tensor:
-        """1 / (1 + e^-x), computed as exp(-log(1 + e^-x)) with logaddexp so no e^x ever overflows."""
-        out = np.exp(-np.logaddexp(0, -self.data))
+        """1 / (1 + e^-x), written as e^min(x,0) / (1 + e^-|x|): both exponents are <= 0, so nothing overflows."""
+        x = self.data
+        out = np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
         return self._child(out, (self,), lambda g: (g * out * (1 - out),), "sigmoid")
 
     def relu(self) -> Tensor:
