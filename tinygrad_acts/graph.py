@@ -1,4 +1,4 @@
-"""Draw the computation graph behind a tensor: which op made which tensor, and what flowed back.
+"""Draw the computation graph behind a tensor (which op made which tensor, and what flowed back), and a model's layers.
 
     >>> w = Tensor([1.0, -2.0], requires_grad=True, name="w")
     >>> loss = (w * w).sum()
@@ -16,7 +16,10 @@ Three short steps:
    right) and draws them with matplotlib.
 
 Steps 2 and 3 know nothing about tensors: ``to_dot`` and ``render`` draw any list of ``Node`` boxes and
-``(from_key, to_key)`` arrows, for instance a model's layers as a chain of boxes.
+``(from_key, to_key)`` arrows. ``plot_model`` uses them for a model's layers, as ``keras.utils.plot_model`` does:
+
+    >>> model = Sequential([Dense(16, activation="relu", input_shape=(2,)), Dense(1)])
+    >>> dot = plot_model(model, "model.png")  # an input box, then "dense (Dense)", "(None, 2) -> (None, 16)", ...
 """
 from __future__ import annotations
 
@@ -25,10 +28,14 @@ import dataclasses
 import os
 import pathlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .tensor import Tensor
+
+if TYPE_CHECKING:  # for type hints only: models may import this module (Sequential.plot)
+    from .models import Sequential
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")  # drawn with matplotlib
 DOT_SUFFIXES = (".dot", ".gv")  # written as DOT text
@@ -466,8 +473,25 @@ def render(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | 
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# The one call a learner needs
+# The calls a learner needs: a tensor's graph, and a model's layers
 # ----------------------------------------------------------------------------------------------------------------
+def _check_path(path: str | os.PathLike | None, caller: str) -> None:
+    """Refuse an unknown suffix before any work is done."""
+    if path is not None and pathlib.Path(path).suffix.lower() not in IMAGE_SUFFIXES + DOT_SUFFIXES:
+        raise ValueError(f"{caller} writes {', '.join(IMAGE_SUFFIXES + DOT_SUFFIXES)} files, got {str(path)!r}")
+
+
+def _save(dot: str, nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | os.PathLike | None,
+          **render_options) -> None:
+    """.dot/.gv: the DOT text as it is; .png/.svg/.pdf: the matplotlib drawing."""
+    if path is None:
+        return
+    if pathlib.Path(path).suffix.lower() in DOT_SUFFIXES:
+        pathlib.Path(path).write_text(dot)
+    else:
+        render(nodes, edges, path, **render_options)
+
+
 def draw_graph(tensor: Tensor | Sequence[Tensor], path: str | os.PathLike | None = None, show_data: bool = True,
                show_grad: bool = True, max_size: int = 8, rankdir: str = "LR", title: str | None = None) -> str:
     """The graph that produced ``tensor``: a box per tensor (its name, shape, and for tensors of at most
@@ -478,15 +502,73 @@ def draw_graph(tensor: Tensor | Sequence[Tensor], path: str | os.PathLike | None
     Gradients appear after ``backward()``; for intermediate results call ``retain_grads(tensor)`` before it.
     A list of tensors draws all their graphs together.
     """
-    if path is not None:
-        suffix = pathlib.Path(path).suffix.lower()
-        if suffix not in IMAGE_SUFFIXES + DOT_SUFFIXES:
-            raise ValueError(f"draw_graph writes {', '.join(IMAGE_SUFFIXES + DOT_SUFFIXES)} files, got {str(path)!r}")
+    _check_path(path, "draw_graph")
     nodes, edges = tensor_graph(tensor, show_data=show_data, show_grad=show_grad, max_size=max_size)
     dot = to_dot(nodes, edges, rankdir=rankdir, title=title)
-    if path is not None:
-        if pathlib.Path(path).suffix.lower() in DOT_SUFFIXES:
-            pathlib.Path(path).write_text(dot)
-        else:
-            render(nodes, edges, path, rankdir=rankdir, title=title)
+    _save(dot, nodes, edges, path, rankdir=rankdir, title=title)
+    return dot
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def model_graph(model: Sequential, show_shapes: bool = True, show_layer_names: bool = True,
+                show_layer_activations: bool = False,
+                show_trainable: bool = False) -> tuple[list[Node], list[tuple[str, str]]]:
+    """The boxes and arrows of a built Sequential model: an ``input`` box, then one box per layer (``layer0``,
+    ``layer1``, ...), each arrow from a layer to the next. A layer's box reads, line by line::
+
+        dense (Dense)                 its name and type (the type alone with show_layer_names=False)
+        (None, 2) -> (None, 16)       input and output shape, None for the batch axis    (show_shapes)
+        48 params                     how many numbers it learns
+        activation: relu              for a layer with an .activation           (show_layer_activations)
+        trainable                     or "non-trainable", for a layer with weights        (show_trainable)
+    """
+    from .models import Sequential  # here, not at the top: models may import this module for Sequential.plot
+
+    if not isinstance(model, Sequential):
+        raise TypeError(f"plot_model expects a Sequential model, got {type(model).__name__}")
+    if not model.built:  # the wording of Sequential._require_built
+        raise ValueError(f"plot_model: the model '{model.name}' has not been built yet, so its layers have no "
+                         f"shapes. Give its first layer input_shape=(...), start it with Input(shape), or call it on "
+                         f"data first")
+    shape = model.input_shape
+    nodes = [Node("input", "\n".join(["input"] + ([str(shape)] if show_shapes else [])), "constant")]  # data: grey
+    edges = []
+    for i, layer in enumerate(model.layers):
+        kind = type(layer).__name__
+        lines = [f"{layer.name} ({kind})" if show_layer_names else kind]
+        if show_shapes:
+            lines.append(f"{shape} -> {layer.output_shape}")
+        lines.append(_count(layer.count_params(), "param"))
+        if show_layer_activations and getattr(layer, "activation", None) is not None:
+            lines.append(f"activation: {getattr(layer.activation, '__name__', repr(layer.activation))}")
+        if show_trainable and layer.weights:
+            lines.append("trainable" if layer.trainable else "non-trainable")
+        nodes.append(Node(f"layer{i}", "\n".join(lines), "layer"))
+        edges.append((nodes[-2].key, nodes[-1].key))
+        shape = layer.output_shape
+    return nodes, edges
+
+
+def plot_model(model: Sequential, to_file: str | os.PathLike | None = None, *, show_shapes: bool = True,
+               show_layer_names: bool = True, show_layer_activations: bool = False, show_trainable: bool = False,
+               rankdir: str = "TB", dpi: int = 200) -> str:
+    """The layer stack of a Sequential model, as ``keras.utils.plot_model`` draws it: an input box on top, then a
+    box per layer with its name and type, its input and output shapes and its parameter count, arrows downwards.
+
+    Returns the Graphviz DOT text (nothing needs installing for that). With ``to_file`` ending in .png, .svg or .pdf
+    also draws the stack there with matplotlib alone (no Graphviz, no pydot); .dot or .gv writes the DOT text.
+
+    Keras' argument names and its defaults for ``rankdir`` ("TB": top to bottom; "LR": left to right) and ``dpi``.
+    Where we differ: ``to_file`` defaults to None (Keras writes model.png), and ``show_shapes`` and
+    ``show_layer_names`` default to True (Keras 3 to False): a stack without them tells a learner little. Keras'
+    ``show_dtype`` and ``expand_nested`` are not offered: every weight here is float32 and models do not nest.
+    """
+    _check_path(to_file, "plot_model")
+    nodes, edges = model_graph(model, show_shapes=show_shapes, show_layer_names=show_layer_names,
+                               show_layer_activations=show_layer_activations, show_trainable=show_trainable)
+    dot = to_dot(nodes, edges, rankdir=rankdir)
+    _save(dot, nodes, edges, to_file, rankdir=rankdir, dpi=dpi)
     return dot
