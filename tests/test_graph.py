@@ -10,8 +10,11 @@ import sys
 import numpy as np
 import pytest
 
-from tinygrad_acts import Tensor
-from tinygrad_acts.graph import Node, _assign_layers, _layout, draw_graph, render, retain_grads, to_dot, trace
+import tinygrad_acts.backend as K
+from tinygrad_acts import Sequential, Tensor
+from tinygrad_acts.graph import (Node, STYLES, _assign_layers, _layout, draw_graph, plot_model, render, retain_grads,
+                                 to_dot, trace)
+from tinygrad_acts.layers import Activation, Dense, Flatten, Input, LeakyReLU
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DEMOS = pathlib.Path(__file__).resolve().parent.parent / "demos"
@@ -245,3 +248,105 @@ def test_the_demo_writes_both_figures(tmp_path):
 def test_scalars_are_written_like_numpy_writes_them(value):
     label = parse_dot(draw_graph(Tensor(np.float64(value), requires_grad=True, name="s")))[0]["t0"]
     assert label.splitlines()[1] == "data " + np.array2string(np.float64(value), precision=3, floatmode="fixed")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# plot_model: a model's layer stack, as keras.utils.plot_model draws it
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def small_model():
+    """2 inputs -> 16 relu units -> 1 output: 2*16 + 16 = 48 and 16*1 + 1 = 17 parameters."""
+    K.clear_session()  # so the layers are 'dense' and 'dense_1'
+    return Sequential([Dense(16, activation="relu", input_shape=(2,)), Dense(1)])
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from the PNG header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_plot_model_dot_has_an_input_box_then_one_box_per_layer_in_a_chain(small_model):
+    dot = plot_model(small_model)
+    labels, attributes, edges = parse_dot(dot)
+    assert labels == {"input": "input\n(None, 2)",
+                      "layer0": "dense (Dense)\n(None, 2) -> (None, 16)\n48 params",
+                      "layer1": "dense_1 (Dense)\n(None, 16) -> (None, 1)\n17 params"}
+    assert edges == [("input", "layer0"), ("layer0", "layer1")]  # arrows down the stack
+    assert "rankdir=TB;" in dot  # Keras' default: top to bottom
+    assert "dashed" in attributes["input"]  # the input is data: drawn like a constant in a tensor graph
+    assert STYLES["layer"][0] in attributes["layer0"]
+
+
+def test_plot_model_options_add_or_remove_lines(small_model):
+    labels = parse_dot(plot_model(small_model, show_layer_activations=True, show_trainable=True))[0]
+    assert labels["layer0"].splitlines()[3:] == ["activation: relu", "trainable"]
+    assert labels["layer1"].splitlines()[3:] == ["activation: linear", "trainable"]  # no activation means linear
+    labels = parse_dot(plot_model(small_model, show_shapes=False, show_layer_names=False))[0]
+    assert labels == {"input": "input", "layer0": "Dense\n48 params", "layer1": "Dense\n17 params"}
+    assert "rankdir=LR;" in plot_model(small_model, rankdir="LR")
+
+
+def test_plot_model_shows_every_kind_of_layer_with_its_shapes_and_counts():
+    K.clear_session()
+    model = Sequential([Input((4, 5)), Flatten(), Dense(64, activation="tanh"), LeakyReLU(0.2), Dense(1000),
+                        Activation("softmax")])
+    model.layers[1].trainable = False
+    labels = parse_dot(plot_model(model, show_layer_activations=True, show_trainable=True))[0]
+    assert labels["input"] == "input\n(None, 4, 5)"
+    assert labels["layer0"] == "flatten (Flatten)\n(None, 4, 5) -> (None, 20)\n0 params"  # no weights: no trainable line
+    assert labels["layer1"] == "dense (Dense)\n(None, 20) -> (None, 64)\n1,344 params\nactivation: tanh\nnon-trainable"
+    assert labels["layer2"] == "leaky_re_lu (LeakyReLU)\n(None, 64) -> (None, 64)\n0 params"  # no .activation
+    assert labels["layer3"].splitlines()[2] == "65,000 params"  # 64 * 1000 + 1000, with Keras' thousands separator
+    assert labels["layer4"] == "activation (Activation)\n(None, 1000) -> (None, 1000)\n0 params\nactivation: softmax"
+
+
+def test_a_model_built_by_calling_it_on_data_can_be_plotted():
+    K.clear_session()
+    model = Sequential([Dense(3), Dense(1, name="out")])
+    model(np.zeros((5, 7)))
+    labels, _, edges = parse_dot(plot_model(model))
+    assert labels["layer0"].splitlines()[1:] == ["(None, 7) -> (None, 3)", "24 params"]
+    assert labels["layer1"].splitlines()[0] == "out (Dense)"
+    assert len(edges) == 2
+
+
+def test_plot_model_writes_a_png_taller_than_wide_an_svg_and_dot_text(tmp_path, small_model):
+    from matplotlib.image import imread
+
+    dot = plot_model(small_model, tmp_path / "model.png")
+    png = (tmp_path / "model.png").read_bytes()
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 1000
+    width, height = png_size(png)
+    assert height > width  # three boxes stacked top to bottom
+    pixels = imread(tmp_path / "model.png")[..., :3]
+    layer_fill = np.array([int(STYLES["layer"][0][i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    assert np.mean(np.all(np.abs(pixels - layer_fill) < 0.02, axis=-1)) > 0.2  # the layer boxes are really drawn
+
+    plot_model(small_model, tmp_path / "model.svg", rankdir="LR")
+    assert "<svg" in (tmp_path / "model.svg").read_text()
+    assert plot_model(small_model, tmp_path / "model.dot") == dot == (tmp_path / "model.dot").read_text()
+
+
+def test_plot_model_takes_keras_style_calls(tmp_path, small_model):
+    plot_model(small_model, to_file=tmp_path / "at_96_dpi.png", show_shapes=True, show_layer_names=True,
+               rankdir="TB", dpi=96, show_layer_activations=True, show_trainable=False)
+    plot_model(small_model, tmp_path / "at_200_dpi.png")  # Keras' default dpi
+    width_96 = png_size((tmp_path / "at_96_dpi.png").read_bytes())[0]
+    width_200 = png_size((tmp_path / "at_200_dpi.png").read_bytes())[0]
+    assert width_200 == pytest.approx(width_96 * 200 / 96, rel=0.05)  # the same drawing, more pixels per inch
+
+
+def test_plot_model_errors_say_what_was_expected(tmp_path, small_model):
+    unbuilt = Sequential([Dense(4), Dense(1)], name="not_built_yet")
+    with pytest.raises(ValueError, match=r"plot_model: the model 'not_built_yet' has not been built yet.*"
+                                         r"input_shape=\(\.\.\.\), start it with Input\(shape\)"):
+        plot_model(unbuilt)
+    with pytest.raises(TypeError, match="expects a Sequential model, got Dense"):
+        plot_model(Dense(3))
+    with pytest.raises(ValueError, match=r"plot_model writes \.png.*got '.*model\.jpg'"):
+        plot_model(small_model, tmp_path / "model.jpg")
+    assert not (tmp_path / "model.jpg").exists()
+    with pytest.raises(ValueError, match="rankdir must be 'LR'.*got 'BT'"):
+        plot_model(small_model, rankdir="BT")
+    with pytest.raises(TypeError):  # options are keyword-only, as nobody passes Keras' ten arguments by position
+        plot_model(small_model, None, False)
