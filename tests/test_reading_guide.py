@@ -1,0 +1,110 @@
+"""docs/reading-guide.md cannot drift from the code: its worked example's numbers are recomputed here with
+tinygrad_acts and with the calculus, its Python examples run as doctests, its links lead to files that exist, and
+it mentions every module and every demo."""
+import doctest
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+from tinygrad_acts import Tensor
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "docs" / "reading-guide.md"
+MARKER = "<!-- worked-example:"
+
+
+@pytest.fixture(scope="module")
+def guide() -> str:
+    return GUIDE.read_text(encoding="utf-8")
+
+
+def worked_example_table(text: str) -> dict[str, float]:
+    """{quantity: value} from the Markdown table right after the marker comment, e.g. 'df/dx' -> 4.0."""
+    after = text.split(MARKER, 1)[1].split("\n", 1)[1]  # the lines after the marker
+    rows = []
+    for line in after.splitlines():
+        if not line.startswith("|"):
+            break  # the table ends at the first line that is not a row
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    header, rule, *body = rows
+    assert header[1:3] == ["quantity", "value"] and set(rule[0]) == {"-"}
+    return {quantity.strip("`"): float(value) for _, quantity, value, *_ in body}
+
+
+def test_the_worked_example_has_a_marked_table(guide):
+    assert guide.count(MARKER) == 1
+    assert len(worked_example_table(guide)) == 10
+
+
+def test_the_worked_example_numbers_are_what_tinygrad_acts_computes(guide):
+    """f(x, y) = x * y + x at (2, 3): every value in the guide's table, taken from the engine's own records."""
+    x = Tensor(2.0, requires_grad=True)
+    y = Tensor(3.0, requires_grad=True)
+    a = x * y
+    f = a + x
+    a.retain_grad()
+    f.retain_grad()
+    f.backward()
+    # run each op's backward rule by hand, as the table does: add's rule gets g = 1, mul's rule gets g = df/da
+    df_da, df_dx_through_add = f._backward(np.float32(1.0))
+    df_dx_through_mul, df_dy = a._backward(a.grad)
+    assert f._parents == (a, x) and a._parents == (x, y)  # the rules' outputs are in this order
+
+    computed = {"x": x.item(), "y": y.item(), "a = x * y": a.item(), "f = a + x": f.item(),
+                "df/df": f.grad.item(), "df/da": float(df_da), "df/dx through add": float(df_dx_through_add),
+                "df/dx through mul": float(df_dx_through_mul), "df/dy": float(df_dy), "df/dx": x.grad.item()}
+    assert worked_example_table(guide) == computed
+    assert a.grad.item() == float(df_da) and y.grad.item() == float(df_dy)  # the engine passed on what the rules gave
+
+
+def test_the_worked_example_numbers_are_the_calculus(guide):
+    """The same table from the formulas: f = xy + x, df/dx = y + 1 (y through mul, 1 through add), df/dy = x."""
+    table = worked_example_table(guide)
+    x, y = table["x"], table["y"]
+    assert table["a = x * y"] == x * y and table["f = a + x"] == x * y + x
+    assert table["df/df"] == table["df/da"] == table["df/dx through add"] == 1
+    assert table["df/dx through mul"] == y and table["df/dy"] == x
+    assert table["df/dx"] == table["df/dx through mul"] + table["df/dx through add"] == y + 1
+
+
+def python_blocks(text: str) -> list[tuple[int, str]]:
+    """(line number, code) of every ```python block."""
+    return [(text[:m.start()].count("\n") + 2, m.group(1)) for m in re.finditer(r"```python\n(.*?)```", text, re.S)]
+
+
+def test_the_python_examples_run_and_print_what_the_guide_says(guide):
+    blocks = python_blocks(guide)
+    assert len(blocks) >= 2
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    names: dict = {}  # shared, as a reader runs the blocks one after another in one session
+    for line, code in blocks:
+        test = parser.get_doctest(code, names, f"reading-guide.md:{line}", str(GUIDE), line)
+        assert test.examples, f"the block at line {line} has no >>> examples"
+        runner.run(test, clear_globs=False)
+        names = test.globs  # get_doctest copied the names: carry on with the copy the block ran in
+    assert runner.summarize(verbose=False).failed == 0, "an example in docs/reading-guide.md prints something else"
+
+
+def test_every_relative_link_leads_to_a_file_that_exists(guide):
+    targets = re.findall(r"\]\(([^)\s]+)\)", guide)
+    relative = [t for t in targets if not re.match(r"[a-z]+:", t) and not t.startswith("#")]
+    assert len(relative) > 20
+    missing = [t for t in relative if not (GUIDE.parent / t.split("#")[0]).exists()]
+    assert not missing, f"links to files that do not exist: {missing}"
+
+
+def test_every_module_and_every_demo_is_mentioned(guide):
+    modules = sorted(p.name for p in (ROOT / "tinygrad_acts").glob("*.py"))
+    demos = sorted(p.name for p in (ROOT / "demos").glob("*.py") if not p.name.startswith("_"))
+    assert "tensor.py" in modules and "activation_functions.py" in demos
+    text = guide.replace("\\_", "_")  # Markdown escapes: \_\_init\_\_.py
+    missing = [name for name in modules + demos if name not in text]
+    assert not missing, f"docs/reading-guide.md does not mention {missing}"
+
+
+def test_the_guide_gives_the_readmes_two_commands(guide):
+    for command in ('python -m pip install -e ".[demos]" && python demos/run_all.py',
+                    'python -m pip install -e ".[test]" && python -m pytest'):
+        assert command in guide
