@@ -12,6 +12,7 @@ import numpy as np
 
 from . import backend, losses, metrics as metrics_module, optimizers
 from .callbacks import Callback, History, ProgressBar, is_finite
+from .graph import plot_model
 from .layers import InputLayer, Layer, _as_tensor, _assign
 from .tensor import Tensor, no_grad
 
@@ -345,6 +346,10 @@ class Sequential:
                   f"Non-trainable params: {total - trainable:,}"]
         for line in lines:
             print_fn(line)
+
+    def plot(self, to_file: str | os.PathLike | None = None, **kwargs: Any) -> str:
+        """The layer stack as DOT text, drawn to ``to_file`` if given: see ``graph.plot_model`` for the options."""
+        return plot_model(self, to_file, **kwargs)
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
