@@ -32,6 +32,16 @@ def _tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+def _parameter(function: str, name: str, value: Any) -> float:
+    """A slope, threshold or scale as a Python float (which keeps a float32 tensor float32); a string, None or nan
+    would otherwise fail deep inside numpy, or silently give nan."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{function}: {name} must be a number, got {value!r} of type {type(value).__name__}")
+    if math.isnan(value):
+        raise ValueError(f"{function}: {name} must be a number, got nan")
+    return float(value)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Two elementary functions that Tensor lacks
 # ----------------------------------------------------------------------------------------------------------------
@@ -114,6 +124,9 @@ def relu(x: TensorLike, negative_slope: float = 0.0, max_value: float | None = N
     takes the lower branch. Keras 3.15 also clips the upper branch at 0 when ``max_value`` is set, which matters only
     for a negative threshold (``relu(-0.5, threshold=-1, max_value=2)``: Keras 0, here -0.5, the formula's value).
     """
+    negative_slope = _parameter("relu", "negative_slope", negative_slope)
+    threshold = _parameter("relu", "threshold", threshold)
+    max_value = None if max_value is None else _parameter("relu", "max_value", max_value)
     x = _tensor(x)
     if negative_slope == 0 and max_value is None and threshold == 0:
         return x.relu()
@@ -129,6 +142,7 @@ def relu6(x: TensorLike) -> Tensor:
 def leaky_relu(x: TensorLike, negative_slope: float = 0.2) -> Tensor:
     """f(x) = x for x >= 0, negative_slope * x below. The function's default slope is Keras' 0.2 (the LeakyReLU
     layer's is 0.3)."""
+    negative_slope = _parameter("leaky_relu", "negative_slope", negative_slope)
     x = _tensor(x)
     # where() rather than max(x, slope * x): that shortcut is wrong for a slope above 1
     return where(x >= 0, x, x * negative_slope)
@@ -140,6 +154,7 @@ def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     Computed as max(x, 0) + alpha * (e^min(x, 0) - 1): one of the two terms is always 0, and e^min(x, 0) cannot
     overflow (e^x of a large positive x would, even in a branch that where() throws away).
     """
+    alpha = _parameter("elu", "alpha", alpha)
     x = _tensor(x)
     return x.relu() + alpha * _expm1(x.clip(max=0.0))
 
@@ -147,6 +162,7 @@ def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
 def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     """Continuously differentiable ELU: f(x) = x for x > 0, alpha * (e^(x / alpha) - 1) for x <= 0, computed like
     elu. Its slope at 0 is 1 from both sides, whatever alpha (elu's is alpha on the left)."""
+    alpha = _parameter("celu", "alpha", alpha)
     if alpha == 0:
         raise ValueError("celu: alpha must be non-zero (it divides x), got alpha=0")
     x = _tensor(x)
@@ -237,6 +253,7 @@ def squareplus(x: TensorLike, b: float = 4) -> Tensor:
     Keras 3.15 uses the first form everywhere: in float32 it is 0.7% off at x = -1000 and gives 0 at x = -10000
     (true 0.0001); we follow the formula. Hand-written for that branch and its one-line derivative.
     """
+    b = _parameter("squareplus", "b", b)
     if not b > 0:
         raise ValueError(f"squareplus: b must be > 0 (b = 0 would be relu, b < 0 has no real root near 0), got b={b}")
     x = _tensor(x)
@@ -283,12 +300,14 @@ def sparse_sigmoid(x: TensorLike) -> Tensor:
 
 def hard_shrink(x: TensorLike, threshold: float = 0.5) -> Tensor:
     """f(x) = x where |x| > threshold, else 0."""
+    threshold = _parameter("hard_shrink", "threshold", threshold)
     x = _tensor(x)
     return where(x.abs() > threshold, x, 0.0)
 
 
 def soft_shrink(x: TensorLike, threshold: float = 0.5) -> Tensor:
     """f(x) = x - threshold above threshold, x + threshold below -threshold, else 0; that is x - clip(x, -t, t)."""
+    threshold = _parameter("soft_shrink", "threshold", threshold)
     x = _tensor(x)
     return x - x.clip(-threshold, threshold)
 
@@ -301,6 +320,8 @@ def tanh_shrink(x: TensorLike) -> Tensor:
 
 def threshold(x: TensorLike, threshold: float, default_value: float) -> Tensor:
     """f(x) = x where x > threshold, else default_value. Both parameters are required, as in Keras."""
+    threshold = _parameter("threshold", "threshold", threshold)
+    default_value = _parameter("threshold", "default_value", default_value)
     x = _tensor(x)
     return where(x > threshold, x, default_value)
 
@@ -308,6 +329,24 @@ def threshold(x: TensorLike, threshold: float, default_value: float) -> Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # Functions of a whole axis: softmax and its relatives
 # ----------------------------------------------------------------------------------------------------------------
+def _axis_length(x: Tensor, axis: int, function: str) -> int:
+    """The length of ``axis``, after checking that it is an integer naming an axis of x."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{function}: axis must be an integer, got {axis!r}")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{function}: axis {axis} is out of range for a tensor of shape {x.shape}")
+    return x.shape[axis]
+
+
+def _check_distribution_axis(x: Tensor, axis: int | tuple[int, ...], function: str) -> None:
+    """The axis (or axes) a probability distribution lives on: they must exist and hold at least one entry, since
+    the outputs along them sum to 1."""
+    for one_axis in axis if isinstance(axis, tuple) else (axis,):
+        if _axis_length(x, one_axis, function) == 0:
+            raise ValueError(f"{function}: axis {one_axis} of a tensor of shape {x.shape} is empty, so there are no "
+                             f"entries to sum to 1")
+
+
 def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``: positive entries that sum to 1.
 
@@ -315,7 +354,8 @@ def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     Hand-written backward, the vector-Jacobian product in one line: dx = y * (g - sum(g * y)).
     """
     x = _tensor(x)
-    if isinstance(axis, int) and x.ndim and x.shape[axis] == 1:
+    _check_distribution_axis(x, axis, "softmax")
+    if isinstance(axis, int) and x.shape[axis] == 1:
         warnings.warn(f"softmax over axis {axis} of a tensor of shape {x.shape}: that axis has one entry, so the "
                       f"result is always 1. Did you mean another axis (or a sigmoid)?", stacklevel=2)
     exps = np.exp(x.data - x.data.max(axis=axis, keepdims=True))
@@ -330,15 +370,10 @@ def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     entry far below the maximum. Hand-written backward: dx = g - softmax(x) * sum(g).
     """
     x = _tensor(x)
+    _check_distribution_axis(x, axis, "log_softmax")
     shifted = x.data - x.data.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return x._child(out, (x,), lambda g: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),), "log_softmax")
-
-
-def _axis_length(x: Tensor, axis: int, function: str) -> int:
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"{function}: axis {axis} is out of range for a tensor of shape {x.shape}")
-    return x.shape[axis]
 
 
 def glu(x: TensorLike, axis: int = -1) -> Tensor:
@@ -367,7 +402,8 @@ def sparsemax(x: TensorLike, axis: int = -1) -> Tensor:
     """
     x = _tensor(x)
     data = x.data
-    length = _axis_length(x, axis, "sparsemax")
+    _check_distribution_axis(x, axis, "sparsemax")
+    length = x.shape[axis]
     descending = np.flip(np.sort(data, axis=axis), axis=axis)
     partial_sums = np.cumsum(descending, axis=axis)
     shape = [1] * data.ndim
