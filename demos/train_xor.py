@@ -65,7 +65,9 @@ class PrintEvery(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if (epoch + 1) % self.every == 0 or epoch + 1 in (1, self.epochs):
-            metrics = " - ".join(f"{key}: {value:.4f}" for key, value in (logs or {}).items())
+            # as Keras prints a value: 4 decimals, or 4 significant digits below 1e-3 (0.0000 would tell nothing)
+            metrics = " - ".join(f"{key}: {value:.4f}" if abs(value) > 1e-3 else f"{key}: {value:.4e}"
+                                 for key, value in (logs or {}).items())
             print(f"Epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs} - {metrics}")
 
 
