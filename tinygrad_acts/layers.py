@@ -28,18 +28,66 @@ def _check_non_negative(layer: str, argument: str, value: Any) -> None:
         raise ValueError(f"{layer} expects a number >= 0 for {argument}, got {value!r}")
 
 
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x, dtype=backend.floatx())
+def _check_number(layer: str, argument: str, value: Any) -> float:
+    """A real number (not a string, None or nan), as a Python float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or np.isnan(value):
+        raise ValueError(f"{layer} expects a number for {argument}, got {value!r}")
+    return float(value)
+
+
+def _check_shape(owner: str, shape: Any) -> tuple:
+    """An input shape without the batch axis, such as (2,) — or 2, read as (2,). Sizes are positive integers, or
+    None for a size that varies from batch to batch."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not all(
+            size is None or (isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0)
+            for size in shape):
+        raise ValueError(f"{owner} expects an input shape such as (2,) (sizes without the batch axis, positive "
+                         f"integers), got {shape!r}")
+    return tuple(None if size is None else int(size) for size in shape)
+
+
+def _to_float(array: np.ndarray, what: str, dtype: Any = None) -> np.ndarray:
+    """An array in ``dtype``, by default the float type of weights (float32 unless backend.set_floatx says otherwise).
+
+    A finite number too large for that type (1e300 in float32) is an error: the cast would make it inf, and the
+    model would answer nan without saying why."""
+    dtype = np.dtype(dtype or backend.floatx())
+    if array.dtype == dtype:
+        return array
+    with np.errstate(over="ignore"):  # overflow is what we check for, just below
+        cast = array.astype(dtype)
+    if array.dtype.kind == "f" and np.any(np.isinf(cast) & np.isfinite(array)):
+        largest = np.max(np.abs(array[np.isfinite(array)]))
+        raise ValueError(f"{what} holds {largest:.4g}, which {dtype} cannot represent (its largest value is "
+                         f"{np.finfo(dtype).max:.4g}); rescale the data")
+    return cast
+
+
+def _as_tensor(x: Any, what: str = "the input") -> Tensor:
+    """A layer's input: a Tensor as it is (so gradients can flow into it), anything else as a float array."""
+    if isinstance(x, Tensor):
+        return x
+    try:
+        data = Tensor(x).data  # Tensor() checks for numbers in a rectangular array
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{what} must be an array of numbers: {error}") from None
+    return Tensor(_to_float(data, what))
 
 
 class Layer:
     """The base of every layer: a name, weights made by ``build``, and ``call`` from Tensor to Tensor."""
 
-    def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True):
+    def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True,
+                 **unknown: Any):
+        if unknown:  # as Keras: a misspelt argument is an error, not silently ignored
+            raise TypeError(f"{type(self).__name__} got unexpected keyword arguments {unknown}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a layer name must be a string, got {type(name).__name__}")
+        # without the batch axis
+        self.input_shape = None if input_shape is None else _check_shape(type(self).__name__, input_shape)
         self.name = name or backend.unique_name(_snake_case(type(self).__name__))
-        self.input_shape = None if input_shape is None else tuple(input_shape)  # without the batch axis
         self.trainable = trainable
         self.built = False
         self._weights: list[Tensor] = []
@@ -55,7 +103,8 @@ class Layer:
         return input_shape  # most layers keep the shape
 
     def __call__(self, x: Any) -> Tensor:
-        x = _as_tensor(x)
+        if not isinstance(x, Tensor):
+            x = _as_tensor(x, f"the input of layer '{self.name}'")
         if not self.built:
             self.build((None,) + x.shape[1:])
         return self.call(x)
@@ -101,14 +150,18 @@ def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
                          f"got {len(weights)}; nothing was changed")
     arrays = []
     for target, value in zip(targets, weights):
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        try:
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        except ValueError:  # a ragged nested list
+            raise ValueError(f"set_weights on {owner}: '{target.name}' needs a rectangular array of numbers, got "
+                             f"{type(value).__name__} {value!r:.60}; nothing was changed") from None
         if array.shape != target.shape:
             raise ValueError(f"set_weights on {owner}: '{target.name}' has shape {target.shape}, got an array of "
                              f"shape {array.shape}; nothing was changed")
         if array.dtype.kind not in "biuf":
             raise ValueError(f"set_weights on {owner}: '{target.name}' needs numbers, got dtype {array.dtype}; "
                              f"nothing was changed")
-        arrays.append(array)
+        arrays.append(_to_float(array, f"set_weights on {owner}: '{target.name}'", target.dtype))
     for target, array in zip(targets, arrays):
         target.data[...] = array  # in place: optimizers and graphs keep pointing at the same arrays
 
@@ -117,8 +170,7 @@ class InputLayer(Layer):
     """Declares the input shape of a Sequential model (without the batch axis). Made by ``Input(shape)``."""
 
     def __init__(self, shape: tuple, name: str | None = None):
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        super().__init__(name=name, input_shape=shape)
+        super().__init__(name=name, input_shape=_check_shape("Input", shape))
 
     def call(self, x: Tensor) -> Tensor:
         return x
@@ -153,7 +205,10 @@ class Dense(Layer):
     def build(self, input_shape: tuple) -> None:
         if len(input_shape) < 2:
             raise ValueError(f"Dense '{self.name}' expects inputs with a batch axis and a feature axis, got input "
-                             f"shape {input_shape}")
+                             f"shape {input_shape}; for a batch of single numbers x, pass x.reshape(-1, 1)")
+        if input_shape[-1] is None:
+            raise ValueError(f"Dense '{self.name}' needs to know its number of input features, got input shape "
+                             f"{input_shape}")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
         if self.use_bias:
             self.bias = self.add_weight("bias", (self.units,), self.bias_initializer)
@@ -195,6 +250,7 @@ class ReLU(Layer):
         if max_value is not None:
             _check_non_negative("ReLU", "max_value", max_value)
         _check_non_negative("ReLU", "negative_slope", negative_slope)
+        threshold = _check_number("ReLU", "threshold", threshold)  # any number, as in Keras: only None is refused
         super().__init__(name=name, input_shape=input_shape, **kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
 
@@ -226,7 +282,7 @@ class ELU(Layer):
 
     def __init__(self, alpha: float = 1.0, input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
         super().__init__(name=name, input_shape=input_shape, **kwargs)
-        self.alpha = float(alpha)
+        self.alpha = _check_number("ELU", "alpha", alpha)
 
     def call(self, x: Tensor) -> Tensor:
         return activations.elu(x, alpha=self.alpha)
@@ -235,7 +291,11 @@ class ELU(Layer):
 class Softmax(Layer):
     """Probabilities along ``axis``: e^x / sum(e^x)."""
 
-    def __init__(self, axis: int = -1, input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+    def __init__(self, axis: int | tuple[int, ...] = -1, input_shape: tuple | None = None, name: str | None = None,
+                 **kwargs: Any):
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        if not axes or not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+            raise ValueError(f"Softmax expects axis to be an integer or a tuple of integers, got {axis!r}")
         super().__init__(name=name, input_shape=input_shape, **kwargs)
         self.axis = axis
 
@@ -247,6 +307,8 @@ class Flatten(Layer):
     """Keeps the batch axis and flattens the rest: (batch, 4, 5) -> (batch, 20)."""
 
     def call(self, x: Tensor) -> Tensor:
+        if x.ndim == 0:
+            raise ValueError(f"Flatten '{self.name}' expects a batch of samples, got a single number")
         return x.reshape(x.shape[0], int(np.prod(x.shape[1:])))
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

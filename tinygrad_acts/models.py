@@ -1,6 +1,7 @@
 """Sequential: a stack of layers with Keras' model API — predict, compile, fit, evaluate, summary, weights in and out."""
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import warnings
@@ -13,7 +14,7 @@ import numpy as np
 from . import backend, losses, metrics as metrics_module, optimizers
 from .callbacks import Callback, History, ProgressBar, is_finite
 from .graph import plot_model
-from .layers import InputLayer, Layer, _as_tensor, _assign
+from .layers import InputLayer, Layer, _as_tensor, _assign, _to_float
 from .tensor import Tensor, no_grad
 
 
@@ -25,6 +26,11 @@ class Sequential:
     """Layers applied one after the other: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``."""
 
     def __init__(self, layers: list[Layer] | None = None, name: str | None = None):
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise TypeError(f"Sequential expects a list of layers, e.g. Sequential([Dense(4), Dense(1)]), got "
+                            f"{type(layers).__name__}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a model name must be a string, got {type(name).__name__}")
         self.name = name or backend.unique_name("sequential")
         self.layers: list[Layer] = []
         self.input_shape: tuple | None = None  # with the batch axis: (None, features)
@@ -50,11 +56,17 @@ class Sequential:
             return
         if any(existing.name == layer.name for existing in self.layers):
             raise ValueError(f"All layers in a Sequential model need unique names; '{layer.name}' is already used")
+        input_shape = self.input_shape
         self.layers.append(layer)
         if len(self.layers) == 1 and self.input_shape is None and layer.input_shape is not None:
             self.input_shape = (None,) + layer.input_shape
         if self.input_shape is not None:
-            self.build(self.input_shape)
+            try:
+                self.build(self.input_shape)
+            except Exception:  # a layer that cannot take the output of the one before is not added
+                self.layers.pop()
+                self.input_shape = input_shape
+                raise
 
     def build(self, input_shape: tuple) -> None:
         """Create every layer's weights for inputs of ``input_shape`` (batch axis included, as ``None``)."""
@@ -113,10 +125,12 @@ class Sequential:
     def save_weights(self, path: str | os.PathLike) -> None:
         """Write every weight to a numpy ``.npz`` file, atomically: a temporary file, then a rename."""
         self._require_built("save_weights")
-        path = os.fspath(path)
+        path = _file_path("save_weights", path)
         if not path.endswith(".npz"):
             raise ValueError(f"save_weights writes numpy's .npz format, so the path must end in '.npz', got {path!r}")
         folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"save_weights: the folder {folder!r} does not exist, so {path!r} cannot be written")
         handle, temporary = tempfile.mkstemp(suffix=".npz.tmp", dir=folder)
         try:
             with os.fdopen(handle, "wb") as file:
@@ -133,14 +147,19 @@ class Sequential:
         """Read weights written by save_weights (never unpickling anything). A file that does not fit the model
         — wrong count, names or shapes, or not an npz at all — raises ValueError and changes nothing."""
         self._require_built("load_weights")
+        path = _file_path("load_weights", path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"load_weights: there is no file {path!r}")
         try:
-            with np.load(os.fspath(path), allow_pickle=False) as file:
-                stored = {key: file[key] for key in file.files}
-        except FileNotFoundError:
-            raise
+            # we open the file, not np.load: numpy leaves its own handle open when the zip inside is broken
+            with open(path, "rb") as handle:
+                file = np.load(handle, allow_pickle=False)
+                if not isinstance(file, np.lib.npyio.NpzFile):  # a single .npy array, not an archive of them
+                    raise ValueError(f"it holds a single array of shape {file.shape}, not named weights")
+                with file:
+                    stored = {key: file[key] for key in file.files}
         except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
-            raise ValueError(f"load_weights: {os.fspath(path)!r} is not a readable .npz weight file ({error})"
-                             ) from None
+            raise ValueError(f"load_weights: {path!r} is not a readable .npz weight file ({error})") from None
         keys = self._weight_keys()
         if list(stored) != keys:
             missing = [k for k in keys if k not in stored]
@@ -150,14 +169,14 @@ class Sequential:
                              + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else "")
                              + ("; same names in another order" if not missing and not extra else "")
                              + "; nothing was changed")
-        _assign(self.weights, [stored[k] for k in keys], f"model '{self.name}' (from {os.fspath(path)!r})")
+        _assign(self.weights, [stored[k] for k in keys], f"model '{self.name}' (from {path!r})")
 
     # ----------------------------------------------------------------------------------------------------------
     # Inference
     # ----------------------------------------------------------------------------------------------------------
     def _as_batch(self, x: Any, what: str) -> np.ndarray:
         """Data as a float32 array of samples. A 1-d array for a model with one input feature is N samples."""
-        data = _as_tensor(x).data
+        data = _as_tensor(x, f"{what}: x").data
         if data.ndim == 0:
             raise ValueError(f"{what} expects an array of samples, got a single number {data.item()!r}")
         if data.shape[0] == 0:
@@ -168,15 +187,16 @@ class Sequential:
         return data
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
-        """The model's output for ``x``, as a float32 numpy array, with nothing recorded for gradients.
+        """The model's output for ``x``, as a numpy array of floatx (float32), with nothing recorded for gradients.
 
+        nan or inf in ``x`` give nan or inf in the rows they reach, silently, as in Keras.
         Unlike Keras (whose default is verbose='auto'), predict is silent by default: a lesson calls it often.
         """
         data = self._as_batch(x, "predict")
-        batch_size = batch_size or 32
-        with no_grad():
+        batch_size = _batch_size("predict", batch_size)
+        with no_grad(), _numpy_quiet_unless_finite(data):
             outputs = [self(data[start:start + batch_size]).data for start in range(0, len(data), batch_size)]
-        return np.concatenate(outputs).astype(np.float32, copy=False)
+        return np.concatenate(outputs).astype(backend.floatx(), copy=False)
 
     # ----------------------------------------------------------------------------------------------------------
     # Training
@@ -187,16 +207,16 @@ class Sequential:
             raise ValueError("compile needs a loss, e.g. loss='mse' or loss='binary_crossentropy'")
         if metrics is not None and not isinstance(metrics, (list, tuple)):
             raise ValueError(f"compile expects metrics as a list, e.g. metrics=['accuracy'], got {metrics!r}")
-        self.optimizer = optimizers.get(optimizer)
-        self.loss = losses.get(loss)
-        self.metrics = [metrics_module.get(m) for m in metrics or []]
+        # look everything up before changing anything: a bad name leaves the model as it was
+        resolved = optimizers.get(optimizer), losses.get(loss), [metrics_module.get(m) for m in metrics or []]
+        self.optimizer, self.loss, self.metrics = resolved
         self._metric_names = [m if isinstance(m, str) else getattr(m, "__name__", "metric") for m in metrics or []]
 
     def _check_xy(self, x: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
         if self.loss is None:
             raise RuntimeError(f"{what}: call compile(optimizer=..., loss=...) before {what}")
         data = self._as_batch(x, what)
-        targets = _as_tensor(y).data
+        targets = _as_tensor(y, f"{what}: y").data
         if targets.ndim == 0 or len(targets) != len(data):
             raise ValueError(f"{what}: x has {len(data)} samples but y has "
                              f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {data.shape} and "
@@ -236,8 +256,23 @@ class Sequential:
         broken weights). Any error during fit restores the weights and optimizer state fit() started with.
         """
         data, targets = self._check_xy(x, y, "fit")
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split}")
+        batch_size = _batch_size("fit", batch_size)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
+        if verbose not in ("auto", 0, 1, 2):
+            raise ValueError(f"fit: verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch), "
+                             f"got {verbose!r}")
+        if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.number)) or \
+                not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"fit: validation_split must be a number in [0, 1), got {validation_split!r}")
+        if validation_data is not None and not (isinstance(validation_data, (tuple, list)) and
+                                                len(validation_data) == 2):
+            raise ValueError(f"fit: validation_data must be a pair (x_val, y_val) (sample weights are not supported), "
+                             f"got {validation_data!r:.100}")
+        callbacks = [] if callbacks is None else callbacks
+        if not isinstance(callbacks, (list, tuple)) or not all(isinstance(c, Callback) for c in callbacks):
+            raise ValueError(f"fit: callbacks must be a list of Callback objects such as EarlyStopping(...), got "
+                             f"{callbacks!r}")
         if validation_split:  # as Keras: the last fraction of the samples, taken before any shuffling
             cut = int(len(data) * (1 - validation_split))
             if cut == 0 or cut == len(data):
@@ -246,20 +281,22 @@ class Sequential:
             data, targets, validation_data = data[:cut], targets[:cut], (data[cut:], targets[cut:])
         if validation_data is not None:
             validation_data = self._check_xy(*validation_data, "fit (validation_data)")
-        batch_size = int(batch_size or 32)
-        if batch_size <= 0 or epochs < 0:
-            raise ValueError(f"fit: batch_size must be positive and epochs >= 0, got {batch_size} and {epochs}")
-        verbose = 1 if verbose == "auto" else int(verbose)
-
-        history = History()
-        callbacks = [history] + list(callbacks or [])
-        for callback in callbacks:
-            callback.set_model(self)
+        verbose = 1 if verbose == "auto" else verbose
         if not self.built:
             self.build((None,) + data.shape[1:])
+        if not self.trainable_weights:
+            raise ValueError(f"fit: the model '{self.name}' has no trainable weights, so there is nothing to train; "
+                             f"add a layer with weights, such as Dense(1)")
+
+        history = History()
+        callbacks = [history] + list(callbacks)
+        for callback in callbacks:
+            callback.set_model(self)
         snapshot = self.get_weights(), self.optimizer.get_state()
         try:
-            self._fit_loop(data, targets, batch_size, epochs, verbose, validation_data, shuffle, callbacks)
+            with _numpy_quiet_unless_finite(data, targets):
+                self._fit_loop(data, targets, int(batch_size), int(epochs), verbose, validation_data, shuffle,
+                               callbacks)
         except Exception:
             self.set_weights(snapshot[0])
             self.optimizer.set_state(snapshot[1])
@@ -316,7 +353,7 @@ class Sequential:
         """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras."""
         data, targets = self._check_xy(x, y, "evaluate")
         predictions = self.predict(data, batch_size=batch_size)
-        with no_grad():
+        with no_grad(), _numpy_quiet_unless_finite(predictions, targets):
             loss_value = float(self.loss(targets, Tensor(predictions)).mean().item())
         results = {"loss": loss_value, **self._metric_values(targets, predictions)}
         if verbose:
@@ -353,6 +390,33 @@ class Sequential:
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
+
+
+def _batch_size(what: str, batch_size: Any) -> int:
+    """A positive integer; None means Keras' default, 32."""
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"{what}: batch_size must be a positive integer (or None for 32), got {batch_size!r}")
+    return int(batch_size)
+
+
+def _file_path(what: str, path: Any) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{what} expects a file path such as 'model.weights.npz', got {path!r}")
+    return os.fspath(path)
+
+
+def _numpy_quiet_unless_finite(*arrays: np.ndarray) -> contextlib.AbstractContextManager:
+    """Silence numpy's floating-point warnings for data that hold nan or inf, and only then.
+
+    Such data make numpy warn from inside some op ('invalid value encountered in matmul'), which says nothing useful:
+    predict returns the nan or inf, as Keras does, and fit stops with a NanLossWarning naming the batch. On finite
+    data numpy's warnings stay on, because there an overflow or a 0/0 would be a bug in the framework.
+    """
+    if all(is_finite(array) for array in arrays):
+        return contextlib.nullcontext()
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _bytes(weights: list[Tensor]) -> str:
