@@ -1,4 +1,4 @@
-"""Shared test setup: a derandomized hypothesis profile under CI, and fixed seeds everywhere."""
+"""Shared test setup: a derandomized hypothesis profile under CI, fixed seeds, and numpy errors instead of warnings."""
 import os
 
 import numpy as np
@@ -9,6 +9,15 @@ settings.register_profile("ci", derandomize=True, max_examples=40, deadline=None
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=40, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def numpy_floating_point_errors_raise():
+    """Overflow, invalid values (0/0, inf - inf, log(-1)) and division by zero raise FloatingPointError in every
+    test: the framework must not produce them on finite inputs. Underflow to 0 is fine (stable formulas rely on it).
+    A test that means to overflow says so with its own ``np.errstate``."""
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        yield
 
 
 @pytest.fixture
