@@ -32,8 +32,15 @@ def gradcheck(f: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: f
     Returns True, or raises AssertionError naming the input, the index of the worst entry and both values.
     The inputs are copied, so the caller's tensors are left alone.
     """
-    tensors = [Tensor(np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64), requires_grad=True)
-               for x in inputs]
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be a function of the inputs returning a Tensor, got {f!r}")
+    if not inputs:
+        raise ValueError("gradcheck needs at least one input to differentiate with respect to")
+    # Tensor() refuses strings, None and ragged lists; finite differences need float64, and a copy to perturb
+    tensors = [Tensor(Tensor(x, dtype=np.float64).data.copy(), requires_grad=True) for x in inputs]
+    for which, tensor in enumerate(tensors):
+        if not np.all(np.isfinite(tensor.data)):
+            raise ValueError(f"gradcheck: input {which} holds nan or inf; finite differences need finite inputs")
     out = f(*tensors)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: f must return a Tensor, got {type(out).__name__}")
@@ -42,9 +49,11 @@ def gradcheck(f: Callable[..., Tensor], *inputs: Any, eps: float = 1e-6, atol: f
     for which, tensor in enumerate(tensors):
         autodiff = tensor.grad if tensor.grad is not None else np.zeros_like(tensor.data)
         numeric = numerical_gradient(f, tensors, which, eps)
-        error = np.abs(autodiff - numeric) - (atol + rtol * np.abs(numeric))
-        if error.size and (np.max(error) > 0 or not np.all(np.isfinite(autodiff))):
-            worst = np.unravel_index(np.argmax(np.where(np.isfinite(error), error, np.inf)), error.shape)
+        with np.errstate(invalid="ignore"):  # inf - inf: a non-finite gradient fails below either way
+            error = np.abs(autodiff - numeric) - (atol + rtol * np.abs(numeric))
+        error = np.where(np.isfinite(autodiff) & np.isfinite(numeric), error, np.inf)  # nan on either side fails
+        if error.size and np.max(error) > 0:
+            worst = np.unravel_index(np.argmax(error), error.shape)
             raise AssertionError(
                 f"gradcheck: input {which} (shape {tensor.shape}) at index {tuple(int(i) for i in worst)}: "
                 f"autodiff gives {autodiff[worst]!r}, finite differences give {numeric[worst]!r}")

@@ -136,8 +136,8 @@ def huber(y_true: Any, y_pred: Tensor, delta: float = 1.0) -> Tensor:
     ``0.5 x^2`` where ``|x| <= delta``, else ``delta |x| - 0.5 delta^2`` (the two pieces meet with equal slope),
     averaged over the last axis. ``delta`` (Keras' default 1.0) is where it turns from quadratic to linear.
     """
-    if delta < 0:
-        raise ValueError(f"huber: delta must be >= 0, got {delta}")
+    if isinstance(delta, bool) or not isinstance(delta, (int, float, np.integer, np.floating)) or not delta >= 0:
+        raise ValueError(f"huber: delta must be >= 0, got {delta!r}")
     delta = float(delta)
     target, y_pred = _match_shapes("huber", *_prepare("huber", y_true, y_pred))
     error = y_pred - target.astype(y_pred.dtype)
@@ -318,6 +318,9 @@ def get(identifier: str | LossFunction) -> LossFunction:
         close = difflib.get_close_matches(identifier, _LOSSES, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"Unknown loss {identifier!r}.{hint} Valid names: {', '.join(sorted(_LOSSES))}")
+    if isinstance(identifier, type) and issubclass(identifier, Loss):  # callable, but calling it makes a loss object
+        raise ValueError(f"loss={identifier.__name__} is the class; pass an instance, {identifier.__name__}(), or a "
+                         f"name such as 'mse'")
     if callable(identifier):
         return identifier
     raise ValueError(f"A loss must be a name ({', '.join(sorted(_LOSSES))}) or a function (y_true, y_pred) -> "
