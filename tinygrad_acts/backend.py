@@ -19,12 +19,23 @@ def floatx() -> str:
     return _FLOATX
 
 
+def set_floatx(value: str) -> None:
+    """Make new weights, and the data given to models, this float type: 'float64' for exact gradient checks of a
+    whole model (or 'float16'); 'float32' is the default. Weights that exist already keep their type."""
+    if value not in ("float16", "float32", "float64"):
+        raise ValueError(f"set_floatx expects 'float16', 'float32' or 'float64', got {value!r}")
+    global _FLOATX
+    _FLOATX = value
+
+
 def epsilon() -> float:
     """The small constant used to clip probabilities away from 0 and 1: 1e-7, as in Keras."""
     return _EPSILON
 
 
 def set_epsilon(value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < 0.5:
+        raise ValueError(f"set_epsilon expects a small positive number such as 1e-7, got {value!r}")
     global _EPSILON
     _EPSILON = float(value)
 
@@ -43,6 +54,8 @@ def clear_session() -> None:
 
 def set_random_seed(seed: int) -> None:
     """Same seed, same initial weights and the same shuffling in fit(). Also reachable as utils.set_random_seed."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"set_random_seed expects an integer >= 0, got {seed!r}")
     global _rng
     _rng = np.random.default_rng(seed)
 
