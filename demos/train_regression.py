@@ -7,7 +7,8 @@
 # 2. The model and ``fit``, with a learning rate that shrinks as training goes, and a callback that measures, after
 #    each epoch, how far the network is from sin itself — possible only because we know the function behind the
 #    samples.
-# 3. The final errors: against the noisy samples, which cannot fall below the noise (0.1^2 = 0.01), and against sin.
+# 3. The final errors: against the noisy samples, which should end near the noise (0.1^2 = 0.01), not far below it;
+#    and against sin.
 # 4. Figures: the fit as it develops, and the two loss curves on a log scale.
 #
 # Run: ``python demos/train_regression.py [--out DIR] [--show] [--quick] [--seed N]``
