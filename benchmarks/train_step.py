@@ -92,6 +92,14 @@ class Ratio:
     def spread(self) -> str:
         return f"{self.low:.2f}–{self.high:.2f}"
 
+    def noisy(self) -> bool:
+        """A spread wider than a fifth of the median: other processes were competing for the cores."""
+        return self.high - self.low > 0.2 * self.median
+
+
+NOISY = ("\nSome spreads are wide: other processes were using the cores (BLAS threads then wait for each other). "
+         "Rerun on a quiet machine, or compare with OPENBLAS_NUM_THREADS=1.")
+
 
 def microseconds(seconds_per_step: np.ndarray) -> str:
     return f"{np.median(seconds_per_step) * 1e6:,.1f}"
@@ -108,8 +116,8 @@ def check_workload(workload: Workload, with_torch: bool) -> None:
         check_same_step(workload, "torch", np.float32, rtol=1e-5)
 
 
-def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> list[str]:
-    """One row of the table, as Markdown cells."""
+def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> tuple[list[str], bool]:
+    """One row of the table, as Markdown cells, and whether its timing was noisy."""
     problem = workload.make_problem()
     implementations = {"tinygrad": workload.tinygrad(problem), "numpy": workload.numpy(problem)}
     if with_torch:
@@ -125,7 +133,7 @@ def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> l
     if with_torch:
         torch_ratio = Ratio.of(times["torch"], times["numpy"])
         row += [microseconds(times["torch"]), f"{torch_ratio.median:.2f} ({torch_ratio.spread()})"]
-    return row
+    return row, ratio.noisy()
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -140,7 +148,7 @@ FIT_PROBLEMS = {  # W2 and W3, with an epoch of several batches (model.fit's bat
 }
 
 
-def time_fit(key: str, settings: Settings) -> list[str]:
+def time_fit(key: str, settings: Settings) -> tuple[list[str], bool]:
     """One row: a model.fit epoch against the same epoch as a low-level tinygrad_acts loop and as numpy."""
     check = FIT_PROBLEMS[key]()
     fitted, reference = KerasFitMLP(check), NumpyMLP(check)
@@ -163,7 +171,7 @@ def time_fit(key: str, settings: Settings) -> list[str]:
     return [f"{key}, {problem.epoch_batches} batches of {problem.batch}", microseconds(per_step["fit"]),
             microseconds(per_step["low-level"]), microseconds(per_step["numpy"]), f"**{to_low_level.median:.2f}**",
             to_low_level.spread(), f"{to_numpy.median:.2f}", f"<= {FIT_TARGET:.2f}",
-            "yes" if to_low_level.median <= FIT_TARGET else "**no**"]
+            "yes" if to_low_level.median <= FIT_TARGET else "**no**"], to_low_level.noisy()
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -245,6 +253,8 @@ def machine_description(with_torch: bool) -> list[str]:
     lines = [f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
              f"- CPU: {cpu_model()}, {os.cpu_count()} cores ({usable} usable by this process)",
              f"- Python {platform.python_version()}, numpy {np.__version__}, BLAS: {blas_description()}"]
+    if hasattr(os, "getloadavg"):  # other processes on the same cores make BLAS threads wait: say if there were any
+        lines.append(f"- load average before the run: {os.getloadavg()[0]:.2f} (1 minute)")
     if with_torch:
         import torch
 
@@ -288,15 +298,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "met?"]
         if with_torch:
             header += ["PyTorch µs/step", "PyTorch ratio (IQR)"]
-        print("\n".join(markdown_table(header, [time_workload(w, settings, with_torch) for w in workloads])))
-        print()
+        rows, noisy = zip(*[time_workload(w, settings, with_torch) for w in workloads])
+        print("\n".join(markdown_table(header, rows)))
+        print(NOISY if any(noisy) else "")
 
         if not args.no_fit:
             print("### The public API: one `model.fit` epoch against the same loop, low-level and by hand\n")
             if fit_available():
                 header = ["workload", "model.fit µs/step", "low-level µs/step", "numpy µs/step",
                           "fit / low-level (median)", "IQR", "fit / numpy", "target", "met?"]
-                print("\n".join(markdown_table(header, [time_fit(key, settings) for key in FIT_PROBLEMS])))
+                rows, noisy = zip(*[time_fit(key, settings) for key in FIT_PROBLEMS])
+                print("\n".join(markdown_table(header, rows)))
+                if any(noisy):
+                    print(NOISY)
             else:
                 print("model.fit: not available yet (tinygrad_acts.models cannot be imported)")
             print()

@@ -72,6 +72,16 @@ def test_a_whole_epoch_of_tinygrad_equals_the_hand_written_numpy_epoch(key):
     assert relative_difference(low_level.result(), by_hand.result()) <= 1e-9
 
 
+@pytest.mark.parametrize("key", ["W2", "W3"])
+def test_a_model_fit_epoch_equals_the_hand_written_numpy_epoch(key):
+    """The model.fit row measures the same training as the low-level rows: same weights after one epoch."""
+    problem = train_step.FIT_PROBLEMS[key]()
+    fitted, by_hand = workloads.KerasFitMLP(problem), NumpyMLP(problem)
+    fitted.epoch()
+    by_hand.epoch()
+    assert relative_difference(fitted.result(), by_hand.result()) <= 1e-5
+
+
 def test_a_training_step_leaves_no_graph_behind():
     """The graph of a step is freed by reference counting alone after backward: no Tensor survives the step."""
     gc.collect()
