@@ -3,6 +3,8 @@ import argparse
 import os
 import pathlib
 
+from tinygrad_acts.callbacks import Callback, format_logs
+
 
 def parse_args(description: str, extra=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
@@ -32,3 +34,14 @@ def save(fig, out: pathlib.Path, name: str) -> pathlib.Path:
     fig.savefig(path, dpi=110, bbox_inches="tight")
     print(f"wrote {path}")
     return path
+
+
+class PrintEvery(Callback):
+    """Keras' one-line-per-epoch log (what verbose=2 prints), but only every ``every`` epochs, the first and the last."""
+
+    def __init__(self, every: int, epochs: int):
+        self.every, self.epochs = every, epochs
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if (epoch + 1) % self.every == 0 or epoch + 1 in (1, self.epochs):
+            print(f"Epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs} - {' - '.join(format_logs(logs or {}))}")

@@ -19,8 +19,7 @@ import time
 import numpy as np
 
 import tinygrad_acts.backend as K
-from _common import parse_args, pyplot, save
-from tinygrad_acts.callbacks import Callback
+from _common import PrintEvery, parse_args, pyplot, save
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import Adam
@@ -70,18 +69,6 @@ def build_model(hidden_units: tuple[int, ...] = (64, 64), seed: int = 0) -> Sequ
     return model
 
 
-class PrintEvery(Callback):
-    """Keras' one-line-per-epoch log (what verbose=2 prints), but only every ``every`` epochs, and the last."""
-
-    def __init__(self, every: int, epochs: int):
-        self.every, self.epochs = every, epochs
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        if (epoch + 1) % self.every == 0 or epoch + 1 in (1, self.epochs):
-            # as Keras prints a value: 4 decimals, or 4 significant digits below 1e-3 (0.0000 would tell nothing)
-            metrics = " - ".join(f"{key}: {value:.4f}" if abs(value) > 1e-3 else f"{key}: {value:.4e}"
-                                 for key, value in (logs or {}).items())
-            print(f"Epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs} - {metrics}")
 
 
 def train(hidden_units: tuple[int, ...] = (64, 64), seed: int = 0, epochs: int = EPOCHS,

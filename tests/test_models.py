@@ -273,3 +273,19 @@ def test_labels_out_of_range_raise_and_leave_weights_and_optimizer_state_as_they
 def test_compile_rejects_unknown_names_and_lists_the_valid_ones(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Sequential([Dense(1, input_shape=(2,))]).compile(**kwargs)
+
+
+def test_learning_rate_scheduler_sets_the_rate_before_each_epoch_and_logs_it():
+    from tinygrad_acts.callbacks import LearningRateScheduler
+
+    model = small_model(optimizer=SGD(learning_rate=0.1))
+    history = model.fit(XOR_X, XOR_Y, epochs=3, verbose=0,
+                        callbacks=[LearningRateScheduler(lambda epoch, rate: 0.1 / (epoch + 1))])
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
+    assert model.optimizer.learning_rate == pytest.approx(0.1 / 3)
+
+
+def test_small_values_are_printed_with_significant_digits_as_keras_does():
+    from tinygrad_acts.callbacks import format_logs
+
+    assert format_logs({"loss": 0.12345, "mae": 0.00031}) == ["loss: 0.1235", "mae: 3.1000e-04"]

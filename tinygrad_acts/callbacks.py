@@ -84,6 +84,21 @@ class EarlyStopping(Callback):
                 self.model.set_weights(self.best_weights)
 
 
+class LearningRateScheduler(Callback):
+    """Before each epoch, ``optimizer.learning_rate = schedule(epoch, current learning rate)``, as in Keras.
+    The rate used is logged as 'learning_rate'."""
+
+    def __init__(self, schedule: Any):
+        self.schedule = schedule
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.model.optimizer.learning_rate = self.schedule(epoch, self.model.optimizer.learning_rate)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["learning_rate"] = self.model.optimizer.learning_rate
+
+
 class TerminateOnNaN(Callback):
     """Kept for Keras compatibility: fit() here always stops on a nan or inf loss, and keeps the last good weights."""
 
@@ -107,7 +122,7 @@ class ProgressBar:
     def _line(self, step: int, logs: dict) -> str:
         elapsed = time.perf_counter() - self.start
         per_step = elapsed / max(step, 1)
-        metrics = "".join(f" - {key}: {value:.4f}" for key, value in logs.items())
+        metrics = "".join(f" - {entry}" for entry in format_logs(logs))
         if self.verbose == 2:
             return f"{step}/{self.steps} - {elapsed:.0f}s - {_duration(per_step)}/step{metrics}"
         done = int(self.WIDTH * step / self.steps)
@@ -126,6 +141,11 @@ class ProgressBar:
         line = self._line(self.steps, logs)
         self.stream.write(("\r" + line + "\033[K\n") if self.interactive else line + "\n")
         self.stream.flush()
+
+
+def format_logs(logs: dict) -> list[str]:
+    """'loss: 0.1234' for each entry, as Keras prints them: 4 decimals, or 4 significant digits below 1e-3."""
+    return [f"{key}: {value:.4f}" if abs(value) > 1e-3 else f"{key}: {value:.4e}" for key, value in logs.items()]
 
 
 def _duration(seconds: float) -> str:

@@ -289,7 +289,7 @@ class Sequential:
                              f"add a layer with weights, such as Dense(1)")
 
         history = History()
-        callbacks = [history] + list(callbacks)
+        callbacks = list(callbacks) + [history]  # last, as in Keras: it records what the others logged
         for callback in callbacks:
             callback.set_model(self)
         snapshot = self.get_weights(), self.optimizer.get_state()
