@@ -12,6 +12,10 @@ where every workload is written both ways). Method:
    steps. The result is the median over rounds of the per-round ratio tinygrad_acts / numpy, with its spread
    (the interquartile range). Absolute times on a shared machine are noise; the ratios are the result.
 3. The garbage collector stays on: its cost is part of what a framework that allocates a graph per step costs.
+4. PyTorch, if installed, is timed against numpy in a pass of its own (its threads spin after each op).
+
+Other processes on the same cores make multithreaded BLAS calls wait for each other, which shows as a wide spread
+(the script says so); rerun on a quiet machine, or compare with OPENBLAS_NUM_THREADS=1.
 """
 from __future__ import annotations
 
@@ -28,10 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workloads import (WORKLOADS, MLPProblem, NumpyMLP, TinygradMLP, Workload, check_same_step, fit_available,
-                       KerasFitMLP, relative_difference, torch_available)
-
 import tinygrad_acts
+from workloads import (WORKLOADS, KerasFitMLP, MLPProblem, NumpyMLP, TinygradMLP, Workload, check_same_step,
+                       fit_available, relative_difference, torch_available)
 
 
 @dataclass
@@ -119,18 +122,20 @@ def check_workload(workload: Workload, with_torch: bool) -> None:
 def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> tuple[list[str], bool]:
     """One row of the table, as Markdown cells, and whether its timing was noisy."""
     problem = workload.make_problem()
-    implementations = {"tinygrad": workload.tinygrad(problem), "numpy": workload.numpy(problem)}
-    if with_torch:
-        implementations["torch"] = workload.torch(problem)
-    block = steps_per_block(implementations["numpy"].step, settings.block_seconds)
+    tinygrad, by_hand = workload.tinygrad(problem), workload.numpy(problem)
+    block = steps_per_block(by_hand.step, settings.block_seconds)
     gc.collect()
-    times = time_interleaved({name: impl.step for name, impl in implementations.items()}, block,
-                             settings.rounds, settings.warmup_rounds)
+    times = time_interleaved({"tinygrad": tinygrad.step, "numpy": by_hand.step}, block, settings.rounds,
+                             settings.warmup_rounds)
     ratio = Ratio.of(times["tinygrad"], times["numpy"])
     row = [f"{workload.key}: {workload.description}", microseconds(times["tinygrad"]), microseconds(times["numpy"]),
            f"**{ratio.median:.2f}**", ratio.spread(), f"<= {workload.target:.2f}",
            "yes" if ratio.median <= workload.target else "**no**"]
     if with_torch:
+        # a pass of its own: PyTorch's worker threads spin for a while after each op, which would slow the
+        # numpy and tinygrad_acts blocks that follow and blur the ratio the targets are about
+        times = time_interleaved({"torch": workload.torch(problem).step, "numpy": by_hand.step}, block,
+                                 settings.rounds, settings.warmup_rounds)
         torch_ratio = Ratio.of(times["torch"], times["numpy"])
         row += [microseconds(times["torch"]), f"{torch_ratio.median:.2f} ({torch_ratio.spread()})"]
     return row, ratio.noisy()
