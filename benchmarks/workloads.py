@@ -89,7 +89,7 @@ def mean_squared_error(predictions: Tensor, targets: Tensor) -> Tensor:
 def softmax_cross_entropy(logits: Tensor, labels: np.ndarray) -> Tensor:
     """mean over the batch of -log softmax(z)[label], with log softmax(z) = z - log sum exp(z).
 
-    Stable: shift by the row max first (it cancels in the softmax, so no gradient flows through it), so exp <= 1.
+    Stable: the row max is subtracted first, so every exp is <= 1. A constant shift cancels, so it is detached.
     """
     shifted = logits - logits.max(axis=-1, keepdims=True).detach()
     log_probs = shifted - shifted.exp().sum(axis=-1, keepdims=True).log()
