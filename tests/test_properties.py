@@ -18,7 +18,7 @@ from hypothesis import assume, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_acts as ta
-from tinygrad_acts import Tensor, activations, gradcheck
+from tinygrad_acts import Tensor, activations, gradcheck, losses
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
 from test_activations import AXIS_BASED, ELEMENTWISE  # every activation, with the kinks of its parameters
@@ -288,3 +288,71 @@ def test_broadcast_gradients_have_exactly_the_input_shape_and_dtype(op, data, sh
     for tensor in (a, b):
         assert type(tensor.grad) is np.ndarray
         assert tensor.grad.shape == tensor.shape and tensor.grad.dtype == tensor.dtype
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 4. Numerics: every loss over -1e4..1e4, and dtypes kept through training
+#    (tests/test_activations.py sweeps every activation the same way)
+# ----------------------------------------------------------------------------------------------------------------
+SWEEP = np.concatenate([[-1e4, -1000.0, -1e-30, 0.0, 1e-30, 1000.0, 1e4, 0.5],
+                        np.linspace(-1e4, 1e4, 2000)]).reshape(-1, 4)  # 502 samples of 4 outputs each
+SWEEP_TARGETS = {  # the targets each loss takes, for 502 samples of 4 outputs
+    "regression": np.linspace(-1e4, 1e4, SWEEP.size)[::-1].reshape(SWEEP.shape),
+    "binary": (np.arange(SWEEP.size) % 3 == 0).reshape(SWEEP.shape).astype(float),
+    "one_hot": np.eye(4)[np.arange(len(SWEEP)) % 4],
+    "ids": np.arange(len(SWEEP)) % 4,
+}
+LOSSES = [  # (loss, targets); the probability forms clip, as Keras does, so they are finite for any prediction
+    (losses.mean_squared_error, "regression"), (losses.mean_absolute_error, "regression"),
+    (losses.huber, "regression"),
+    (losses.binary_crossentropy, "binary"), (losses.BinaryCrossentropy(from_logits=True), "binary"),
+    (losses.categorical_crossentropy, "one_hot"), (losses.CategoricalCrossentropy(from_logits=True), "one_hot"),
+    (losses.sparse_categorical_crossentropy, "ids"), (losses.SparseCategoricalCrossentropy(from_logits=True), "ids"),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss, targets", LOSSES, ids=lambda v: getattr(v, "__name__", repr(v)))
+def test_every_loss_is_finite_with_finite_gradients_from_minus_to_plus_ten_thousand(loss, targets, dtype):
+    """Under the conftest's np.errstate, any overflow, 0/0 or division by zero on the way raises."""
+    predictions = Tensor(SWEEP.astype(dtype), requires_grad=True)
+    value = loss(SWEEP_TARGETS[targets], predictions).mean()
+    value.backward()
+    assert value.dtype == dtype and predictions.grad.dtype == dtype
+    assert np.isfinite(value.item()) and np.all(np.isfinite(predictions.grad))
+    reference = loss(SWEEP_TARGETS[targets], Tensor(SWEEP.astype(dtype).astype(np.float64))).mean().item()
+    # float32 loses only rounding, except where probabilities are clipped: 1 - 1e-7 rounds to 1 - 1.19e-7 in float32,
+    # so there a saturated probability costs -log(1.19e-7) = 15.94 instead of 16.12 (as in Keras)
+    assert value.item() == pytest.approx(reference, rel=2e-2 if loss is losses.binary_crossentropy else 1e-5)
+
+
+def every_layer_model(units=3):
+    return Sequential([Dense(6, activation="tanh", input_shape=(2, 2)), ta.layers.ReLU(negative_slope=0.1),
+                       ta.layers.LeakyReLU(), ta.layers.ELU(), ta.layers.Flatten(), Dense(units),
+                       ta.layers.Activation("gelu"), Dense(units), ta.layers.Softmax()])
+
+
+@pytest.mark.parametrize("floatx", ["float32", "float64"])
+@pytest.mark.parametrize("optimizer", [lambda: ta.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+                                       lambda: ta.optimizers.Adam(amsgrad=True),
+                                       lambda: ta.optimizers.RMSprop(momentum=0.5, centered=True)],
+                         ids=["sgd", "adam", "rmsprop"])
+def test_the_float_type_is_kept_through_forward_backward_and_every_optimizer(floatx, optimizer):
+    ta.backend.set_floatx(floatx)
+    try:
+        model = every_layer_model()
+        model.compile(optimizer=optimizer(), loss="categorical_crossentropy")
+        x = np.random.default_rng(0).standard_normal((8, 2, 2))  # float64 data: cast once, to floatx
+        y = np.eye(3)[np.arange(8) % 3]
+        prediction = model(x)
+        loss = model.loss(y, prediction).mean()
+        loss.backward()
+        assert prediction.dtype == floatx and loss.dtype == floatx
+        assert all(w.dtype == floatx and w.grad.dtype == floatx for w in model.weights)
+        model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+        assert all(w.dtype == floatx for w in model.weights)
+        state = model.optimizer.get_state()["slots"]
+        assert state and all(array.dtype == floatx for slots in state.values() for array in slots.values())
+        assert model.predict(x).dtype == floatx
+    finally:
+        ta.backend.set_floatx("float32")
