@@ -415,7 +415,8 @@ def sparsemax(x: TensorLike, axis: int = -1) -> Tensor:
     in_support = out > 0
 
     def backward(g):
-        count = in_support.sum(axis=axis, keepdims=True).astype(data.dtype)
+        # at least 1: only a row holding nan has an empty support (its output is nan); 0/0 would only add a warning
+        count = np.maximum(in_support.sum(axis=axis, keepdims=True), 1).astype(data.dtype)
         mean_on_support = (g * in_support).sum(axis=axis, keepdims=True) / count
         return (in_support * (g - mean_on_support),)
 
