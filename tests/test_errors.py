@@ -15,7 +15,7 @@ import tinygrad_acts as ta
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor, activations, gradcheck, losses
 from tinygrad_acts.callbacks import Callback
-from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, LeakyReLU, ReLU, Softmax
+from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, ReLU, Softmax
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import Adam
 
@@ -88,7 +88,8 @@ ERRORS = [
          r"Unknown initializer 'glorot': expected one of \[.*'glorot_uniform'"),
     case("dense-input-shape-negative", lambda tmp: Dense(2, input_shape=(-2,)), ValueError,
          r"Dense expects an input shape such as \(2,\) .*got \(-2,\)"),
-    case("dense-input-shape-zero", lambda tmp: Dense(2, input_shape=(0,)), ValueError, r"positive integers\), got \(0,\)"),
+    case("dense-input-shape-zero", lambda tmp: Dense(2, input_shape=(0,)), ValueError,
+         r"positive integers\), got \(0,\)"),
     case("dense-input-shape-string", lambda tmp: Dense(2, input_shape="ab"), ValueError, r"got 'ab'"),
     case("dense-input-shape-float", lambda tmp: Dense(2, input_shape=(2.5,)), ValueError, r"got \(2.5,\)"),
     case("dense-unknown-argument", lambda tmp: Dense(2, activaton="relu"), TypeError,

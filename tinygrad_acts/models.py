@@ -14,7 +14,7 @@ import numpy as np
 from . import backend, losses, metrics as metrics_module, optimizers
 from .callbacks import Callback, History, ProgressBar, is_finite
 from .graph import plot_model
-from .layers import InputLayer, Layer, _as_tensor, _assign, _to_float
+from .layers import InputLayer, Layer, _as_tensor, _assign
 from .tensor import Tensor, no_grad
 
 
@@ -130,7 +130,8 @@ class Sequential:
             raise ValueError(f"save_weights writes numpy's .npz format, so the path must end in '.npz', got {path!r}")
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
-            raise FileNotFoundError(f"save_weights: the folder {folder!r} does not exist, so {path!r} cannot be written")
+            raise FileNotFoundError(f"save_weights: the folder {folder!r} does not exist, so {path!r} cannot be "
+                                    f"written")
         handle, temporary = tempfile.mkstemp(suffix=".npz.tmp", dir=folder)
         try:
             with os.fdopen(handle, "wb") as file:
