@@ -116,6 +116,8 @@ ERRORS = [
          r"the input of layer 'dense' must be an array of numbers: .*rectangular"),
     case("dense-call-too-large-for-float32", lambda tmp: Dense(2)(np.full((2, 3), 1e300)), ValueError,
          r"the input of layer 'dense' holds 1e\+300, which float32 cannot represent"),
+    case("dense-call-no-features", lambda tmp: Dense(2)(np.zeros((3, 0))), ValueError,
+         r"Dense 'dense' needs to know its number of input features, at least 1, got input shape \(None, 0\)"),
     case("flatten-a-number", lambda tmp: Flatten()(3.0), ValueError,
          r"Flatten 'flatten' expects a batch of samples, got a single number"),
     case("softmax-layer-axis-out-of-range", lambda tmp: Softmax(axis=5)(np.zeros((2, 3))), ValueError,
@@ -328,8 +330,8 @@ def test_an_unbuilt_model_says_how_to_build_it(method, args, tmp_path):
 
 def test_adding_a_layer_that_cannot_be_built_leaves_the_model_without_it():
     model = Sequential([Input((None,))])  # a variable number of features: Dense cannot size its kernel
-    with pytest.raises(ValueError, match=r"Dense 'dense' needs to know its number of input features, got input "
-                                         r"shape \(None, None\)"):
+    with pytest.raises(ValueError, match=r"Dense 'dense' needs to know its number of input features, at least 1, "
+                                         r"got input shape \(None, None\)"):
         model.add(Dense(2))
     assert model.layers == [] and model.input_shape == (None, None)
 

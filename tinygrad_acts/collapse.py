@@ -76,8 +76,8 @@ def collapse(model: Sequential) -> Sequential:
     """One Dense layer that computes exactly what a stack of linear layers computes.
 
     For layers y = x @ Wk + bk (k = 1..n): W = W1 @ W2 @ ... @ Wn and b = (...((b1 @ W2 + b2) @ W3 + b3)...).
-    The products are taken in float64 and rounded to float32 once at the end, so the collapsed layer carries one
-    rounding instead of n; its predictions match the stack's to float32 precision.
+    The products are taken in float64 and rounded to the weights' type (float32) once at the end, so the collapsed
+    layer carries one rounding instead of n; its predictions match the stack's to float32 precision.
 
     The new model is a fresh Sequential with the same input shape holding one Dense layer (with a bias unless no
     layer of the stack has one). Activation('linear') layers disappear; a Flatten before the first Dense is kept in
@@ -107,7 +107,7 @@ def collapse(model: Sequential) -> Sequential:
     layers = [Flatten(input_shape=model.input_shape[1:], name="flatten"), dense] if flatten_first else [dense]
     collapsed = Sequential(layers, name=f"{model.name}_collapsed")
     collapsed.build(model.input_shape)
-    weights = [kernel.astype(np.float32)] + ([bias.astype(np.float32)] if has_bias else [])
+    weights = [kernel] + ([bias] if has_bias else [])  # set_weights rounds them to the new layer's dtype
     collapsed.set_weights(weights)
     return collapsed
 

@@ -206,9 +206,9 @@ class Dense(Layer):
         if len(input_shape) < 2:
             raise ValueError(f"Dense '{self.name}' expects inputs with a batch axis and a feature axis, got input "
                              f"shape {input_shape}; for a batch of single numbers x, pass x.reshape(-1, 1)")
-        if input_shape[-1] is None:
-            raise ValueError(f"Dense '{self.name}' needs to know its number of input features, got input shape "
-                             f"{input_shape}")
+        if not input_shape[-1]:  # None (unknown) or 0: no kernel to make (and fan_in = 0 in he_uniform's 6 / fan_in)
+            raise ValueError(f"Dense '{self.name}' needs to know its number of input features, at least 1, got input "
+                             f"shape {input_shape}")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
         if self.use_bias:
             self.bias = self.add_weight("bias", (self.units,), self.bias_initializer)
