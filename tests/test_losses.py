@@ -425,3 +425,13 @@ def test_loss_classes_fix_options_and_average_over_the_batch(cls, function, opti
     expected = function(np.array(y_true), Tensor(np.array(y_pred)), **options).data.mean()
     assert loss(np.array(y_true), Tensor(np.array(y_pred))).item() == pytest.approx(expected)
     assert losses.get(loss) is loss
+
+
+def test_categorical_crossentropy_of_a_row_with_a_tiny_total_has_a_finite_gradient():
+    # the loss rescales each row by 1 / its total (as Keras): a float32 row summing to 4e-20 is rescaled fine, and
+    # its gradient (~2.5e19) is finite, but the backward pass of total ** -1 squares 4e-20
+    p = Tensor(np.array([[3e-20, 1e-20, 0.0, 0.0]], dtype=np.float32), requires_grad=True)
+    losses.categorical_crossentropy(np.eye(4)[[0]], p).sum().backward()
+    # loss = -log(x0 / S) with S = sum(x) = 4e-20 (the zeros are clipped to epsilon, where clip passes no gradient):
+    # d/dx0 = -1/x0 + 1/S = -1/(12e-20), and d/dxk = 1/S = 2.5e19 for the others
+    np.testing.assert_allclose(p.grad, [[-1 / 12e-20, 2.5e19, 2.5e19, 2.5e19]], rtol=1e-5)

@@ -52,6 +52,8 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Tensor data must be numbers, got {type(data).__name__} (numpy dtype {array.dtype})")
     if dtype is not None:
+        if np.dtype(dtype).kind not in "biuf":
+            raise TypeError(f"Tensor dtype must be a number type such as 'float32', got {np.dtype(dtype)}")
         return array.astype(dtype, copy=False)
     if array.dtype.kind == "f" and isinstance(data, (np.ndarray, np.generic)):
         return array
@@ -153,7 +155,7 @@ class Tensor:
                                    f"or reduce first, e.g. t.sum().backward()")
             grad = np.ones_like(self.data)
         else:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
+            grad = _as_array(grad, self.data.dtype)
             if grad.shape != self.shape:
                 raise ValueError(f"backward(grad): grad has shape {grad.shape}, expected the tensor's shape "
                                  f"{self.shape}")
@@ -217,13 +219,18 @@ class Tensor:
         return self._child(out, (self, other), lambda g: (g, -g), "sub")
 
     def __truediv__(self, other: Any) -> Tensor:
-        return self * self._lift(other) ** -1
+        """a / b. d/da = 1/b, d/db = -a/b^2, computed as -(a/b)/b: b^2 (or b^-1) alone can overflow where the
+        quotient and its gradient do not (b = 1e-20 in float32)."""
+        other = self._lift(other)
+        a, b = self.data, other.data
+        out = _broadcasting(np.divide, a, b, "div")
+        return self._child(out, (self, other), lambda g: (g / b, -(g * out) / b), "div")
 
     def __pow__(self, exponent: Any) -> Tensor:
         """x ** c for a constant c: d/dx = c x^(c-1). For a tensor exponent y also d/dy = x^y log(x) (x > 0)."""
         x = self.data
         if not isinstance(exponent, Tensor):
-            c = np.asarray(exponent, dtype=x.dtype)
+            c = _as_array(exponent, x.dtype)
             out = _broadcasting(np.power, x, c, "pow")
             return self._child(out, (self,), lambda g: (g * c * x ** (c - 1),), "pow")
         y = exponent.data
@@ -353,7 +360,11 @@ class Tensor:
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The gradient goes to the largest entry; ties share it equally."""
         x = self.data
-        out = x.max(axis=axis, keepdims=True)
+        try:
+            out = x.max(axis=axis, keepdims=True)
+        except ValueError:  # numpy: "zero-size array to reduction operation maximum which has no identity"
+            raise ValueError(f"max: the tensor of shape {x.shape} is empty along axis {axis}, so its max is "
+                             f"undefined") from None
         winners = x == out
         share = winners / winners.sum(axis=axis, keepdims=True)
         result = out if keepdims else np.squeeze(out, axis=axis)
@@ -379,8 +390,12 @@ class Tensor:
     def transpose(self, *axes: Any) -> Tensor:
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         axes = tuple(axes) or tuple(reversed(range(self.ndim)))
-        return self._child(self.data.transpose(axes), (self,), lambda g: (g.transpose(np.argsort(axes)),),
-                           "transpose")
+        try:
+            out = self.data.transpose(axes)
+        except ValueError:  # numpy: "axes don't match array"
+            raise ValueError(f"transpose: axes {axes} are not an order of the {self.ndim} axes of a tensor of shape "
+                             f"{self.shape}") from None
+        return self._child(out, (self,), lambda g: (g.transpose(np.argsort(axes)),), "transpose")
 
     @property
     def T(self) -> Tensor:
