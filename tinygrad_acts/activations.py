@@ -124,6 +124,8 @@ def relu(x: TensorLike, negative_slope: float = 0.0, max_value: float | None = N
     takes the lower branch. Keras 3.15 also clips the upper branch at 0 when ``max_value`` is set, which matters only
     for a negative threshold (``relu(-0.5, threshold=-1, max_value=2)``: Keras 0, here -0.5, the formula's value).
     """
+    if isinstance(x, Tensor) and negative_slope == 0 and max_value is None and threshold == 0:
+        return x.relu()  # the usual call, first: a Dense layer's relu runs every step
     negative_slope = _parameter("relu", "negative_slope", negative_slope)
     threshold = _parameter("relu", "threshold", threshold)
     max_value = None if max_value is None else _parameter("relu", "max_value", max_value)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 import warnings
@@ -236,15 +237,17 @@ class Sequential:
         """One step: forward, loss, backward, update. Returns (loss, predictions), or None — and changes nothing —
         when the loss or a gradient is nan or inf."""
         params = self.trainable_weights
-        self.optimizer.zero_grad(params)
+        self.optimizer.zero_grad(params)  # gradients accumulate: start this step from none
         predictions = self(x)
         loss = self.loss(y, predictions).mean()
         loss.backward()
-        if not (is_finite(loss.data) and all(p.grad is None or is_finite(p.grad) for p in params)):
+        # one nan or inf element makes its array's sum nan or inf: a cheap check, without a temporary array
+        if not (math.isfinite(loss.item()) and all(p.grad is None or math.isfinite(np.add.reduce(p.grad, axis=None))
+                                                    for p in params)):
             self.optimizer.zero_grad(params)
             return None
         self.optimizer.step(params)
-        self.optimizer.zero_grad(params)  # free the gradients between steps
+        self.optimizer.zero_grad(params)  # between steps the model holds no gradients (nor their memory)
         return loss.item(), predictions.data
 
     def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
@@ -314,13 +317,15 @@ class Sequential:
                 print(f"Epoch {epoch + 1}/{epochs}")
             for callback in callbacks:
                 callback.on_epoch_begin(epoch)
-            order = backend.rng().permutation(len(data)) if shuffle else np.arange(len(data))
+            order = backend.rng().permutation(len(data)) if shuffle else None
             progress = ProgressBar(steps, verbose) if verbose else None
             totals: dict[str, float] = {}
             seen = 0
             for step in range(steps):
-                batch = order[step * batch_size:(step + 1) * batch_size]
-                result = self.train_on_batch(data[batch], targets[batch])
+                rows = slice(step * batch_size, (step + 1) * batch_size)
+                batch = rows if order is None else order[rows]  # unshuffled, a slice: the batch is a view, no copy
+                x_batch, y_batch = data[batch], targets[batch]
+                result = self.train_on_batch(x_batch, y_batch)
                 if result is None:
                     warnings.warn(f"Epoch {epoch + 1}, batch {step + 1}: the loss or a gradient became nan or inf, so "
                                   f"training stopped; the weights are those from before this step", NanLossWarning,
@@ -328,10 +333,10 @@ class Sequential:
                     self.stop_training = True
                     break
                 loss_value, predictions = result
-                batch_logs = {"loss": loss_value, **self._metric_values(targets[batch], predictions)}
+                batch_logs = {"loss": loss_value, **self._metric_values(y_batch, predictions)}
                 for key, value in batch_logs.items():  # running means weighted by batch size, as Keras reports
-                    totals[key] = totals.get(key, 0.0) + value * len(batch)
-                seen += len(batch)
+                    totals[key] = totals.get(key, 0.0) + value * len(x_batch)
+                seen += len(x_batch)
                 if progress:
                     progress.update(step + 1, {k: v / seen for k, v in totals.items()})
             if self.stop_training and not seen:

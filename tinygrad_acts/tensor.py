@@ -165,6 +165,7 @@ class Tensor:
             return
         # Visit tensors newest first (a max-heap on creation order): every tensor that used `t` is newer than `t`,
         # so when `t` comes off the heap all the gradient flowing into it has arrived. No recursion, any depth.
+        # A backward rule returns, per parent, an array it made for that parent alone, or `g` itself, or None.
         pending = {id(self): grad}
         heap = [(-self._order, self)]
         while heap:
@@ -178,7 +179,7 @@ class Tensor:
                 if parent_grad.shape != parent.data.shape:
                     parent_grad = _unbroadcast(parent_grad, parent.data.shape)
                 if parent._backward is None:  # a leaf: nothing flows on from it, so store its gradient now
-                    parent._store_grad(parent_grad)
+                    parent._store_grad(parent_grad, shared=parent_grad is g)
                     continue
                 key = id(parent)
                 if key in pending:  # a tensor used more than once gets the sum over all its uses
@@ -187,9 +188,14 @@ class Tensor:
                     pending[key] = parent_grad
                     heapq.heappush(heap, (-parent._order, parent))
 
-    def _store_grad(self, grad: np.ndarray) -> None:
-        """Add into .grad. np.array copies, so a stored .grad never shares memory with another tensor's gradient."""
-        self.grad = np.array(grad if self.grad is None else self.grad + grad, dtype=self.data.dtype)
+    def _store_grad(self, grad: np.ndarray, shared: bool = True) -> None:
+        """Add into .grad, which never shares memory with another array: a gradient that may be shared (passed
+        straight through by add or sub, or a view such as reshape's) is copied; one made for us alone is kept."""
+        if self.grad is not None:
+            grad = self.grad + grad
+        elif shared or type(grad) is not np.ndarray or grad.base is not None:
+            grad = np.array(grad)
+        self.grad = np.asarray(grad).astype(self.data.dtype, copy=False)
 
     def retain_grad(self) -> Tensor:
         """Keep this intermediate tensor's gradient in ``.grad`` on the next backward (for inspection and drawing)."""
