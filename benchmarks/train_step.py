@@ -294,7 +294,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"- command: `{command}`\n")
 
     if not args.memory:
-        workloads = [w for key in args.workloads.split(",") for w in WORKLOADS if w.key == key.strip()]
+        by_key = {w.key: w for w in WORKLOADS}
+        unknown = [key for key in args.workloads.split(",") if key.strip() not in by_key]
+        if unknown:
+            raise SystemExit(f"--workloads: unknown {', '.join(unknown)}; expected some of {', '.join(by_key)}")
+        workloads = [by_key[key.strip()] for key in args.workloads.split(",")]
         for workload in workloads:
             check_workload(workload, with_torch)
         print(f"One step of each implementation gives the same weights as the hand-written numpy step "
