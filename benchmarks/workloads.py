@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_acts import Tensor
+from tinygrad_acts import Tensor, activations
 
 LEARNING_RATE = 0.01
 
@@ -87,12 +87,9 @@ def mean_squared_error(predictions: Tensor, targets: Tensor) -> Tensor:
 
 
 def softmax_cross_entropy(logits: Tensor, labels: np.ndarray) -> Tensor:
-    """mean over the batch of -log softmax(z)[label], with log softmax(z) = z - log sum exp(z).
-
-    Stable: the row max is subtracted first, so every exp is <= 1. A constant shift cancels, so it is detached.
-    """
-    shifted = logits - logits.max(axis=-1, keepdims=True).detach()
-    log_probs = shifted - shifted.exp().sum(axis=-1, keepdims=True).log()
+    """mean over the batch of -log softmax(z)[label], as a user of the library writes it (PyTorch users write
+    F.log_softmax): activations.log_softmax is log-sum-exp with the row max subtracted, so every exp is <= 1."""
+    log_probs = activations.log_softmax(logits)
     return -log_probs[np.arange(len(labels)), labels].mean()
 
 

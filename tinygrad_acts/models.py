@@ -218,7 +218,10 @@ class Sequential:
         if self.loss is None:
             raise RuntimeError(f"{what}: call compile(optimizer=..., loss=...) before {what}")
         data = self._as_batch(x, what)
-        targets = _as_tensor(y, f"{what}: y").data
+        if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
+            targets = y  # class ids stay integers: the loss then needs no check per batch that they are whole
+        else:
+            targets = _as_tensor(y, f"{what}: y").data
         if targets.ndim == 0 or len(targets) != len(data):
             raise ValueError(f"{what}: x has {len(data)} samples but y has "
                              f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {data.shape} and "
@@ -237,7 +240,8 @@ class Sequential:
         """One step: forward, loss, backward, update. Returns (loss, predictions), or None — and changes nothing —
         when the loss or a gradient is nan or inf."""
         params = self.trainable_weights
-        self.optimizer.zero_grad(params)  # gradients accumulate: start this step from none
+        for param in params:  # gradients accumulate: start this step from none
+            param.grad = None
         predictions = self(x)
         loss = self.loss(y, predictions).mean()
         loss.backward()

@@ -123,12 +123,12 @@ class Tensor:
         out.name = None
         out._order = next(_creation_counter)
         out._retains_grad = False
-        out.requires_grad, out._parents, out._backward, out._op = False, (), None, None
         if _grad_enabled.get():
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad, out._parents, out._backward, out._op = True, parents, backward, op
-                    break
+                    return out
+        out.requires_grad, out._parents, out._backward, out._op = False, (), None, None
         return out
 
     def _lift(self, other: Any) -> Tensor:
@@ -153,7 +153,7 @@ class Tensor:
                 raise RuntimeError(f"backward() without a gradient works only for a single-element tensor (the "
                                    f"gradient of a scalar is implied), got shape {self.shape}; pass grad= explicitly "
                                    f"or reduce first, e.g. t.sum().backward()")
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.shape, dtype=self.data.dtype)
         else:
             grad = _as_array(grad, self.data.dtype)
             if grad.shape != self.shape:
@@ -166,11 +166,11 @@ class Tensor:
         # Visit tensors newest first (a max-heap on creation order): every tensor that used `t` is newer than `t`,
         # so when `t` comes off the heap all the gradient flowing into it has arrived. No recursion, any depth.
         # A backward rule returns, per parent, an array it made for that parent alone, or `g` itself, or None.
-        pending = {id(self): grad}
+        pending = {self: grad}  # Tensors hash by identity
         heap = [(-self._order, self)]
         while heap:
             _, tensor = heapq.heappop(heap)
-            g = pending.pop(id(tensor))
+            g = pending.pop(tensor)
             if tensor._retains_grad:
                 tensor._store_grad(g)
             for parent, parent_grad in zip(tensor._parents, tensor._backward(g)):
@@ -181,21 +181,20 @@ class Tensor:
                 if parent._backward is None:  # a leaf: nothing flows on from it, so store its gradient now
                     parent._store_grad(parent_grad, shared=parent_grad is g)
                     continue
-                key = id(parent)
-                if key in pending:  # a tensor used more than once gets the sum over all its uses
-                    pending[key] = pending[key] + parent_grad
+                if parent in pending:  # a tensor used more than once gets the sum over all its uses
+                    pending[parent] = pending[parent] + parent_grad
                 else:
-                    pending[key] = parent_grad
+                    pending[parent] = parent_grad
                     heapq.heappush(heap, (-parent._order, parent))
 
     def _store_grad(self, grad: np.ndarray, shared: bool = True) -> None:
         """Add into .grad, which never shares memory with another array: a gradient that may be shared (passed
         straight through by add or sub, or a view such as reshape's) is copied; one made for us alone is kept."""
         if self.grad is not None:
-            grad = self.grad + grad
+            grad = np.asarray(self.grad + grad)  # a new array (asarray: numpy answers 0-d arithmetic with a scalar)
         elif shared or type(grad) is not np.ndarray or grad.base is not None:
             grad = np.array(grad)
-        self.grad = np.asarray(grad).astype(self.data.dtype, copy=False)
+        self.grad = grad if grad.dtype == self.data.dtype else grad.astype(self.data.dtype)
 
     def retain_grad(self) -> Tensor:
         """Keep this intermediate tensor's gradient in ``.grad`` on the next backward (for inspection and drawing)."""
@@ -222,7 +221,7 @@ class Tensor:
     def __sub__(self, other: Any) -> Tensor:  # a primitive rather than a + (-b): one node instead of two
         other = self._lift(other)
         out = _broadcasting(np.subtract, self.data, other.data, "sub")
-        return self._child(out, (self, other), lambda g: (g, -g), "sub")
+        return self._child(out, (self, other), lambda g: (g, -g if other.requires_grad else None), "sub")
 
     def __truediv__(self, other: Any) -> Tensor:
         """a / b. d/da = 1/b, d/db = -a/b^2, computed as -(a/b)/b: b^2 (or b^-1) alone can overflow where the
@@ -330,7 +329,7 @@ class Tensor:
         other = self._lift(other)
         a, b = self.data, other.data
         out = _broadcasting(np.maximum, a, b, "maximum")
-        a_wins = (a > b) + 0.5 * (a == b)
+        a_wins = ((a > b) + 0.5 * (a == b)).astype(out.dtype)  # 1, 1/2 or 0, in our dtype (not float64)
         return self._child(out, (self, other), lambda g: (g * a_wins, g * (1 - a_wins)), "maximum")
 
     def minimum(self, other: Any) -> Tensor:
@@ -371,11 +370,14 @@ class Tensor:
         except ValueError:  # numpy: "zero-size array to reduction operation maximum which has no identity"
             raise ValueError(f"max: the tensor of shape {x.shape} is empty along axis {axis}, so its max is "
                              f"undefined") from None
-        winners = x == out
-        share = winners / winners.sum(axis=axis, keepdims=True)
+
+        def backward(g):  # the ties are found here, not in the forward pass: a detached max never needs them
+            winners = (x == out).astype(x.dtype)
+            share = winners / winners.sum(axis=axis, keepdims=True)
+            return (share * _expand_reduced(g, x.shape, axis, keepdims),)
+
         result = out if keepdims else np.squeeze(out, axis=axis)
-        return self._child(result, (self,),
-                           lambda g: (share * _expand_reduced(g, x.shape, axis, keepdims),), "max")
+        return self._child(result, (self,), backward, "max")
 
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         return -((-self).max(axis=axis, keepdims=keepdims))
