@@ -456,3 +456,16 @@ def test_transpose_with_axes_that_do_not_fit_names_them_and_the_shape():
 def test_strings_as_an_exponent_or_a_gradient_are_a_type_error_saying_numbers_are_needed(call):
     with pytest.raises(TypeError, match="numbers"):  # numpy: ValueError "could not convert string to float"
         call(Tensor([1.0, 2.0], requires_grad=True))
+
+
+@pytest.mark.parametrize("op", [lambda t: t.max(axis=0), lambda t: t.min(), lambda t: t.maximum(0.5),
+                                lambda t: t.minimum(Tensor(np.zeros(3, np.float32))), lambda t: t / 3.0,
+                                lambda t: t.clip(0, 1), lambda t: ta.where(t.data > 0, t, 0.0)],
+                         ids=["max", "min", "maximum", "minimum", "div", "clip", "where"])
+def test_backward_rules_keep_float32_gradients_float32(op, rng):
+    # the rule itself, not the stored .grad (which is cast to the input's dtype anyway): a float64 intermediate
+    # gradient would double the memory and time of everything behind it
+    x = Tensor(rng.standard_normal((2, 3)).astype(np.float32), requires_grad=True)
+    out = op(x)
+    for grad in out._backward(np.ones(out.shape, dtype=np.float32)):
+        assert grad is None or grad.dtype == np.float32
