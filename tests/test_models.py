@@ -289,3 +289,13 @@ def test_small_values_are_printed_with_significant_digits_as_keras_does():
     from tinygrad_acts.callbacks import format_logs
 
     assert format_logs({"loss": 0.12345, "mae": 0.00031}) == ["loss: 0.1235", "mae: 3.1000e-04"]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_the_finite_check_of_gradients_sees_one_bad_entry(bad):
+    from tinygrad_acts.models import _all_finite
+
+    grads = [np.ones((3, 4), np.float32), np.full(5, 1e10, np.float32)]  # large but finite: fine
+    assert _all_finite(grads)
+    grads[0][1, 2] = bad
+    assert not _all_finite(grads)

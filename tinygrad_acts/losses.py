@@ -99,7 +99,7 @@ def _class_targets(loss: str, target: np.ndarray, y_pred: Tensor) -> np.ndarray:
             raise ValueError(f"{loss}: y_true must hold integer class ids in [0, {classes}), found "
                              f"{target[not_integer].flat[0].item()!r}")
     outside = (target < 0) | (target >= classes)
-    if np.any(outside):
+    if outside.any():
         bad = target[outside].flat[0].item()
         bad = int(bad) if float(bad).is_integer() else bad  # 3.0 reads as the id 3
         raise ValueError(f"{loss}: class id {bad!r} is out of range for {classes} classes (ids must be in "

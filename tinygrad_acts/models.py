@@ -242,16 +242,15 @@ class Sequential:
         params = self.trainable_weights
         for param in params:  # gradients accumulate: start this step from none
             param.grad = None
-        predictions = self(x)
+        predictions = self(Tensor(x))  # x is already a checked float array (fit converted the data once)
         loss = self.loss(y, predictions).mean()
         loss.backward()
-        # one nan or inf element makes its array's sum nan or inf: a cheap check, without a temporary array
-        if not (math.isfinite(loss.item()) and all(p.grad is None or math.isfinite(np.add.reduce(p.grad, axis=None))
-                                                    for p in params)):
+        if not (math.isfinite(loss.item()) and _all_finite(p.grad for p in params if p.grad is not None)):
             self.optimizer.zero_grad(params)
             return None
         self.optimizer.step(params)
-        self.optimizer.zero_grad(params)  # between steps the model holds no gradients (nor their memory)
+        for param in params:  # between steps the model holds no gradients (nor their memory)
+            param.grad = None
         return loss.item(), predictions.data
 
     def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
@@ -409,6 +408,13 @@ def _batch_size(what: str, batch_size: Any) -> int:
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
         raise ValueError(f"{what}: batch_size must be a positive integer (or None for 32), got {batch_size!r}")
     return int(batch_size)
+
+
+def _all_finite(arrays: Any) -> bool:
+    """No nan or inf in any of the arrays, checked fast: an array's dot product with itself is nan or inf exactly
+    when it holds one — or when its squared norm overflows (entries near 1e19 in float32: a gradient that has
+    exploded anyway) — and BLAS makes it the cheapest full pass, with no temporary array."""
+    return all(math.isfinite(np.dot(array.ravel(), array.ravel())) for array in arrays)
 
 
 def _file_path(what: str, path: Any) -> str:
