@@ -153,7 +153,7 @@ class Tensor:
                 raise RuntimeError(f"backward() without a gradient works only for a single-element tensor (the "
                                    f"gradient of a scalar is implied), got shape {self.shape}; pass grad= explicitly "
                                    f"or reduce first, e.g. t.sum().backward()")
-            grad = np.ones(self.shape, dtype=self.data.dtype)
+            grad = np.array(1, dtype=self.data.dtype).reshape(self.shape)  # d(self)/d(self) = 1 (faster than np.ones)
         else:
             grad = _as_array(grad, self.data.dtype)
             if grad.shape != self.shape:
@@ -270,6 +270,9 @@ class Tensor:
                              ) from None
 
         def backward(g):
+            # skip the product nobody needs: usually the gradient of the data batch, which is as costly as the kernel's
+            if a.ndim > 1 and b.ndim > 1:  # matrices, or batches of them (.mT transposes the last two axes)
+                return (g @ b.mT if self.requires_grad else None), (a.mT @ g if other.requires_grad else None)
             # np.matmul reads a vector as a one-row (left) or one-column (right) matrix: do the same, then drop that axis
             a2 = a[None, :] if a.ndim == 1 else a
             b2 = b[:, None] if b.ndim == 1 else b
@@ -277,8 +280,7 @@ class Tensor:
                 g = g[..., None]
             if a.ndim == 1:
                 g = g[..., None, :]
-            # skip the product nobody needs: usually the gradient of the data batch, which is as costly as the kernel's
-            grad_a = g @ b2.mT if self.requires_grad else None  # .mT: transpose of the last two axes
+            grad_a = g @ b2.mT if self.requires_grad else None
             grad_b = a2.mT @ g if other.requires_grad else None
             if a.ndim == 1 and grad_a is not None:
                 grad_a = grad_a[..., 0, :]
