@@ -6,12 +6,14 @@ import pathlib
 from tinygrad_acts.callbacks import Callback, format_logs
 
 
-def parse_args(description: str, extra=None) -> argparse.Namespace:
+def parse_args(description: str, quick: str | None = None) -> argparse.Namespace:
+    """--out and --show for every demo; a training demo also gets --seed, and --quick (its help says what it cuts)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", default="out", help="folder for the PNG figures (default: out/)")
     parser.add_argument("--show", action="store_true", help="also open the figures in windows")
-    if extra is not None:
-        extra(parser)
+    if quick is not None:
+        parser.add_argument("--quick", action="store_true", help=quick)
+        parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args()
     args.out = pathlib.Path(args.out)
     args.out.mkdir(parents=True, exist_ok=True)

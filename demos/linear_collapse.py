@@ -186,9 +186,7 @@ def figures(results: dict, out, show: bool) -> None:
 # %%
 def main() -> None:
     args = parse_args("Linear stacks collapse into one layer; a nonlinearity between the layers breaks the collapse.",
-                      lambda parser: (parser.add_argument("--quick", action="store_true",
-                                                          help="fewer points and epochs (for the tests)"),
-                                      parser.add_argument("--seed", type=int, default=0, help="random seed")))
+                      quick="fewer points and epochs (for the tests)")
     print("== 1. Linear layers compose to one linear layer ==")
     algebra(args.seed)
     print("\n== 2. What a deep linear stack can learn ==")

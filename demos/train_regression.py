@@ -166,9 +166,7 @@ def figures(results: dict, out, show: bool) -> None:
 # %%
 def main() -> None:
     args = parse_args("Fit sin(x) on [-pi, pi] with a 1-16-16-1 tanh network; figures of the fit and the loss.",
-                      lambda parser: (parser.add_argument("--quick", action="store_true",
-                                                          help=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}"),
-                                      parser.add_argument("--seed", type=int, default=0, help="random seed")))
+                      quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS}")
     epochs = QUICK_EPOCHS if args.quick else EPOCHS
     print(f"== 1-2. The model, and training: Adam, learning rate {FIRST_LEARNING_RATE} decaying to "
           f"{LAST_LEARNING_RATE}, mse, full batch ==")

@@ -164,10 +164,7 @@ def figures(runs: dict[str, dict], out, show: bool, resolution: int = 301) -> No
 # %%
 def main() -> None:
     args = parse_args("Classify a 3-class spiral with a softmax classifier; decision-region figure.",
-                      lambda parser: (parser.add_argument("--quick", action="store_true",
-                                                          help=f"{QUICK_EPOCHS} epochs instead of {EPOCHS} and a "
-                                                               f"coarser figure grid"),
-                                      parser.add_argument("--seed", type=int, default=0, help="random seed")))
+                      quick=f"{QUICK_EPOCHS} epochs instead of {EPOCHS} and a coarser figure grid")
     epochs = QUICK_EPOCHS if args.quick else EPOCHS
     runs = {}
     print(f"== 1-2. Adam(learning_rate=0.005), sparse categorical crossentropy, batches of 32, {epochs} epochs ==")

@@ -132,9 +132,7 @@ def figures(results: dict, out, show: bool, resolution: int = 201) -> None:
 # %%
 def main() -> None:
     args = parse_args("Train a 2-4-1 tanh network on XOR; print the truth table it learned.",
-                      lambda parser: (parser.add_argument("--quick", action="store_true",
-                                                          help="a coarser figure grid (training is already quick)"),
-                                      parser.add_argument("--seed", type=int, default=0, help="random seed")))
+                      quick="a coarser figure grid (training is already quick)")
     print("== 1. The model ==")
     build_model(args.seed).summary()
     print(f"\n== 2. Training: SGD(learning_rate=0.5, momentum=0.9), binary crossentropy, {EPOCHS} epochs ==")
