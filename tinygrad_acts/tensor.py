@@ -229,7 +229,8 @@ class Tensor:
         other = self._lift(other)
         a, b = self.data, other.data
         out = _broadcasting(np.divide, a, b, "div")
-        return self._child(out, (self, other), lambda g: (g / b, -(g * out) / b), "div")
+        return self._child(out, (self, other), lambda g: (g / b, -(g * out) / b if other.requires_grad else None),
+                           "div")
 
     def __pow__(self, exponent: Any) -> Tensor:
         """x ** c for a constant c: d/dx = c x^(c-1). For a tensor exponent y also d/dy = x^y log(x) (x > 0)."""
@@ -240,8 +241,12 @@ class Tensor:
             return self._child(out, (self,), lambda g: (g * c * x ** (c - 1),), "pow")
         y = exponent.data
         out = _broadcasting(np.power, x, y, "pow")
-        log_x = np.log(np.where(x > 0, x, 1))  # x^y is differentiable in y only where x > 0; elsewhere we give 0
-        return self._child(out, (self, exponent), lambda g: (g * y * x ** (y - 1), g * out * log_x), "pow")
+
+        def backward(g):
+            log_x = np.log(np.where(x > 0, x, 1))  # x^y is differentiable in y only where x > 0; elsewhere we give 0
+            return g * y * x ** (y - 1), g * out * log_x
+
+        return self._child(out, (self, exponent), backward, "pow")
 
     def __radd__(self, other: Any) -> Tensor:
         return self + other
