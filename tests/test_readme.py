@@ -1,5 +1,4 @@
 """The README's examples run, in order, as a reader would paste them: the README cannot drift from the code."""
-import os
 import pathlib
 import re
 
@@ -13,8 +12,8 @@ def test_the_readme_has_examples():
     assert len(BLOCKS) >= 5
 
 
-def test_every_python_example_runs(tmp_path, capsys):
-    os.chdir(tmp_path)  # examples write files (xor.npz, graph.png, model.png): keep them out of the checkout
+def test_every_python_example_runs(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples write files (xor.npz, graph.png, model.png): keep them out of the checkout
     namespace: dict = {}
     for block in BLOCKS:
         exec(compile(block, "README.md", "exec"), namespace)
