@@ -5,8 +5,6 @@ import sys
 import time
 from typing import Any, TextIO
 
-import numpy as np
-
 
 class Callback:
     """Hooks fit() calls. ``self.model`` is the model being trained; set ``model.stop_training = True`` to stop."""
@@ -154,7 +152,3 @@ def _duration(seconds: float) -> str:
     if seconds >= 1e-3:
         return f"{seconds * 1e3:.0f}ms"
     return f"{seconds * 1e6:.0f}us"
-
-
-def is_finite(value: Any) -> bool:
-    return bool(np.all(np.isfinite(value)))

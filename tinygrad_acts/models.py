@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import backend, losses, metrics as metrics_module, optimizers
-from .callbacks import Callback, History, ProgressBar, is_finite
+from .callbacks import Callback, History, ProgressBar
 from .graph import plot_model
 from .layers import InputLayer, Layer, _as_tensor, _assign
 from .tensor import Tensor, no_grad
@@ -430,7 +430,7 @@ def _numpy_quiet_unless_finite(*arrays: np.ndarray) -> contextlib.AbstractContex
     predict returns the nan or inf, as Keras does, and fit stops with a NanLossWarning naming the batch. On finite
     data numpy's warnings stay on, because there an overflow or a 0/0 would be a bug in the framework.
     """
-    if all(is_finite(array) for array in arrays):
+    if all(np.isfinite(array).all() for array in arrays):  # exact, not _all_finite: data may hold huge values
         return contextlib.nullcontext()
     return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
