@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tinygrad_acts import Tensor, activations, gradcheck
-from tinygrad_acts.activations import _erfc
+from tinygrad_acts.special import erfc as _erfc
 
 KERAS = json.loads((pathlib.Path(__file__).parent / "reference" / "keras_activations.json").read_text())
 

@@ -48,8 +48,8 @@ def test_the_worked_example_numbers_are_what_tinygrad_acts_computes(guide):
     f.retain_grad()
     f.backward()
     # run each op's backward rule by hand, as the table does: add's rule gets g = 1, mul's rule gets g = df/da
-    df_da, df_dx_through_add = f._backward(np.float32(1.0))
-    df_dx_through_mul, df_dy = a._backward(a.grad)
+    df_da, df_dx_through_add = f._backward(np.float32(1.0), f.data, a.data, x.data)
+    df_dx_through_mul, df_dy = a._backward(a.grad, a.data, x.data, y.data)
     assert f._parents == (a, x) and a._parents == (x, y)  # the rules' outputs are in this order
 
     computed = {"x": x.item(), "y": y.item(), "a = x * y": a.item(), "f = a + x": f.item(),

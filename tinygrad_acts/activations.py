@@ -5,9 +5,11 @@ same dtype, so gradients flow through it. Most are a line or two composed from T
 for free. A few state their own backward rule, each for a reason given in one line:
 
 - ``softplus``, ``softmax``, ``log_softmax``: stable formulas with a one-line derivative (one graph node, no overflow);
-- ``gelu`` (exact form) and ``_expm1``: erf and e^x - 1 are not Tensor ops;
 - ``squareplus``: the cancellation-free form needs a branch, and its derivative is simply ``out / sqrt(x^2 + b)``;
 - ``sparsemax``: a sort and a threshold, which no composition of Tensor ops can differentiate.
+
+Their rules are written with numpy functions, which work on Tensors too, so every activation is twice
+differentiable (``tensor.py`` explains how).
 
 Where Keras 3.15 computes something other than the formula it documents, we follow the formula and say so in the
 function's docstring (``sparsemax``, ``squareplus``, ``relu`` with a negative threshold and a ``max_value``).
@@ -42,48 +44,7 @@ def _parameter(function: str, name: str, value: Any) -> float:
     return float(value)
 
 
-# ----------------------------------------------------------------------------------------------------------------
-# Two elementary functions that Tensor lacks
-# ----------------------------------------------------------------------------------------------------------------
-def _expm1(x: Tensor) -> Tensor:
-    """e^x - 1, exact near 0 where exp(x) - 1 cancels to a few digits. d/dx = e^x (recomputed: out + 1 would
-    cancel for very negative x)."""
-    data = x.data
-    return x._child(np.expm1(data), (x,), lambda g: (g * np.exp(data),), "expm1")
-
-
-# erfc(z) for z >= 0, written as  t * exp(-z^2 + P(2t - 1))  with  t = 2 / (2 + z):  P is smooth on [-1, 1], so a
-# Chebyshev series converges fast. These 28 coefficients were fitted by tests/reference/make_erfc_coefficients.py
-# (60-digit mpmath); the tests check the result against math.erfc: relative error < 1e-13 in float64.
-_ERFC_CHEBYSHEV = (
-    -0.6513268598908547, 0.6419697923564902, 0.019476473204185836, -0.009561514786808632,
-    -0.0009465953444820369, 0.00036683949785276145, 4.252332480690777e-05, -2.0278578112534242e-05,
-    -1.6242900046470256e-06, 1.3036558355805232e-06, 1.5626441722066142e-08, -8.523809591492654e-08,
-    6.5290544390988515e-09, 5.059343495551469e-09, -9.91364156493033e-10, -2.273651222931836e-10,
-    9.646791102015527e-11, 2.3940380830391146e-12, -6.886027526497553e-12, 8.944879273090725e-13,
-    3.130921399342958e-13, -1.1270822361367252e-13, 3.810905255189232e-16, 7.106097613609237e-15,
-    -1.5230282014571043e-15, -9.457494571291233e-17, 1.210237189224279e-16, -2.816663087747177e-17,
-)
-
-
-def _erfc(x: np.ndarray) -> np.ndarray:
-    """The complementary error function 1 - erf(x) = 2/sqrt(pi) * integral_x^inf e^(-s^2) ds, elementwise, in x's dtype.
-
-    numpy has no erf (and scipy is not a dependency). erfc rather than erf: 1 - erf(x) would lose every digit of the
-    tail that gelu's far negative side needs. Uses erfc(-z) = 2 - erfc(z), and Clenshaw's recurrence for the series.
-    """
-    z = np.minimum(np.abs(x), 30.0)  # erfc(30) is far below the smallest float64; capping keeps z^2 finite
-    t = 2 / (2 + z)
-    u = 2 * t - 1
-    b1 = b2 = 0.0
-    for coefficient in _ERFC_CHEBYSHEV[:0:-1]:
-        b1, b2 = 2 * u * b1 - b2 + coefficient, b1
-    tail = t * np.exp(u * b1 - b2 + _ERFC_CHEBYSHEV[0] - z * z)
-    return np.where(x < 0, 2 - tail, tail)
-
-
 _INV_SQRT_2 = 1 / math.sqrt(2)  # Python floats, not np.float64: they keep a float32 tensor float32
-_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 
@@ -158,7 +119,7 @@ def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     """
     alpha = _parameter("elu", "alpha", alpha)
     x = _tensor(x)
-    return x.relu() + alpha * _expm1(x.clip(max=0.0))
+    return x.relu() + alpha * x.clip(max=0.0).expm1()
 
 
 def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
@@ -168,7 +129,7 @@ def celu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     if alpha == 0:
         raise ValueError("celu: alpha must be non-zero (it divides x), got alpha=0")
     x = _tensor(x)
-    return x.relu() + alpha * _expm1(x.clip(max=0.0) / alpha)
+    return x.relu() + alpha * (x.clip(max=0.0) / alpha).expm1()
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717  # the constants of Klambauer et al. (2017), as Keras has them
@@ -194,7 +155,7 @@ def softplus(x: TensorLike) -> Tensor:
     x = _tensor(x)
     data = x.data
     out = np.maximum(data, 0) + np.log1p(np.exp(-np.abs(data)))
-    return x._child(out, (x,), lambda g: (g * np.exp(data - out),), "softplus")
+    return x._child(out, (x,), lambda g, out, x: (g * np.exp(x - out),), "softplus")
 
 
 def log_sigmoid(x: TensorLike) -> Tensor:
@@ -221,8 +182,7 @@ def gelu(x: TensorLike, approximate: bool = False) -> Tensor:
     """Gaussian error linear unit: f(x) = x * Phi(x), Phi the standard normal CDF.
 
     approximate=False (Keras' default here): Phi(x) = (1 + erf(x / sqrt(2))) / 2, computed as erfc(-x / sqrt(2)) / 2
-    so the far negative tail keeps its digits. f'(x) = Phi(x) + x * phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi).
-    Hand-written because erf is not a Tensor op.
+    so the far negative tail keeps its digits (erf and erfc are Tensor ops, so the gradient comes for free).
 
     approximate=True: Phi(x) ~ (1 + tanh(u)) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3), computed as sigmoid(2u),
     which is the same number without the cancellation in 1 + tanh(u) for x << 0.
@@ -230,14 +190,7 @@ def gelu(x: TensorLike, approximate: bool = False) -> Tensor:
     x = _tensor(x)
     if approximate:
         return x * ((x + 0.044715 * x ** 3) * (2 * _SQRT_2_OVER_PI)).sigmoid()
-    data = x.data
-    cdf = 0.5 * _erfc(data * -_INV_SQRT_2)
-
-    def backward(g):
-        near = np.minimum(np.abs(data), 40.0)  # phi(40) is 0 in float64 anyway; capping keeps x^2 finite
-        return (g * (cdf + data * (np.exp(-0.5 * near * near) * _INV_SQRT_2PI)),)
-
-    return x._child(data * cdf, (x,), backward, "gelu")
+    return x * ((x * -_INV_SQRT_2).erfc() * 0.5)
 
 
 def mish(x: TensorLike) -> Tensor:
@@ -263,7 +216,7 @@ def squareplus(x: TensorLike, b: float = 4) -> Tensor:
     root = np.hypot(data, math.sqrt(b))  # sqrt(x^2 + b) without squaring x, so no overflow for huge x
     positive_sum = root + np.abs(data)
     out = np.where(data >= 0, positive_sum, b / positive_sum) * 0.5
-    return x._child(out, (x,), lambda g: (g * out / root,), "squareplus")
+    return x._child(out, (x,), lambda g, out, x: (g * out / np.hypot(x, math.sqrt(b)),), "squareplus")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -362,7 +315,8 @@ def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
                       f"result is always 1. Did you mean another axis (or a sigmoid)?", stacklevel=2)
     exps = np.exp(x.data - x.data.max(axis=axis, keepdims=True))
     out = exps / exps.sum(axis=axis, keepdims=True)
-    return x._child(out, (x,), lambda g: (out * (g - (g * out).sum(axis=axis, keepdims=True)),), "softmax")
+    return x._child(out, (x,), lambda g, out, x: (out * (g - (g * out).sum(axis=axis, keepdims=True)),),
+                     "softmax")
 
 
 def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
@@ -375,7 +329,8 @@ def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     _check_distribution_axis(x, axis, "log_softmax")
     shifted = x.data - x.data.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return x._child(out, (x,), lambda g: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),), "log_softmax")
+    return x._child(out, (x,), lambda g, out, x: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),),
+                     "log_softmax")
 
 
 def glu(x: TensorLike, axis: int = -1) -> Tensor:
@@ -416,7 +371,7 @@ def sparsemax(x: TensorLike, axis: int = -1) -> Tensor:
     out = np.maximum(data - tau, 0)
     in_support = out > 0
 
-    def backward(g):
+    def backward(g, out, x):
         # at least 1: only a row holding nan has an empty support (its output is nan); 0/0 would only add a warning
         count = np.maximum(in_support.sum(axis=axis, keepdims=True), 1).astype(data.dtype)
         mean_on_support = (g * in_support).sum(axis=axis, keepdims=True) / count

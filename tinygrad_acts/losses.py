@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import backend
-from .tensor import Tensor, where
+from .tensor import Tensor, _sigmoid, where
 
 LossFunction = Callable[[Any, Tensor], Tensor]
 
@@ -149,10 +149,6 @@ def huber(y_true: Any, y_pred: Tensor, delta: float = 1.0) -> Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # Probabilistic losses
 # ----------------------------------------------------------------------------------------------------------------
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0, -z))  # as Tensor.sigmoid: no e^z is ever formed, so nothing overflows
-
-
 def _binary_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Tensor:
     """Elementwise ``-(t log s(z) + (1 - t) log(1 - s(z)))`` for s = sigmoid, in the stable form
     ``max(z, 0) - z t + log(1 + e^-|z|)``: the exponent is never positive, so nothing overflows.
@@ -162,7 +158,8 @@ def _binary_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Tens
     """
     z = logits.data
     out = np.maximum(z, 0) - z * target + np.log1p(np.exp(-np.abs(z)))
-    return logits._child(out, (logits,), lambda g: (g * (_sigmoid(z) - target),), "binary_crossentropy_with_logits")
+    return logits._child(out, (logits,), lambda g, out, z: (g * (_sigmoid(z) - target),),
+                         "binary_crossentropy_with_logits")
 
 
 def _softmax_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Tensor:
@@ -178,9 +175,13 @@ def _softmax_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Ten
     sum_exp = exp_shifted.sum(axis=-1, keepdims=True)
     out = -(target * (shifted - np.log(sum_exp))).sum(axis=-1)
 
-    def backward(g):
-        softmax = exp_shifted / sum_exp
-        return (g[..., None] * (softmax * target.sum(axis=-1, keepdims=True) - target),)
+    def backward(g, out, z):
+        if isinstance(z, Tensor):  # a recorded backward pass: the same softmax, as a function of the Tensor z
+            exps = (z - z.max(axis=-1, keepdims=True)).exp()
+            softmax = exps / exps.sum(axis=-1, keepdims=True)
+        else:  # the usual pass: the forward pass's exponentials (recomputing them costs ~4% of a W2 training step)
+            softmax = exp_shifted / sum_exp
+        return (g.reshape(g.shape + (1,)) * (softmax * target.sum(axis=-1, keepdims=True) - target),)
 
     return logits._child(out, (logits,), backward, "softmax_crossentropy_with_logits")
 

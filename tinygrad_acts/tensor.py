@@ -3,11 +3,15 @@
 Read this file top to bottom; it is the whole idea of backpropagation.
 
 1. A ``Tensor`` wraps a numpy array (``data``). A tensor computed by an op also remembers its ``_parents`` and a
-   ``_backward`` rule: given the gradient of the final result with respect to this tensor (``g``), the rule returns
-   the gradient with respect to each parent (the vector-Jacobian product, "VJP").
+   ``_backward`` rule: given the gradient ``g`` of the final result with respect to this tensor, the op's output and
+   its inputs, the rule returns the gradient with respect to each input (the vector-Jacobian product, "VJP").
 2. Every op below computes its numpy result and states that rule next to it, in a line or two.
 3. ``backward()`` walks the recorded graph once, newest tensor first, sums the gradients that reach each tensor,
    and reduces a broadcast gradient back to its input's shape. That bookkeeping lives there and nowhere else.
+4. The backward pass is a computation too. Normally a rule receives numpy arrays and returns numpy arrays. With
+   ``backward(create_graph=True)`` the engine hands the same rule Tensors instead, so ``g * (1 - out * out)`` is
+   recorded like any forward computation, and the gradient can itself be differentiated. numpy functions such as
+   ``np.exp`` work on Tensors (``Tensor.__array_ufunc__``), which is what lets one rule serve both cases.
 
 Nothing is recorded when no input requires a gradient, or inside ``with no_grad():``.
 """
@@ -15,12 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import heapq
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
+from . import special
 
 _grad_enabled = contextvars.ContextVar("grad_enabled", default=True)  # per thread and per task, so no_grad nests safely
 _creation_counter = itertools.count()  # an op's result is always newer than its inputs: this number orders the graph
@@ -60,7 +67,11 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array.astype(np.float32)
 
 
-def _unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+# ----------------------------------------------------------------------------------------------------------------
+# Helpers the backward rules share. Each works on numpy arrays (the usual backward pass) and on Tensors (a
+# backward pass that is recorded, for gradients of gradients), so a rule is written once.
+# ----------------------------------------------------------------------------------------------------------------
+def _unbroadcast(grad: Any, shape: tuple) -> Any:
     """Sum a gradient that numpy broadcast up to a bigger shape back down to ``shape``:
     over the leading axes broadcasting added, and over the axes that were 1 in the input."""
     if grad.ndim > len(shape):
@@ -78,13 +89,32 @@ def _broadcasting(ufunc: Callable, a: np.ndarray, b: np.ndarray, op: str) -> np.
         raise ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
 
 
-def _expand_reduced(grad: np.ndarray, shape: tuple, axis: Any, keepdims: bool) -> np.ndarray:
+def _expand_reduced(grad: Any, shape: tuple, axis: Any, keepdims: bool) -> Any:
     """The gradient of a reduction, spread back over the axes it reduced."""
     if axis is not None and not keepdims:
-        grad = np.expand_dims(grad, axis)
+        grad = grad.reshape(np.expand_dims(np.empty(grad.shape, dtype=bool), axis).shape)
+    if isinstance(grad, Tensor):
+        return grad.broadcast_to(shape)
     expanded = np.empty(shape, dtype=grad.dtype)  # faster than np.broadcast_to for small arrays, and writable
     expanded[...] = grad
     return expanded
+
+
+def _where(condition: np.ndarray, x: Any, y: Any) -> Any:
+    """np.where for a rule: a Tensor when x or y is one (a recorded backward pass), else a numpy array."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return where(condition, x, y)
+    return np.where(condition, x, y)
+
+
+def _scatter(grad: Any, index: Any, shape: tuple) -> Any:
+    """The gradient of ``x[index]``: ``grad`` added into zeros of x's shape at ``index`` (twice where the index
+    picks an entry twice: np.add.at, not ``zeros[index] = grad``). Its own gradient is indexing again."""
+    if isinstance(grad, Tensor):
+        return grad._child(_scatter(grad.data, index, shape), (grad,), lambda g, out, _: (g[index],), "scatter")
+    out = np.zeros(shape, dtype=grad.dtype)
+    np.add.at(out, index, grad)
+    return out
 
 
 class Tensor:
@@ -99,14 +129,13 @@ class Tensor:
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_op", "_order",
                  "_retains_grad", "__weakref__")
-    __array_ufunc__ = None  # numpy defers to us: np.ones(3) * t calls t.__rmul__ and gives a Tensor
     __hash__ = object.__hash__  # hashable by identity, although == compares values
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None):
         self.data = _as_array(data, dtype)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"only floating-point tensors can require grad, got dtype {self.data.dtype}")
-        self.grad: np.ndarray | None = None
+        self.grad: Any = None  # a numpy array; a Tensor after backward(create_graph=True)
         self.requires_grad = bool(requires_grad)
         self.name = name
         self._parents: tuple[Tensor, ...] = ()
@@ -116,7 +145,11 @@ class Tensor:
         self._retains_grad = False
 
     def _child(self, data: np.ndarray, parents: tuple[Tensor, ...], backward: Callable, op: str) -> Tensor:
-        """The result of an op. It keeps its parents and backward rule only if a gradient can flow through it."""
+        """The result of an op. It keeps its parents and backward rule only if a gradient can flow through it.
+
+        ``backward(g, out, *inputs)`` returns one gradient per parent (None where a parent needs none). ``out`` and
+        ``inputs`` are the op's output and inputs: numpy arrays in a plain backward pass, the Tensors themselves in
+        a recorded one (``create_graph=True``)."""
         out = Tensor.__new__(Tensor)  # skip __init__'s checks: data is already a fresh numpy result
         out.data = data if type(data) is np.ndarray else np.asarray(data)  # numpy returns scalars for 0-d results
         out.grad = None
@@ -138,54 +171,17 @@ class Tensor:
     # ----------------------------------------------------------------------------------------------------------
     # The engine
     # ----------------------------------------------------------------------------------------------------------
-    def backward(self, grad: Any = None) -> None:
+    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
         """Reverse mode: add d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
         Gradients accumulate, as in PyTorch: calling backward twice adds both results; clear them with
         ``t.grad = None`` (or an optimizer's ``zero_grad``). Intermediate results keep no ``.grad`` unless
         ``retain_grad()`` was called on them.
-        """
-        if not self.requires_grad:
-            raise RuntimeError("backward() needs a tensor that requires grad; this one was computed from inputs that "
-                               "do not (create one with Tensor(..., requires_grad=True)) or inside no_grad()")
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(f"backward() without a gradient works only for a single-element tensor (the "
-                                   f"gradient of a scalar is implied), got shape {self.shape}; pass grad= explicitly "
-                                   f"or reduce first, e.g. t.sum().backward()")
-            grad = np.array(1, dtype=self.data.dtype).reshape(self.shape)  # d(self)/d(self) = 1 (faster than np.ones)
-        else:
-            grad = _as_array(grad, self.data.dtype)
-            if grad.shape != self.shape:
-                raise ValueError(f"backward(grad): grad has shape {grad.shape}, expected the tensor's shape "
-                                 f"{self.shape}")
 
-        if self._backward is None:  # backward() on a leaf itself: d(self)/d(self) is the identity
-            self._store_grad(grad)
-            return
-        # Visit tensors newest first (a max-heap on creation order): every tensor that used `t` is newer than `t`,
-        # so when `t` comes off the heap all the gradient flowing into it has arrived. No recursion, any depth.
-        # A backward rule returns, per parent, an array it made for that parent alone, or `g` itself, or None.
-        pending = {self: grad}  # Tensors hash by identity
-        heap = [(-self._order, self)]
-        while heap:
-            _, tensor = heapq.heappop(heap)
-            g = pending.pop(tensor)
-            if tensor._retains_grad:
-                tensor._store_grad(g)
-            for parent, parent_grad in zip(tensor._parents, tensor._backward(g)):
-                if parent_grad is None or not parent.requires_grad:
-                    continue
-                if parent_grad.shape != parent.data.shape:
-                    parent_grad = _unbroadcast(parent_grad, parent.data.shape)
-                if parent._backward is None:  # a leaf: nothing flows on from it, so store its gradient now
-                    parent._store_grad(parent_grad, shared=parent_grad is g)
-                    continue
-                if parent in pending:  # a tensor used more than once gets the sum over all its uses
-                    pending[parent] = pending[parent] + parent_grad
-                else:
-                    pending[parent] = parent_grad
-                    heapq.heappush(heap, (-parent._order, parent))
+        ``create_graph=True`` records the backward pass itself: each ``.grad`` is then a Tensor, computed from the
+        inputs by recorded ops, so it can be differentiated again (``x.grad.sum().backward()``), as in PyTorch.
+        """
+        _backpropagate(self, grad, create_graph, Tensor._store_recorded_grad if create_graph else Tensor._store_grad)
 
     def _store_grad(self, grad: np.ndarray, shared: bool = True) -> None:
         """Add into .grad, which never shares memory with another array: a gradient that may be shared (passed
@@ -194,7 +190,16 @@ class Tensor:
             grad = np.asarray(self.grad + grad)  # a new array (asarray: numpy answers 0-d arithmetic with a scalar)
         elif shared or type(grad) is not np.ndarray or grad.base is not None:
             grad = np.array(grad)
-        self.grad = grad if grad.dtype == self.data.dtype else grad.astype(self.data.dtype)
+        if grad.dtype != self.data.dtype:
+            if grad.dtype.kind != "f":
+                raise RuntimeError(f"a backward rule handed a tensor of dtype {self.dtype} a gradient of dtype "
+                                   f"{grad.dtype}; gradients are floating-point arrays")
+            grad = grad.astype(self.data.dtype)
+        self.grad = grad
+
+    def _store_recorded_grad(self, grad: Tensor, shared: bool = True) -> None:
+        """Add into .grad in a recorded backward pass: a Tensor, with the graph that computed it."""
+        self.grad = grad if self.grad is None else self.grad + grad
 
     def retain_grad(self) -> Tensor:
         """Keep this intermediate tensor's gradient in ``.grad`` on the next backward (for inspection and drawing)."""
@@ -207,44 +212,45 @@ class Tensor:
     def __add__(self, other: Any) -> Tensor:
         other = self._lift(other)
         out = _broadcasting(np.add, self.data, other.data, "add")
-        return self._child(out, (self, other), lambda g: (g, g), "add")
+        return self._child(out, (self, other), lambda g, out, a, b: (g, g), "add")
 
     def __mul__(self, other: Any) -> Tensor:
         other = self._lift(other)
-        a, b = self.data, other.data
-        return self._child(_broadcasting(np.multiply, a, b, "mul"), (self, other),
-                           lambda g: (g * b, g * a), "mul")
+        out = _broadcasting(np.multiply, self.data, other.data, "mul")
+        return self._child(out, (self, other), lambda g, out, a, b: (g * b, g * a), "mul")
 
     def __neg__(self) -> Tensor:
-        return self._child(-self.data, (self,), lambda g: (-g,), "neg")
+        return self._child(-self.data, (self,), lambda g, out, x: (-g,), "neg")
 
     def __sub__(self, other: Any) -> Tensor:  # a primitive rather than a + (-b): one node instead of two
         other = self._lift(other)
         out = _broadcasting(np.subtract, self.data, other.data, "sub")
-        return self._child(out, (self, other), lambda g: (g, -g if other.requires_grad else None), "sub")
+        return self._child(out, (self, other), lambda g, out, a, b: (g, -g if other.requires_grad else None), "sub")
 
     def __truediv__(self, other: Any) -> Tensor:
         """a / b. d/da = 1/b, d/db = -a/b^2, computed as -(a/b)/b: b^2 (or b^-1) alone can overflow where the
         quotient and its gradient do not (b = 1e-20 in float32)."""
         other = self._lift(other)
-        a, b = self.data, other.data
-        out = _broadcasting(np.divide, a, b, "div")
-        return self._child(out, (self, other), lambda g: (g / b, -(g * out) / b if other.requires_grad else None),
-                           "div")
+        out = _broadcasting(np.divide, self.data, other.data, "div")
+        return self._child(out, (self, other),
+                           lambda g, out, a, b: (g / b, -(g * out) / b if other.requires_grad else None), "div")
 
     def __pow__(self, exponent: Any) -> Tensor:
-        """x ** c for a constant c: d/dx = c x^(c-1). For a tensor exponent y also d/dy = x^y log(x) (x > 0)."""
-        x = self.data
-        if not isinstance(exponent, Tensor):
-            c = _as_array(exponent, x.dtype)
-            out = _broadcasting(np.power, x, c, "pow")
-            return self._child(out, (self,), lambda g: (g * c * x ** (c - 1),), "pow")
-        y = exponent.data
-        out = _broadcasting(np.power, x, y, "pow")
+        """x ** c for a constant c: d/dx = c x^(c-1). For a tensor exponent y also d/dy = x^y log(x).
 
-        def backward(g):
-            log_x = np.log(np.where(x > 0, x, 1))  # x^y is differentiable in y only where x > 0; elsewhere we give 0
-            return g * y * x ** (y - 1), g * out * log_x
+        c x^(c-1) is 0 * inf at x = 0 for c = 0, so there we use x^0 (the derivative of the constant 1 is 0).
+        x^y is differentiable in y only where x > 0; at x = 0 it is constant in y (0 for y > 0, inf for y < 0), so
+        d/dy is 0 there, and we give 0 for x < 0 too, where x^y is real only at whole numbers y."""
+        if not isinstance(exponent, Tensor):
+            c = _as_array(exponent, self.data.dtype)
+            out = _broadcasting(np.power, self.data, c, "pow")
+            return self._child(out, (self,), lambda g, out, x: (g * c * x ** (c - (c != 0)),), "pow")
+        out = _broadcasting(np.power, self.data, exponent.data, "pow")
+
+        def backward(g, out, x, y):
+            positive = x > 0
+            d_dy = _where(positive, out, 0) * np.log(_where(positive, x, 1))
+            return g * y * x ** (y - (y != 0)), g * d_dy
 
         return self._child(out, (self, exponent), backward, "pow")
 
@@ -266,31 +272,31 @@ class Tensor:
     def __matmul__(self, other: Any) -> Tensor:
         """a @ b, with numpy's rules for vectors and batches. d/da = g @ b^T, d/db = a^T @ g."""
         other = self._lift(other)
-        a, b = self.data, other.data
         try:
-            out = np.matmul(a, b)
+            out = np.matmul(self.data, other.data)
         except ValueError:
+            a, b = self.data, other.data
             raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned (the last axis of the first, "
                              f"{a.shape[-1:]}, must equal the second-to-last of the second, {b.shape[-2:-1] or b.shape})"
                              ) from None
 
-        def backward(g):
+        def backward(g, out, a, b):
             # skip the product nobody needs: usually the gradient of the data batch, which is as costly as the kernel's
             if a.ndim > 1 and b.ndim > 1:  # matrices, or batches of them (.mT transposes the last two axes)
                 return (g @ b.mT if self.requires_grad else None), (a.mT @ g if other.requires_grad else None)
             # np.matmul reads a vector as a one-row (left) or one-column (right) matrix: do the same, then drop that axis
-            a2 = a[None, :] if a.ndim == 1 else a
-            b2 = b[:, None] if b.ndim == 1 else b
+            a2 = a.reshape(1, -1) if a.ndim == 1 else a
+            b2 = b.reshape(-1, 1) if b.ndim == 1 else b
             if b.ndim == 1:
-                g = g[..., None]
+                g = g.reshape(g.shape + (1,))
             if a.ndim == 1:
-                g = g[..., None, :]
+                g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:])
             grad_a = g @ b2.mT if self.requires_grad else None
             grad_b = a2.mT @ g if other.requires_grad else None
             if a.ndim == 1 and grad_a is not None:
-                grad_a = grad_a[..., 0, :]
+                grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
             if b.ndim == 1 and grad_b is not None:
-                grad_b = grad_b[..., 0]
+                grad_b = grad_b.reshape(grad_b.shape[:-1])
             return grad_a, grad_b
 
         return self._child(out, (self, other), backward, "matmul")
@@ -302,34 +308,60 @@ class Tensor:
     # Elementwise functions
     # ----------------------------------------------------------------------------------------------------------
     def exp(self) -> Tensor:
-        out = np.exp(self.data)
-        return self._child(out, (self,), lambda g: (g * out,), "exp")
+        return self._child(np.exp(self.data), (self,), lambda g, out, x: (g * out,), "exp")
 
     def log(self) -> Tensor:
-        x = self.data
-        return self._child(np.log(x), (self,), lambda g: (g / x,), "log")
+        return self._child(np.log(self.data), (self,), lambda g, out, x: (g / x,), "log")
 
     def sqrt(self) -> Tensor:
-        out = np.sqrt(self.data)
-        return self._child(out, (self,), lambda g: (g * 0.5 / out,), "sqrt")
+        return self._child(np.sqrt(self.data), (self,), lambda g, out, x: (g * 0.5 / out,), "sqrt")
 
     def abs(self) -> Tensor:
-        x = self.data
-        return self._child(np.abs(x), (self,), lambda g: (g * np.sign(x),), "abs")
+        return self._child(np.abs(self.data), (self,), lambda g, out, x: (g * np.sign(x),), "abs")
 
     def tanh(self) -> Tensor:
-        out = np.tanh(self.data)
-        return self._child(out, (self,), lambda g: (g * (1 - out * out),), "tanh")
+        return self._child(np.tanh(self.data), (self,), lambda g, out, x: (g * (1 - out * out),), "tanh")
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), written as e^min(x,0) / (1 + e^-|x|): both exponents are <= 0, so nothing overflows."""
-        x = self.data
-        out = np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
-        return self._child(out, (self,), lambda g: (g * out * (1 - out),), "sigmoid")
+        return self._child(_sigmoid(self.data), (self,), lambda g, out, x: (g * out * (1 - out),), "sigmoid")
+
+    def sin(self) -> Tensor:
+        return self._child(np.sin(self.data), (self,), lambda g, out, x: (g * np.cos(x),), "sin")
+
+    def cos(self) -> Tensor:
+        return self._child(np.cos(self.data), (self,), lambda g, out, x: (-g * np.sin(x),), "cos")
+
+    def log1p(self) -> Tensor:
+        """log(1 + x), exact for tiny x where 1 + x would round away x's digits. d/dx = 1 / (1 + x)."""
+        return self._child(np.log1p(self.data), (self,), lambda g, out, x: (g / (1 + x),), "log1p")
+
+    def expm1(self) -> Tensor:
+        """e^x - 1, exact near 0 where exp(x) - 1 cancels to a few digits. d/dx = e^x (recomputed: out + 1 would
+        cancel for very negative x)."""
+        return self._child(np.expm1(self.data), (self,), lambda g, out, x: (g * np.exp(x),), "expm1")
+
+    def erf(self) -> Tensor:
+        """The error function, 2/sqrt(pi) * integral_0^x e^(-s^2) ds (special.py computes it). d/dx = 2/sqrt(pi)
+        e^(-x^2)."""
+        return self._child(special.erf(self.data), (self,), lambda g, out, x: (g * _erf_slope(x),), "erf")
+
+    def erfc(self) -> Tensor:
+        """1 - erf(x), which keeps the digits of the far tail that 1 - erf(x) would lose. d/dx = -2/sqrt(pi) e^(-x^2)."""
+        return self._child(special.erfc(self.data), (self,), lambda g, out, x: (-g * _erf_slope(x),), "erfc")
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1. Piecewise constant, so its gradient is 0 (as in PyTorch): the result is a constant."""
+        return Tensor(np.sign(self.data))
+
+    def hypot(self, other: Any) -> Tensor:
+        """sqrt(x^2 + y^2) without squaring (no overflow for huge x). d/dx = x / out, d/dy = y / out."""
+        other = self._lift(other)
+        out = _broadcasting(np.hypot, self.data, other.data, "hypot")
+        return self._child(out, (self, other), lambda g, out, x, y: (g * x / out, g * y / out), "hypot")
 
     def relu(self) -> Tensor:
-        x = self.data
-        return self._child(np.maximum(x, 0), (self,), lambda g: (g * (x > 0),), "relu")
+        return self._child(np.maximum(self.data, 0), (self,), lambda g, out, x: (g * (x > 0),), "relu")
 
     def maximum(self, other: Any) -> Tensor:
         """Elementwise max. Where both are equal the gradient is split in half, as finite differences see it."""
@@ -337,7 +369,7 @@ class Tensor:
         a, b = self.data, other.data
         out = _broadcasting(np.maximum, a, b, "maximum")
         a_wins = ((a > b) + 0.5 * (a == b)).astype(out.dtype)  # 1, 1/2 or 0, in our dtype (not float64)
-        return self._child(out, (self, other), lambda g: (g * a_wins, g * (1 - a_wins)), "maximum")
+        return self._child(out, (self, other), lambda g, out, a, b: (g * a_wins, g * (1 - a_wins)), "maximum")
 
     def minimum(self, other: Any) -> Tensor:
         return -((-self).maximum(-self._lift(other)))
@@ -350,7 +382,7 @@ class Tensor:
             inside &= x >= min
         if max is not None:
             inside &= x <= max
-        return self._child(np.clip(x, min, max), (self,), lambda g: (g * inside,), "clip")
+        return self._child(np.clip(x, min, max), (self,), lambda g, out, x: (g * inside,), "clip")
 
     # ----------------------------------------------------------------------------------------------------------
     # Reductions
@@ -358,7 +390,7 @@ class Tensor:
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         shape = self.shape
         return self._child(self.data.sum(axis=axis, keepdims=keepdims), (self,),
-                           lambda g: (_expand_reduced(g, shape, axis, keepdims),), "sum")
+                           lambda g, out, x: (_expand_reduced(g, shape, axis, keepdims),), "sum")
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """sum / count. Its own rule rather than sum() * (1 / count): one node, as every loss ends with a mean."""
@@ -366,24 +398,24 @@ class Tensor:
             raise ValueError(f"mean: the tensor of shape {self.shape} is empty, so its mean is undefined")
         shape, total = self.shape, self.data.sum(axis=axis, keepdims=keepdims)
         scale = total.size / self.data.size  # 1 / count, where count = input size / output size
-        return self._child(total * scale, (self,), lambda g: (_expand_reduced(g * scale, shape, axis, keepdims),),
-                           "mean")
+        return self._child(total * scale, (self,),
+                           lambda g, out, x: (_expand_reduced(g * scale, shape, axis, keepdims),), "mean")
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The gradient goes to the largest entry; ties share it equally."""
         x = self.data
         try:
-            out = x.max(axis=axis, keepdims=True)
+            largest = x.max(axis=axis, keepdims=True)
         except ValueError:  # numpy: "zero-size array to reduction operation maximum which has no identity"
             raise ValueError(f"max: the tensor of shape {x.shape} is empty along axis {axis}, so its max is "
                              f"undefined") from None
 
-        def backward(g):  # the ties are found here, not in the forward pass: a detached max never needs them
-            winners = (x == out).astype(x.dtype)
+        def backward(g, out, _):  # the ties are found here, not in the forward pass: a detached max never needs them
+            winners = (x == largest).astype(x.dtype)
             share = winners / winners.sum(axis=axis, keepdims=True)
             return (share * _expand_reduced(g, x.shape, axis, keepdims),)
 
-        result = out if keepdims else np.squeeze(out, axis=axis)
+        result = largest if keepdims else np.squeeze(largest, axis=axis)
         return self._child(result, (self,), backward, "max")
 
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
@@ -400,35 +432,47 @@ class Tensor:
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {original} ({self.size} elements) into "
                              f"shape {tuple(shape)}") from None
-        return self._child(out, (self,), lambda g: (g.reshape(original),), "reshape")
+        return self._child(out, (self,), lambda g, out, x: (g.reshape(original),), "reshape")
 
     def transpose(self, *axes: Any) -> Tensor:
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         axes = tuple(axes) or tuple(reversed(range(self.ndim)))
         try:
             out = self.data.transpose(axes)
-        except ValueError:  # numpy: "axes don't match array"
+        except (ValueError, TypeError):  # numpy: "axes don't match array", or an axis that is not an integer
             raise ValueError(f"transpose: axes {axes} are not an order of the {self.ndim} axes of a tensor of shape "
                              f"{self.shape}") from None
-        return self._child(out, (self,), lambda g: (g.transpose(np.argsort(axes)),), "transpose")
+        inverse = tuple(np.argsort([axis % self.ndim for axis in axes]))  # -1 means the last axis: count it as such
+        return self._child(out, (self,), lambda g, out, x: (g.transpose(inverse),), "transpose")
 
     @property
     def T(self) -> Tensor:
         return self.transpose()
 
+    @property
+    def mT(self) -> Tensor:
+        """The last two axes swapped: a batch of matrices, each transposed (numpy's and PyTorch's ``.mT``)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT needs at least 2 axes, got shape {self.shape}")
+        return self.transpose(tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2))
+
     def flatten(self) -> Tensor:
         return self.reshape(-1)
 
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """Repeat along new leading axes and along axes of length 1, as numpy broadcasting does. The gradient sums
+        the copies back: the engine's _unbroadcast, so the rule itself passes g on unchanged."""
+        shape = tuple(shape)
+        try:
+            out = np.broadcast_to(self.data, shape)
+        except ValueError:
+            raise ValueError(f"broadcast_to: a tensor of shape {self.shape} cannot be broadcast to {shape}") from None
+        return self._child(np.array(out), (self,), lambda g, out, x: (g,), "broadcast_to")
+
     def __getitem__(self, index: Any) -> Tensor:
         index = tuple(_data(i) for i in index) if isinstance(index, tuple) else _data(index)
-        x = self.data
-
-        def backward(g):
-            grad = np.zeros_like(x)
-            np.add.at(grad, index, g)  # add.at, not `grad[index] = g`: an index picked twice gets both gradients
-            return (grad,)
-
-        return self._child(x[index], (self,), backward, "getitem")
+        shape = self.shape
+        return self._child(self.data[index], (self,), lambda g, out, x: (_scatter(g, index, shape),), "getitem")
 
     # ----------------------------------------------------------------------------------------------------------
     # Comparisons give plain boolean arrays: they are not differentiable
@@ -450,6 +494,22 @@ class Tensor:
 
     def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
         return self.data != _data(other)
+
+    # ----------------------------------------------------------------------------------------------------------
+    # numpy functions of Tensors
+    # ----------------------------------------------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.exp(t)``, ``np.maximum(t, 0)``, ``np.ones(3) * t``: numpy's elementwise functions of a Tensor are
+        the Tensor ops of the same name (a comparison gives a plain boolean array, as ``t > 0`` does). This is what
+        lets a backward rule written with numpy run on Tensors when the backward pass is recorded."""
+        function = _NUMPY_FUNCTIONS.get(ufunc)
+        if function is None or method != "__call__" or kwargs:
+            names = ", ".join(sorted(f"np.{f.__name__}" for f in _NUMPY_FUNCTIONS))
+            raise TypeError(f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not an op on "
+                            f"Tensors{' (with ' + ', '.join(kwargs) + '=)' if kwargs else ''}. Tensors support "
+                            f"{names}; for anything else use t.numpy() (no gradient) or add it as an op with "
+                            f"tinygrad_acts.custom_op")
+        return function(*inputs)
 
     # ----------------------------------------------------------------------------------------------------------
     # Plain array behaviour
@@ -496,8 +556,93 @@ class Tensor:
         return f"Tensor({values}, requires_grad=True)" if self.requires_grad else f"Tensor({values})"
 
 
+# --------------------------------------------------------------------------------------------------------------
+# The engine's one loop
+# --------------------------------------------------------------------------------------------------------------
+def _backpropagate(root: Tensor, grad: Any, create_graph: bool, store: Callable[[Tensor, Any, bool], None]) -> None:
+    """Reverse mode from ``root``: hand ``store(tensor, gradient, shared)`` the gradient of every leaf that requires
+    grad and of every tensor that retains its gradient. ``Tensor.backward`` stores them in ``.grad``; the function
+    transforms (``grad``, ``jacobian``, ...) keep the ones they asked for."""
+    if not root.requires_grad:
+        raise RuntimeError("backward() needs a tensor that requires grad; this one was computed from inputs that "
+                           "do not (create one with Tensor(..., requires_grad=True)) or inside no_grad()")
+    create_graph = create_graph and _grad_enabled.get()  # no_grad() wins: nothing is recorded inside it
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(f"backward() without a gradient works only for a single-element tensor (the gradient "
+                               f"of a scalar is implied), got shape {root.shape}; pass grad= explicitly or reduce "
+                               f"first, e.g. t.sum().backward()")
+        grad = np.array(1, dtype=root.data.dtype).reshape(root.shape)  # d(root)/d(root) = 1 (faster than np.ones)
+    elif not (create_graph and isinstance(grad, Tensor)):  # a Tensor seed of a recorded pass may itself be tracked
+        grad = _as_array(grad, root.data.dtype)
+        if grad.shape != root.shape:
+            raise ValueError(f"backward(grad): grad has shape {grad.shape}, expected the tensor's shape {root.shape}")
+    if create_graph and not isinstance(grad, Tensor):
+        grad = Tensor(grad)
+
+    if root._backward is None:  # backward() on a leaf itself: d(root)/d(root) is the identity
+        store(root, grad, True)
+        return
+    # Visit tensors newest first (a max-heap on creation order): every tensor that used `t` is newer than `t`, so
+    # when `t` comes off the heap all the gradient flowing into it has arrived. No recursion, any depth.
+    # A backward rule returns, per parent, an array it made for that parent alone, or `g` itself, or None.
+    pending = {root: grad}  # Tensors hash by identity
+    heap = [(-root._order, root)]
+    while heap:
+        _, tensor = heapq.heappop(heap)
+        g = pending.pop(tensor)
+        if tensor._retains_grad:
+            store(tensor, g, True)
+        parents = tensor._parents
+        if create_graph:  # the rule computes with Tensors, so what it does is recorded
+            grads = tensor._backward(g, tensor, *parents)
+        elif len(parents) == 1:  # the usual cases spelled out: these lines run for every op of every training step
+            grads = tensor._backward(g, tensor.data, parents[0].data)
+        elif len(parents) == 2:
+            grads = tensor._backward(g, tensor.data, parents[0].data, parents[1].data)
+        else:
+            grads = tensor._backward(g, tensor.data, *[parent.data for parent in parents])
+        for parent, parent_grad in zip(parents, grads):
+            if parent_grad is None or not parent.requires_grad:
+                continue
+            if parent_grad.shape != parent.data.shape:
+                parent_grad = _fit_to_input(parent_grad, parent, tensor)
+            if parent._backward is None:  # a leaf: nothing flows on from it, so hand its gradient over now
+                store(parent, parent_grad, parent_grad is g)
+            elif parent in pending:  # a tensor used more than once gets the sum over all its uses
+                pending[parent] = pending[parent] + parent_grad
+            else:
+                pending[parent] = parent_grad
+                heapq.heappush(heap, (-parent._order, parent))
+
+
+def _fit_to_input(grad: Any, parent: Tensor, child: Tensor) -> Any:
+    """A gradient whose shape is not its input's: sum a broadcast back (the one place that does), or refuse a
+    gradient that no broadcasting explains, naming the op whose rule made it."""
+    fitted = _unbroadcast(grad, parent.data.shape)
+    if fitted.shape != parent.data.shape:
+        raise RuntimeError(f"the backward rule of '{child._op}' returned a gradient of shape {grad.shape} for an "
+                           f"input of shape {parent.shape}: a gradient must have its input's shape (or one that "
+                           f"broadcasting explains)")
+    return fitted
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Functions of several Tensors
+# --------------------------------------------------------------------------------------------------------------
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) on a numpy array, as e^min(x,0) / (1 + e^-|x|): no exponent is positive, nothing overflows."""
+    return np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
+
+
+def _erf_slope(x: Any) -> Any:
+    """d/dx erf(x) = 2/sqrt(pi) e^(-x^2), with x^2 capped (e^-1600 is 0 anyway) so that it cannot overflow."""
+    near = np.minimum(np.abs(x), 40.0)
+    return np.exp(-(near * near)) * 1.1283791670955126
 
 
 def _as_tensors(x: Any, y: Any) -> tuple[Tensor, Tensor]:
@@ -518,7 +663,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     except ValueError:
         raise ValueError(f"where: shapes {condition.shape}, {x.shape} and {y.shape} cannot be broadcast together"
                          ) from None
-    return x._child(out, (x, y), lambda g: (g * condition, g * ~condition), "where")
+    return x._child(out, (x, y), lambda g, out, x, y: (g * condition, g * ~condition), "where")
 
 
 def maximum(x: Any, y: Any) -> Tensor:
@@ -539,8 +684,10 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     except ValueError as error:
         raise ValueError(f"concatenate: shapes {[t.shape for t in tensors]} do not fit along axis {axis}: {error}"
                          ) from None
-    split_points = np.cumsum([t.shape[axis] for t in tensors])[:-1]
-    return tensors[0]._child(out, tuple(tensors), lambda g: tuple(np.split(g, split_points, axis=axis)),
+    ends = np.cumsum([t.shape[axis] for t in tensors])
+    before = (slice(None),) * (axis % out.ndim)  # the axes in front of the joined one, taken whole
+    pieces = [before + (slice(end - t.shape[axis], end),) for t, end in zip(tensors, ends)]
+    return tensors[0]._child(out, tuple(tensors), lambda g, out, *inputs: tuple(g[piece] for piece in pieces),
                              "concatenate")
 
 
@@ -551,5 +698,120 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         out = np.stack([t.data for t in tensors], axis=axis)
     except ValueError:
         raise ValueError(f"stack: all tensors need the same shape, got {[t.shape for t in tensors]}") from None
+    before = (slice(None),) * (axis % out.ndim)
     return tensors[0]._child(out, tuple(tensors),
-                             lambda g: tuple(np.take(g, i, axis=axis) for i in range(len(tensors))), "stack")
+                             lambda g, out, *inputs: tuple(g[before + (i,)] for i in range(len(tensors))), "stack")
+
+
+def _on_tensors(operator: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Any, Any], Tensor]:
+    """A binary Tensor operator as a function of two operands, either of which may be a constant."""
+    return lambda a, b: operator(*_as_tensors(a, b))
+
+
+def _on_data(function: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """A comparison or test of Tensors: a plain boolean array of their values, as ``t > 0`` gives."""
+    return lambda *operands: function(*[_data(operand) for operand in operands])
+
+
+# numpy's elementwise functions and the Tensor ops they mean (used by Tensor.__array_ufunc__)
+_NUMPY_FUNCTIONS: dict[np.ufunc, Callable[..., Any]] = {
+    np.add: _on_tensors(Tensor.__add__), np.subtract: _on_tensors(Tensor.__sub__),
+    np.multiply: _on_tensors(Tensor.__mul__), np.divide: _on_tensors(Tensor.__truediv__),
+    np.power: _on_tensors(Tensor.__pow__), np.matmul: _on_tensors(Tensor.__matmul__),
+    np.maximum: _on_tensors(Tensor.maximum), np.minimum: _on_tensors(Tensor.minimum),
+    np.hypot: _on_tensors(Tensor.hypot),
+    np.negative: Tensor.__neg__, np.exp: Tensor.exp, np.expm1: Tensor.expm1, np.log: Tensor.log,
+    np.log1p: Tensor.log1p, np.sqrt: Tensor.sqrt, np.absolute: Tensor.abs, np.sign: Tensor.sign,
+    np.tanh: Tensor.tanh, np.sin: Tensor.sin, np.cos: Tensor.cos,
+    np.greater: _on_data(np.greater), np.greater_equal: _on_data(np.greater_equal), np.less: _on_data(np.less),
+    np.less_equal: _on_data(np.less_equal), np.equal: _on_data(np.equal), np.not_equal: _on_data(np.not_equal),
+    np.isfinite: _on_data(np.isfinite), np.isnan: _on_data(np.isnan), np.isinf: _on_data(np.isinf),
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Your own ops
+# --------------------------------------------------------------------------------------------------------------
+def custom_op(forward: Callable | None = None, *, backward: Callable | None = None) -> Callable:
+    """Make a differentiable op from numpy code, in the engine's own pattern: forward and backward side by side.
+
+    The usual form: ``forward`` receives numpy arrays and returns the result and its backward rule, a function of
+    the gradient ``g`` returning one gradient per input (None for an input that needs none)::
+
+        @custom_op
+        def sin(x):
+            return np.sin(x), lambda g: (g * np.cos(x),)
+
+    ``sin`` is then a function of Tensors (numbers and arrays mix in as for built-in ops) that records the op like
+    a built-in one: it shows in draw_graph, works under no_grad, as an Activation and with gradcheck. Such a rule is
+    numpy code, so it is first-order: differentiating its gradient again raises an error that names the op.
+
+    The twice-differentiable form gives the rule separately, with the engine's signature ``(g, out, *inputs)``;
+    written with numpy functions or Tensor ops, it then runs on Tensors when the backward pass is recorded::
+
+        @custom_op(backward=lambda g, out, x: (g * np.cos(x),))
+        def sin(x):
+            return np.sin(x)
+    """
+    if forward is None:  # @custom_op(backward=...): the decorator itself
+        return lambda function: custom_op(function, backward=backward)
+    if not callable(forward):
+        raise TypeError(f"custom_op needs a function of numpy arrays, got {forward!r}")
+    name = getattr(forward, "__name__", "custom_op")
+
+    @functools.wraps(forward)
+    def op(*args: Any) -> Tensor:
+        first = next((arg for arg in args if isinstance(arg, Tensor)), None)
+        inputs = tuple(first._lift(arg) if first is not None else Tensor(arg) for arg in args)
+        if backward is not None:
+            out, rule = forward(*[x.data for x in inputs]), backward
+        else:
+            result = forward(*[x.data for x in inputs])
+            if not (isinstance(result, tuple) and len(result) == 2 and callable(result[1])):
+                raise TypeError(f"custom op '{name}' must return (result, backward), the backward a function of the "
+                                f"gradient g, e.g. `return np.sin(x), lambda g: (g * np.cos(x),)`; or give the rule "
+                                f"as custom_op(backward=...); got {type(result).__name__}")
+            out, vjp = result
+            rule = _first_order_rule(vjp, name)
+        out = np.asarray(out)
+        if out.dtype.kind != "f":
+            raise TypeError(f"custom op '{name}' returned an array of dtype {out.dtype}; a differentiable op returns "
+                            f"floating-point values")
+        return inputs[0]._child(out, inputs, _checked_rule(rule, name, len(inputs)), name)
+
+    return op
+
+
+def _checked_rule(rule: Callable, name: str, count: int) -> Callable:
+    """A user's rule, checked: one gradient per input, each None or floating-point (the engine checks shapes)."""
+    def checked(g: Any, out: Any, *inputs: Any) -> tuple:
+        grads = rule(g, out, *inputs)
+        if not isinstance(grads, (tuple, list)) or len(grads) != count:
+            raise RuntimeError(f"the backward rule of custom op '{name}' must return a tuple of {count} gradient(s), "
+                               f"one per input (None where an input needs none), e.g. `(g * np.cos(x),)`; got {grads!r}")
+        for grad in grads:
+            if grad is not None and not isinstance(grad, Tensor) and np.asarray(grad).dtype.kind != "f":
+                raise RuntimeError(f"the backward rule of custom op '{name}' returned {grad!r} (dtype "
+                                   f"{np.asarray(grad).dtype}); each gradient must be a floating-point array or None")
+        return tuple(grad if grad is None or isinstance(grad, Tensor) else np.asarray(grad) for grad in grads)
+
+    return checked
+
+
+def _first_order_rule(vjp: Callable, name: str) -> Callable:
+    """The engine's rule for a numpy ``vjp(g)``. In a recorded backward pass its numbers are still right, but how
+    they depend on the inputs cannot be recorded: the gradients become Tensors that refuse to be differentiated."""
+    def refuse(*_: Any) -> tuple:
+        raise RuntimeError(f"custom op '{name}' has a backward rule written with numpy, so it is first-order: its "
+                           f"gradient cannot be differentiated again. To make it twice differentiable, give the rule "
+                           f"as custom_op(forward, backward=lambda g, out, x: ...) using numpy functions or Tensor "
+                           f"ops, or compose the op from Tensor ops")
+
+    def rule(g: Any, out: Any, *inputs: Any) -> tuple:
+        if not isinstance(g, Tensor):
+            return vjp(g)
+        parents = (g, *inputs)
+        return tuple(None if grad is None else g._child(np.asarray(grad), parents, refuse, f"{name} (first-order)")
+                     for grad in vjp(g.data))
+
+    return rule
