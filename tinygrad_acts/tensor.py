@@ -91,10 +91,13 @@ def _broadcasting(ufunc: Callable, a: np.ndarray, b: np.ndarray, op: str) -> np.
 
 def _expand_reduced(grad: Any, shape: tuple, axis: Any, keepdims: bool) -> Any:
     """The gradient of a reduction, spread back over the axes it reduced."""
-    if axis is not None and not keepdims:
-        grad = grad.reshape(np.expand_dims(np.empty(grad.shape, dtype=bool), axis).shape)
-    if isinstance(grad, Tensor):
+    if isinstance(grad, Tensor):  # a recorded backward pass: the same two steps, as ops
+        if axis is not None and not keepdims:
+            reduced = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+            grad = grad.reshape(tuple(1 if i in reduced else size for i, size in enumerate(shape)))
         return grad.broadcast_to(shape)
+    if axis is not None and not keepdims:
+        grad = np.expand_dims(grad, axis)
     expanded = np.empty(shape, dtype=grad.dtype)  # faster than np.broadcast_to for small arrays, and writable
     expanded[...] = grad
     return expanded
