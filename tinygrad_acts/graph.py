@@ -139,7 +139,7 @@ def _tensor_label(t: Tensor, constant: bool, show_data: bool, show_grad: bool, m
     if small and show_data:
         lines += _format_values("data ", t.data)
     if small and show_grad and t.grad is not None:
-        lines += _format_values("grad ", t.grad)
+        lines += _format_values("grad ", np.asarray(t.grad))  # asarray: after backward(create_graph=True), a Tensor
     return "\n".join(lines)
 
 

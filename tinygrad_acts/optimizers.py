@@ -69,10 +69,11 @@ class Optimizer:
         for param in self._tensors(params, "step"):
             if param.grad is None:
                 continue
-            if param.grad.shape != param.shape:
+            grad = np.asarray(param.grad)  # its values: after backward(create_graph=True) .grad is a Tensor
+            if grad.shape != param.shape:
                 raise ValueError(f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
-                                 f"shape {param.grad.shape}")
-            self.update_step(param, param.grad, self.learning_rate)
+                                 f"shape {grad.shape}")
+            self.update_step(param, grad, self.learning_rate)
             updated = True
         if updated:
             self.iterations += 1
