@@ -1,0 +1,343 @@
+"""Gradients of gradients: grad, value_and_grad, jacobian, hessian, hvp and backward(create_graph=True).
+
+1. Second derivatives against their formulas: d^2/dx^2 of tanh, sin, exp, log, sigmoid; the Hessian of sum(x^3).
+2. The transforms agree with each other and with finite differences: hessian(f) is jacobian(grad(f)), symmetric,
+   and hvp(f, x, v) is hessian(f)(x) @ v.
+3. grad as a building block: several arguments, inside no_grad(), and a gradient penalty (WGAN-GP) whose gradient
+   flows into the weights the function closes over.
+4. gradgradcheck passes for every built-in op, every activation and every loss, on plain and broadcast shapes.
+   Piecewise-linear functions have second derivative 0 away from their kinks.
+"""
+import math
+
+import numpy as np
+import pytest
+
+import tinygrad_acts as ta
+from tinygrad_acts import (Tensor, activations, grad, gradcheck, gradgradcheck, hessian, hvp, jacobian, losses,
+                           no_grad, value_and_grad)
+from test_activations import AXIS_BASED, ELEMENTWISE, away_from
+
+POINTS = [-2.5, -0.7, -0.1, 0.3, 1.2, 3.0]
+
+
+def sigmoid(v):
+    return 1 / (1 + math.exp(-v))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 1. Second derivatives against their formulas
+# ----------------------------------------------------------------------------------------------------------------
+def test_the_hessian_of_the_sum_of_cubes_is_diagonal_with_6x():
+    x = np.array([-1.5, 0.5, 2.0, 3.0])
+    h = hessian(lambda t: (t ** 3).sum())(x)
+    assert isinstance(h, Tensor) and h.shape == (4, 4)
+    np.testing.assert_allclose(h.data, np.diag(6 * x), rtol=1e-12)
+
+
+SECOND_DERIVATIVES = {  # f, f'' written out, the points to take it at
+    "tanh": (lambda t: t.tanh(), lambda v: -2 * math.tanh(v) * (1 - math.tanh(v) ** 2), POINTS),
+    "sin": (lambda t: t.sin(), lambda v: -math.sin(v), POINTS),
+    "cos": (lambda t: t.cos(), lambda v: -math.cos(v), POINTS),
+    "exp": (lambda t: t.exp(), math.exp, POINTS),
+    "log": (lambda t: t.log(), lambda v: -1 / v ** 2, [0.1, 0.3, 1.2, 3.0]),
+    "sigmoid": (lambda t: t.sigmoid(), lambda v: sigmoid(v) * (1 - sigmoid(v)) * (1 - 2 * sigmoid(v)), POINTS),
+}
+
+
+@pytest.mark.parametrize("name", SECOND_DERIVATIVES)
+def test_grad_of_grad_is_the_second_derivative(name):
+    f, second_derivative, points = SECOND_DERIVATIVES[name]
+    d2f = grad(grad(f))
+    for v in points:
+        assert d2f(np.float64(v)).item() == pytest.approx(second_derivative(v), rel=1e-12, abs=1e-15)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 2. The transforms agree: hessian, jacobian of grad, finite differences of grad, hvp
+# ----------------------------------------------------------------------------------------------------------------
+W = np.array([[0.5, -1.0, 0.3], [0.8, 0.2, -0.6]])
+
+
+def smooth(x):
+    """A function of a vector whose Hessian has no zero entries: every entry meets every other."""
+    return ((Tensor(W) @ x).tanh() ** 2).sum() + x[0] * x[1:].exp().sum() + x.sin().sum() * x.sum()
+
+
+def test_the_hessian_is_the_jacobian_of_the_gradient_symmetric_and_matches_finite_differences_of_the_gradient():
+    x = np.array([0.3, -0.8, 1.1])
+    h = hessian(smooth)(x).data
+    np.testing.assert_allclose(h, jacobian(grad(smooth))(x).data, rtol=1e-12)
+    np.testing.assert_allclose(h, h.T, rtol=1e-12)  # d^2f / dx_i dx_j = d^2f / dx_j dx_i
+    eps = 1e-6
+    columns = [(grad(smooth)(x + eps * e).data - grad(smooth)(x - eps * e).data) / (2 * eps) for e in np.eye(3)]
+    np.testing.assert_allclose(h, np.stack(columns, axis=1), rtol=1e-6, atol=1e-8)
+    assert np.all(np.abs(h) > 1e-3)
+
+
+def test_hvp_is_the_hessian_times_the_vector():
+    x, v = np.array([0.3, -0.8, 1.1]), np.array([1.0, -2.0, 0.5])
+    product = hvp(smooth, x, v)
+    assert product.shape == (3,)
+    np.testing.assert_allclose(product.data, hessian(smooth)(x).data @ v, rtol=1e-12)
+
+
+def test_backward_with_create_graph_leaves_a_tensor_in_grad_that_can_be_differentiated_again():
+    x = Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
+    (x ** 3).sum().backward(create_graph=True)
+    first = x.grad
+    assert isinstance(first, Tensor) and first.requires_grad
+    np.testing.assert_allclose(first.data, 3 * x.data ** 2)
+    x.grad = None  # as in PyTorch: clear it, or the second backward adds into it
+    first.sum().backward()  # d/dx sum(3 x^2) = 6 x
+    assert type(x.grad) is np.ndarray
+    np.testing.assert_allclose(x.grad, 6 * x.data)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 3. grad as a building block
+# ----------------------------------------------------------------------------------------------------------------
+def test_value_and_grad_with_several_argnums_gives_a_tuple_of_gradients():
+    def f(a, b):
+        return (a * b.exp()).sum()
+
+    a, b = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    value, (da, db) = value_and_grad(f, argnums=(0, 1))(a, b)
+    assert value.item() == pytest.approx(np.sum(a * np.exp(b)))
+    np.testing.assert_allclose(da.data, np.exp(b))
+    np.testing.assert_allclose(db.data, a * np.exp(b))
+    np.testing.assert_allclose(grad(f, argnums=1)(a, b).data, a * np.exp(b))  # one argnum: the gradient alone
+    np.testing.assert_allclose(grad(f, argnums=-1)(a, b).data, a * np.exp(b))  # counted from the end
+    (db_alone,) = grad(f, argnums=(1,))(a, b)  # a tuple of one: a tuple back
+    np.testing.assert_allclose(db_alone.data, a * np.exp(b))
+
+
+def test_grad_works_inside_no_grad_as_torch_func_grad_does():
+    x = np.array([-1.0, 0.5, 2.0])
+    with no_grad():
+        first = grad(lambda t: (t ** 3).sum())(x)
+        second = hessian(lambda t: (t ** 3).sum())(x)
+    np.testing.assert_allclose(first.data, 3 * x ** 2)
+    np.testing.assert_allclose(second.data, np.diag(6 * x))
+    assert not first.requires_grad and not second.requires_grad  # nothing recorded to differentiate further
+
+
+def test_a_gradient_penalty_through_grad_trains_the_weights_the_function_closes_over():
+    """WGAN-GP: the critic's gradient with respect to its input, squared, is a loss for the critic's weights."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3))
+    w = Tensor(rng.standard_normal((3, 2)), requires_grad=True)
+
+    def critic(inputs):
+        return (inputs @ w).tanh().sum()
+
+    penalty = (grad(critic)(x) ** 2).sum()
+    penalty.backward()
+    assert w.grad.shape == (3, 2)
+
+    def penalty_by_hand(weights):  # d/dx sum(tanh(x w)) = (1 - tanh(x w)^2) w^T, in numpy
+        return np.sum(((1 - np.tanh(x @ weights) ** 2) @ weights.T) ** 2)
+
+    assert penalty.item() == pytest.approx(penalty_by_hand(w.data), rel=1e-12)
+    eps, numeric = 1e-6, np.zeros((3, 2))
+    for index in np.ndindex(3, 2):
+        step = np.zeros((3, 2))
+        step[index] = eps
+        numeric[index] = (penalty_by_hand(w.data + step) - penalty_by_hand(w.data - step)) / (2 * eps)
+    np.testing.assert_allclose(w.grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_grad_of_a_function_of_a_tensor_that_requires_grad_is_a_function_of_that_tensor():
+    x = Tensor(np.array([0.4, -1.2]), requires_grad=True)
+    slope = grad(lambda t: t.sin().sum())(x)  # cos(x), recorded as a function of x
+    assert slope.requires_grad
+    slope.sum().backward()
+    np.testing.assert_allclose(x.grad, -np.sin(x.data))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 4. gradgradcheck for every op, activation and loss
+# ----------------------------------------------------------------------------------------------------------------
+A = np.array([[-1.7, -0.6, 0.3], [0.45, 1.3, -0.25]])  # (2, 3): away from 0 and +-1 (the kinks of abs, relu, clip)
+B = np.array([[0.8, -1.15, 0.55], [-0.35, 0.9, 1.6]])
+COLUMN = np.array([[0.7], [-1.3], [0.4]])  # (3, 1) and (4,) broadcast to (3, 4); no value of one equals the other
+ROW = np.array([-0.45, 1.2, 0.65, -0.9])
+CUBE = np.array([[[0.3, -1.4, 2.2, 0.9], [-0.2, 1.7, -0.75, 0.05], [1.1, -2.3, 0.6, -0.95]],
+                 [[-1.6, 0.45, 1.35, -0.55], [2.05, -0.15, 0.85, -1.25], [0.25, 1.95, -0.65, 1.45]]])  # (2, 3, 4)
+
+
+def positive(x):
+    return np.abs(x) + 0.3
+
+
+BINARY_OPS = {  # op: (function, domain of a, domain of b)
+    "add": (lambda a, b: a + b, None, None),
+    "sub": (lambda a, b: a - b, None, None),
+    "mul": (lambda a, b: a * b, None, None),
+    "div": (lambda a, b: a / b, None, positive),
+    "pow": (lambda a, b: a ** b, positive, None),
+    "hypot": (lambda a, b: a.hypot(b), None, None),
+    "maximum": (lambda a, b: a.maximum(b), None, None),
+    "minimum": (lambda a, b: a.minimum(b), None, None),
+    "where": (lambda a, b: ta.where(a.data > 0, a * b, b.exp()), None, None),  # a condition that does not move
+}
+
+
+@pytest.mark.parametrize("shapes", ["plain", "broadcast"])
+@pytest.mark.parametrize("op", BINARY_OPS)
+def test_binary_ops_pass_gradgradcheck(op, shapes):
+    f, a_domain, b_domain = BINARY_OPS[op]
+    a, b = (A, B) if shapes == "plain" else (COLUMN, ROW)
+    assert gradgradcheck(f, (a_domain or np.asarray)(a), (b_domain or np.asarray)(b))
+
+
+UNARY_OPS = {  # op: (function, domain)
+    "neg": (lambda x: -x, None),
+    "exp": (lambda x: x.exp(), None),
+    "log": (lambda x: x.log(), positive),
+    "sqrt": (lambda x: x.sqrt(), positive),
+    "abs": (lambda x: x.abs(), None),
+    "tanh": (lambda x: x.tanh(), None),
+    "sigmoid": (lambda x: x.sigmoid(), None),
+    "relu": (lambda x: x.relu(), None),
+    "clip": (lambda x: x.clip(-1.0, 1.0), None),
+    "sin": (lambda x: x.sin(), None),
+    "cos": (lambda x: x.cos(), None),
+    "log1p": (lambda x: x.log1p(), positive),
+    "expm1": (lambda x: x.expm1(), None),
+    "erf": (lambda x: x.erf(), None),
+    "erfc": (lambda x: x.erfc(), None),
+    "cube": (lambda x: x ** 3, None),
+    "inverse square": (lambda x: x ** -2, positive),
+    "square root as a power": (lambda x: x ** 0.5, positive),
+    "power 0": (lambda x: x ** 0, None),
+    "constant to the x": (lambda x: 2.0 ** x, None),
+    "constant over x": (lambda x: 2.0 / x, positive),
+    "minus from a constant": (lambda x: 1.0 - x, None),
+}
+
+
+@pytest.mark.parametrize("op", UNARY_OPS)
+def test_unary_ops_pass_gradgradcheck_alone_and_times_a_broadcast_tensor(op):
+    f, domain = UNARY_OPS[op]
+    domain = domain or np.asarray
+    assert gradgradcheck(f, domain(A))
+    assert gradgradcheck(lambda x, y: f(x) * y, domain(COLUMN), ROW)  # f's gradient summed over a broadcast
+
+
+MATMUL_SHAPES = [((2, 3), (3, 4)), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 2, 3), (2, 3, 2)),
+                 ((2, 2, 3), (3, 2)), ((3,), (2, 3, 2))]
+
+
+@pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=str)
+def test_matmul_of_matrices_vectors_and_batches_passes_gradgradcheck(shapes):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    assert gradgradcheck(lambda a, b: a @ b, a, b)
+
+
+REDUCTIONS = [(axis, keepdims) for axis in (None, 0, -1, (0, 2)) for keepdims in (False, True)]
+
+
+@pytest.mark.parametrize("axis, keepdims", REDUCTIONS, ids=str)
+@pytest.mark.parametrize("reduction", ["sum", "mean", "max", "min"])
+def test_reductions_over_any_axes_pass_gradgradcheck(reduction, axis, keepdims):
+    # times x: the second derivative of a plain sum is 0, of x * sum(x) it is not
+    assert gradgradcheck(lambda x: getattr(x, reduction)(axis=axis, keepdims=keepdims) * x.exp().sum(), CUBE)
+
+
+SHAPE_OPS = {  # op: (function, input); each squared afterwards so that the second derivative is not 0
+    "reshape": (lambda x: x.reshape(3, 2), A),
+    "reshape with -1": (lambda x: x.reshape(-1, 4), CUBE),
+    "transpose": (lambda x: x.T, A),
+    "transpose with negative axes": (lambda x: x.transpose((-1, 0, -2)), CUBE),
+    "mT": (lambda x: x.mT, CUBE),
+    "flatten": (lambda x: x.flatten(), A),
+    "broadcast_to": (lambda x: x.broadcast_to((2, 3, 4)), COLUMN),
+    "slices": (lambda x: x[:, 1:], A),
+    "slices with steps": (lambda x: x[::-1, ::2], A),
+    "a repeated integer index": (lambda x: x[[0, 0, 1]], A),
+    "repeated index pairs": (lambda x: x[[1, 1, 0], [2, 2, 0]], A),
+    "a boolean mask": (lambda x: x[A > 0], A),
+    "one entry": (lambda x: x[1, 2], A),
+    "concatenate": (lambda x: ta.concatenate([x, x.exp(), x[:1]], axis=0), A),
+    "concatenate on the last axis": (lambda x: ta.concatenate([x, x * 2], axis=-1), A),
+    "stack": (lambda x: ta.stack([x, x.sin()]), A),
+    "stack on the last axis": (lambda x: ta.stack([x, x.sin()], axis=-1), A),
+}
+
+
+@pytest.mark.parametrize("op", SHAPE_OPS)
+def test_shape_and_indexing_ops_pass_gradgradcheck(op):
+    f, x = SHAPE_OPS[op]
+    assert gradgradcheck(lambda x: f(x) ** 2, x)
+
+
+def elementwise_cases():
+    return [pytest.param(name, kwargs, kinks, id=name + "".join(f"-{k}={v}" for k, v in kwargs.items()))
+            for name, kwargs, kinks in ELEMENTWISE]
+
+
+@pytest.mark.parametrize("name, kwargs, kinks", elementwise_cases())
+def test_every_elementwise_activation_passes_gradgradcheck(name, kwargs, kinks):
+    function = activations.get(name)
+    x = away_from([[-7.3, -2.2, -0.7, -0.23], [0.04, 0.37, 1.8, 6.9]], kinks)
+    assert gradgradcheck(lambda t: function(t, **kwargs), x)
+    assert gradgradcheck(lambda t, y: function(t, **kwargs) * y, away_from(COLUMN, kinks), ROW)
+
+
+@pytest.mark.parametrize("name, kwargs", [pytest.param(name, kwargs, id=name + "".join(
+    f"-{k}={v}" for k, v in kwargs.items())) for name, kwargs in AXIS_BASED])
+def test_every_activation_of_an_axis_passes_gradgradcheck(name, kwargs):
+    function = getattr(activations, name)
+    x = np.random.default_rng(0).normal(0, 0.7, (2, 4, 2))  # small spread: sparsemax keeps entries in its support
+    if name == "sparsemax":  # stay away from the edge of the support, where sparsemax has a kink
+        tau = np.max(x - function(x, **kwargs).data, axis=kwargs.get("axis", -1), keepdims=True)
+        assert np.abs(x - tau).min() > 1e-3
+    assert gradgradcheck(lambda t: function(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("name, kwargs", [("relu", {}), ("relu", {"negative_slope": 0.1, "max_value": 6.0}),
+                                          ("leaky_relu", {}), ("hard_tanh", {})], ids=str)
+def test_piecewise_linear_activations_have_second_derivative_zero_away_from_their_kinks(name, kwargs):
+    function = activations.get(name)
+    x = np.array([-7.3, -2.2, -0.7, -0.23, 0.37, 0.8, 2.1, 6.9])
+    np.testing.assert_array_equal(hessian(lambda t: function(t, **kwargs).sum())(x).data, np.zeros((8, 8)))
+    assert np.any(grad(lambda t: function(t, **kwargs).sum())(x).data != 0)  # while the first derivative is not
+
+
+TARGETS = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])  # one-hot: the class ids 1 and 0
+PROBABILITIES = np.array([[0.2, 0.7, 0.1], [0.55, 0.15, 0.3]])
+LOGITS = np.array([[-1.2, 0.8, 0.3], [2.1, -0.4, 0.6]])
+LOSSES = {  # loss: (function of y_pred, y_pred)
+    "mean_squared_error": (lambda p: losses.mean_squared_error(LOGITS[::-1], p), LOGITS),
+    "mean_absolute_error": (lambda p: losses.mean_absolute_error(LOGITS[::-1], p), LOGITS),
+    "huber": (lambda p: losses.huber(LOGITS[::-1], p), LOGITS),  # errors of 0.3 to 3.3: both pieces, no kink
+    "binary_crossentropy": (lambda p: losses.binary_crossentropy(TARGETS, p), PROBABILITIES),
+    "binary_crossentropy from logits": (lambda p: losses.binary_crossentropy(TARGETS, p, from_logits=True), LOGITS),
+    "categorical_crossentropy": (lambda p: losses.categorical_crossentropy(TARGETS, p), PROBABILITIES),
+    "categorical_crossentropy from logits": (
+        lambda p: losses.categorical_crossentropy(TARGETS, p, from_logits=True), LOGITS),
+    "sparse_categorical_crossentropy": (lambda p: losses.sparse_categorical_crossentropy([1, 0], p), PROBABILITIES),
+    "sparse_categorical_crossentropy from logits": (
+        lambda p: losses.sparse_categorical_crossentropy([1, 0], p, from_logits=True), LOGITS),
+}
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_loss_passes_gradgradcheck(loss):
+    f, y_pred = LOSSES[loss]
+    assert gradgradcheck(f, y_pred)
+
+
+def test_gradgradcheck_of_a_whole_model_loss_with_respect_to_the_weights():
+    """The loss of a small tanh network is twice differentiable in its weights: what second-order optimizers need."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((5, 3)), np.eye(2)[[0, 1, 1, 0, 1]]
+
+    def loss(kernel, bias):
+        logits = (x @ kernel + bias).tanh()
+        return losses.categorical_crossentropy(y, logits, from_logits=True).mean()
+
+    assert gradcheck(loss, rng.standard_normal((3, 2)), rng.standard_normal(2))
+    assert gradgradcheck(loss, rng.standard_normal((3, 2)), rng.standard_normal(2))
