@@ -120,6 +120,25 @@ def _scatter(grad: Any, index: Any, shape: tuple) -> Any:
     return out
 
 
+def _axis(axis: Any, ndim: int, op: str, shape: tuple) -> int:
+    """One axis, checked and counted from 0 (-1 is the last of ``ndim`` axes)."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{op}: axis {axis} is out of range for a tensor of shape {shape}")
+    return int(axis) % ndim
+
+
+def _axes(axis: Any, ndim: int, op: str, shape: tuple) -> tuple[int, ...]:
+    """``axis`` as numpy takes it (None for every axis, one integer, or a tuple of them), as a checked tuple."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(_axis(a, ndim, op, shape) for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    if len(set(axes)) < len(axes):
+        raise ValueError(f"{op}: axis {axis} names the same axis twice")
+    return axes
+
+
 class Tensor:
     """An n-d array that remembers how it was computed, so gradients can flow back through it.
 
@@ -128,6 +147,11 @@ class Tensor:
     >>> x.grad            # d/dx sum(x^2) = 2x
     array([[2., 4.],
            [6., 8.]], dtype=float32)
+
+    Integer and boolean tensors exist only with an explicit ``dtype=`` (otherwise numbers become float32). They are
+    constants: they cannot require grad, and an op computes on them what numpy computes (numpy's type rules are the
+    defined cast): shape ops, sum, prod, cumsum and max keep the integer dtype; exp, mean, var, logsumexp give
+    float64; float32 mixed with int64 gives float64, and the float tensor's gradient comes back in its own dtype.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_op", "_order",
@@ -253,7 +277,7 @@ class Tensor:
         def backward(g, out, x, y):
             positive = x > 0
             d_dy = _where(positive, out, 0) * np.log(_where(positive, x, 1))
-            return g * y * x ** (y - (y != 0)), g * d_dy
+            return (g * y * x ** (y - (y != 0)) if self.requires_grad else None), g * d_dy
 
         return self._child(out, (self, exponent), backward, "pow")
 
@@ -379,6 +403,8 @@ class Tensor:
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
         """Clamp into [min, max]; the gradient passes where x is inside the interval (ends included)."""
+        if min is None and max is None:  # as torch.clamp: clip(None, None) is surely a mistake, not a copy
+            raise ValueError("clip: at least one of min and max must be given, got clip(None, None)")
         x = self.data
         inside = np.ones(x.shape, dtype=bool)
         if min is not None:
@@ -424,6 +450,92 @@ class Tensor:
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         return -((-self).max(axis=axis, keepdims=keepdims))
 
+    def var(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: float = 0) -> Tensor:
+        """The variance over ``axis``: sum((x - mean(x))^2) / (n - ddof), for n entries per result.
+
+        ddof=0 (divide by n) is numpy's and Keras' default; torch.var divides by n - 1 unless told otherwise (its
+        correction=1): pass ddof=1 for that. Composed from mean, sub, mul and sum, so the gradient,
+        2 (x - mean) / (n - ddof), follows. The mean is subtracted first: sum(x^2)/n - mean^2 would cancel digits."""
+        return self._variance(axis, keepdims, ddof, "var")
+
+    def std(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: float = 0) -> Tensor:
+        """The standard deviation, sqrt(var), with var's ddof=0 default (torch.std's is ddof=1). Its gradient,
+        (x - mean) / ((n - ddof) std), is 0/0 where all entries are equal (std = 0): nan there, as in torch."""
+        return self._variance(axis, keepdims, ddof, "std").sqrt()
+
+    def _variance(self, axis: Any, keepdims: bool, ddof: float, op: str) -> Tensor:
+        axes = _axes(axis, self.ndim, op, self.shape)
+        count = int(np.prod([self.shape[a] for a in axes]))  # entries per result
+        if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)) or not ddof >= 0:
+            raise ValueError(f"{op}: ddof must be a number >= 0, got {ddof!r}")
+        if count - ddof <= 0:
+            raise ValueError(f"{op}: ddof={ddof} needs more than {ddof} entries per result, got {count} (axis "
+                             f"{axis} of a tensor of shape {self.shape})")
+        centered = self - self.mean(axis=axes, keepdims=True)
+        return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
+
+    def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """log(sum(e^x)) over ``axis``, computed as m + log(sum(e^(x - m))) with m = max(x): no e^x overflows, and
+        the largest term is e^0 = 1, so the log never sees 0. d/dx = e^(x - out), the softmax of x along the axis."""
+        x, shape = self.data, self.shape
+        axes = _axes(axis, self.ndim, "logsumexp", shape)
+        if any(shape[a] == 0 for a in axes):
+            raise ValueError(f"logsumexp: the tensor of shape {shape} is empty along axis {axis}, so it has no "
+                             f"largest entry to subtract")
+        largest = x.max(axis=axes, keepdims=True)
+        shift = np.where(np.isfinite(largest), largest, 0)  # all -inf (or an inf): shift by 0, never inf - inf
+        with np.errstate(divide="ignore"):  # all -inf: log(0) = -inf is the answer
+            out = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
+        out = out if keepdims else np.squeeze(out, axis=axes)
+
+        def backward(g, out, x):
+            softmax = np.exp(x - _expand_reduced(out, shape, axes, keepdims))
+            return (_expand_reduced(g, shape, axes, keepdims) * softmax,)
+
+        return self._child(out, (self,), backward, "logsumexp")
+
+    def prod(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """The product of the entries over ``axis``. d/dx_i = the product of all the other entries.
+
+        That is out / x_i, except where x_i = 0. So instead of a rule we multiply in a tree of pairs (the first half
+        of the entries times the second half, again until one is left: log2(n) rounds of mul); mul's rule then gives
+        every entry the product of the others, zeros included, and the result is differentiable again."""
+        axes = _axes(axis, self.ndim, "prod", self.shape)
+        if self.dtype.kind != "f":  # integers and booleans carry no gradient: numpy's product, in numpy's dtype
+            out = np.prod(self.data, axis=axes, keepdims=keepdims)
+            return Tensor(out, dtype=out.dtype)
+        kept = [a for a in range(self.ndim) if a not in axes]
+        count = int(np.prod([self.shape[a] for a in axes]))
+        if keepdims:
+            result_shape = tuple(1 if a in axes else length for a, length in enumerate(self.shape))
+        else:
+            result_shape = tuple(self.shape[a] for a in kept)
+        if count == 0:  # the product of no numbers is 1 (an empty sum + 1, so that it is an op's result as usual)
+            return self.sum(axis=axes, keepdims=keepdims) + 1
+        x = self.transpose(kept + list(axes)).reshape(tuple(self.shape[a] for a in kept) + (count,))
+        while x.shape[-1] > 1:
+            half = x.shape[-1] // 2
+            pairs = x[..., :half] * x[..., half:2 * half]
+            x = concatenate([pairs, x[..., 2 * half:]], axis=-1) if x.shape[-1] % 2 else pairs
+        return x.reshape(result_shape)
+
+    def cumsum(self, axis: int) -> Tensor:
+        """Running sums along ``axis``: out_k = x_0 + ... + x_k. x_i counts in every out_k with k >= i, so
+        d/dx_i = g_i + ... + g_last: the running sum of g taken from the end (flip, cumsum, flip back)."""
+        axis = _axis(axis, self.ndim, "cumsum", self.shape)
+        from_the_end = (slice(None),) * axis + (slice(None, None, -1),)
+        return self._child(np.cumsum(self.data, axis=axis), (self,),
+                           lambda g, out, x: (g[from_the_end].cumsum(axis)[from_the_end],), "cumsum")
+
+    def argmax(self, axis: int | None = None) -> Any:
+        """The index of the largest entry (in the flattened tensor when axis is None; the first of several equal
+        ones, as numpy and torch), as np.argmax gives it. Plain integers, like comparisons: indices have no gradient."""
+        return _index_of(np.argmax, self, axis, "argmax", "largest")
+
+    def argmin(self, axis: int | None = None) -> Any:
+        """The index of the smallest entry; see argmax."""
+        return _index_of(np.argmin, self, axis, "argmin", "smallest")
+
     # ----------------------------------------------------------------------------------------------------------
     # Shapes and indexing
     # ----------------------------------------------------------------------------------------------------------
@@ -461,6 +573,49 @@ class Tensor:
 
     def flatten(self) -> Tensor:
         return self.reshape(-1)
+
+    def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """Drop axes of length 1: all of them, or the ones named. Naming an axis whose length is not 1 is an error,
+        as in numpy (torch skips it silently). The gradient is g reshaped back."""
+        axes = _axes(axis, self.ndim, "squeeze", self.shape)
+        if axis is None:
+            axes = tuple(a for a in axes if self.shape[a] == 1)
+        for a in axes:
+            if self.shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} of a tensor of shape {self.shape} has length {self.shape[a]}; "
+                                 f"only axes of length 1 can be squeezed")
+        original = self.shape
+        return self._child(np.squeeze(self.data, axis=axes), (self,), lambda g, out, x: (g.reshape(original),),
+                           "squeeze")
+
+    def unsqueeze(self, axis: int | tuple[int, ...]) -> Tensor:
+        """Insert an axis of length 1 at position ``axis`` of the result (or several, for a tuple): shape (2, 3)
+        gives (1, 2, 3) with axis=0 and (2, 3, 1) with axis=-1. numpy's name, expand_dims, works too. The gradient
+        is g reshaped back."""
+        if axis is None:
+            raise TypeError("unsqueeze: axis must be an integer or a tuple of integers, got None")
+        added = len(axis) if isinstance(axis, (tuple, list)) else 1
+        axes = _axes(axis, self.ndim + added, "unsqueeze", self.shape)
+        original = self.shape
+        return self._child(np.expand_dims(self.data, axes), (self,), lambda g, out, x: (g.reshape(original),),
+                           "unsqueeze")
+
+    expand_dims = unsqueeze
+
+    def flip(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """Reverse the order of the entries along ``axis`` (along every axis when None, as numpy). A flip undoes
+        itself, so the gradient is g flipped the same way."""
+        axes = _axes(axis, self.ndim, "flip", self.shape)
+        reverse = tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(self.ndim))
+        return self._child(self.data[reverse], (self,), lambda g, out, x: (g[reverse],), "flip")
+
+    def pad(self, pad_width: Any, constant_values: Any = 0) -> Tensor:
+        """Surround with ``constant_values``. ``pad_width`` in numpy's forms: n (n before and after, on every axis),
+        (before, after) for every axis, or one (before, after) pair per axis. The gradient is g without the border."""
+        widths = _pad_widths(pad_width, self.shape)
+        out = np.pad(self.data, widths or 0, constant_values=_data(constant_values))  # 0-d: no axes, nothing to pad
+        inside = tuple(slice(before, before + length) for (before, _), length in zip(widths, self.shape))
+        return self._child(out, (self,), lambda g, out, x: (g[inside],), "pad")
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
         """Repeat along new leading axes and along axes of length 1, as numpy broadcasting does. The gradient sums
@@ -704,6 +859,52 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     before = (slice(None),) * (axis % out.ndim)
     return tensors[0]._child(out, tuple(tensors),
                              lambda g, out, *inputs: tuple(g[before + (i,)] for i in range(len(tensors))), "stack")
+
+
+def split(tensor: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    """Cut a tensor into pieces along ``axis``, as numpy.split: an integer n gives n equal pieces (an error if the
+    length is not a multiple of n); indices [i, j] give the pieces x[:i], x[i:j], x[j:]. Each piece is a slice of
+    the tensor (getitem), so each hands back its own part of the gradient."""
+    tensor = tensor if isinstance(tensor, Tensor) else Tensor(tensor)
+    axis = _axis(axis, tensor.ndim, "split", tensor.shape)
+    length = tensor.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)) and not isinstance(indices_or_sections, bool):
+        sections = int(indices_or_sections)
+        if sections < 1 or length % sections:
+            raise ValueError(f"split: axis {axis} of a tensor of shape {tensor.shape} has length {length}, which "
+                             f"cannot be cut into {sections} equal pieces; give indices to cut at instead")
+        bounds = [i * (length // sections) for i in range(sections + 1)]
+    else:
+        indices = np.asarray(_data(indices_or_sections))
+        if indices.ndim != 1 or (indices.size and indices.dtype.kind not in "iu"):
+            raise ValueError(f"split: indices_or_sections must be a number of equal pieces or a list of integer "
+                             f"indices to cut at, got {indices_or_sections!r}")
+        bounds = [0, *(int(i) for i in indices), length]
+    before = (slice(None),) * axis
+    return [tensor[before + (slice(start, end),)] for start, end in zip(bounds[:-1], bounds[1:])]
+
+
+def _pad_widths(pad_width: Any, shape: tuple) -> list[tuple[int, int]]:
+    """numpy's pad_width forms as one (before, after) pair of integers >= 0 per axis (numpy broadcasts them too)."""
+    try:
+        widths = np.asarray(_data(pad_width))
+        pairs = np.broadcast_to(widths, (len(shape), 2))
+    except ValueError:
+        pairs = None
+    if pairs is None or widths.dtype.kind not in "iu" or np.any(pairs < 0):
+        raise ValueError(f"pad: pad_width must be integers >= 0, as n, (before, after) or one (before, after) per "
+                         f"axis of the tensor of shape {shape}; got {pad_width!r}")
+    return [(int(before), int(after)) for before, after in pairs]
+
+
+def _index_of(function: Callable, tensor: Tensor, axis: Any, op: str, which: str) -> Any:
+    """np.argmax or np.argmin of a tensor's values, with the axis checked and an empty axis refused clearly."""
+    if axis is not None:
+        axis = _axis(axis, tensor.ndim, op, tensor.shape)
+    if tensor.size == 0 and (axis is None or tensor.shape[axis] == 0):
+        raise ValueError(f"{op}: the tensor of shape {tensor.shape} is empty along axis {axis}, so it has no "
+                         f"{which} entry")
+    return function(tensor.data, axis=axis)
 
 
 def _on_tensors(operator: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Any, Any], Tensor]:
