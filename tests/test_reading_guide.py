@@ -20,9 +20,9 @@ def guide() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-def worked_example_table(text: str) -> dict[str, float]:
+def worked_example_table(text: str, marker: str = MARKER) -> dict[str, float]:
     """{quantity: value} from the Markdown table right after the marker comment, e.g. 'df/dx' -> 4.0."""
-    after = text.split(MARKER, 1)[1].split("\n", 1)[1]  # the lines after the marker
+    after = text.split(marker, 1)[1].split("\n", 1)[1]  # the lines after the marker
     rows = []
     for line in after.splitlines():
         if not line.startswith("|"):
@@ -67,6 +67,58 @@ def test_the_worked_example_numbers_are_the_calculus(guide):
     assert table["df/df"] == table["df/da"] == table["df/dx through add"] == 1
     assert table["df/dx through mul"] == y and table["df/dy"] == x
     assert table["df/dx"] == table["df/dx through mul"] + table["df/dx through add"] == y + 1
+
+
+SECOND_MARKER = "<!-- second-derivative-example:"
+
+
+def test_the_second_derivative_example_has_a_marked_table(guide):
+    assert guide.count(SECOND_MARKER) == 1
+    assert len(worked_example_table(guide, SECOND_MARKER)) == 11
+
+
+def test_the_second_derivative_numbers_are_what_tinygrad_acts_records(guide):
+    """tanh at 0.5: the recorded backward pass is read off the graph x.grad carries, and the second backward pass
+    is run rule by rule, as the guide's table does, then checked against the engine's own second backward."""
+    x = Tensor(np.float64(0.5), requires_grad=True)
+    out = x.tanh()
+    out.backward(create_graph=True)
+    slope = x.grad  # g * (1 - out * out), recorded
+    seed, one_minus_square = slope._parents
+    one, square = one_minus_square._parents
+    assert (slope._op, one_minus_square._op, square._op) == ("mul", "sub", "mul")
+    assert square._parents == (out, out) and seed._op is None and one.item() == 1  # the rule ran on out itself
+    # the second backward pass, one rule at a time, from d slope / d slope = 1
+    _, d_one_minus_square = slope._backward(np.float64(1.0), slope.data, seed.data, one_minus_square.data)
+    _, d_square = one_minus_square._backward(d_one_minus_square, one_minus_square.data, one.data, square.data)
+    d_out_first, d_out_second = square._backward(d_square, square.data, out.data, out.data)
+    (d_x,) = out._backward(d_out_first + d_out_second, out.data, x.data)
+    x.grad = None
+    slope.backward()
+    assert x.grad.item() == float(d_x)  # the engine's second backward pass did just that
+
+    computed = {"x": x.item(), "out = tanh(x)": out.item(), "g": seed.item(), "out * out": square.item(),
+                "1 - out * out": one_minus_square.item(), "x.grad = g * (1 - out * out)": slope.item(),
+                "d x.grad / d(1 - out * out)": float(d_one_minus_square), "d x.grad / d(out * out)": float(d_square),
+                "d x.grad / d out, through each use": float(d_out_first),
+                "d x.grad / d out": float(d_out_first + d_out_second), "tanh''(0.5)": float(d_x)}
+    assert float(d_out_first) == float(d_out_second)  # both inputs of out * out are out
+    table = worked_example_table(guide, SECOND_MARKER)
+    assert table.keys() == computed.keys()
+    for quantity, value in computed.items():
+        assert table[quantity] == pytest.approx(value, abs=5e-7), quantity  # the guide rounds to 6 places
+
+
+def test_the_second_derivative_numbers_are_the_calculus(guide):
+    """The same table from the formulas: tanh' = 1 - tanh^2, tanh'' = -2 tanh (1 - tanh^2)."""
+    table = worked_example_table(guide, SECOND_MARKER)
+    t = np.tanh(table["x"])
+    assert table["out = tanh(x)"] == pytest.approx(t, abs=5e-7)
+    assert table["x.grad = g * (1 - out * out)"] == table["1 - out * out"] == pytest.approx(1 - t * t, abs=5e-7)
+    assert table["d x.grad / d out"] == pytest.approx(-2 * t, abs=5e-7)
+    assert table["tanh''(0.5)"] == pytest.approx(-2 * t * (1 - t * t), abs=5e-7)
+    assert table["x"] == 0.5 and table["g"] == 1
+    assert table["d x.grad / d(1 - out * out)"] == 1 and table["d x.grad / d(out * out)"] == -1  # sub: (g, -g)
 
 
 def python_blocks(text: str) -> list[tuple[int, str]]:
