@@ -13,6 +13,9 @@ where every workload is written both ways). Method:
    (the interquartile range). Absolute times on a shared machine are noise; the ratios are the result.
 3. The garbage collector stays on: its cost is part of what a framework that allocates a graph per step costs.
 4. PyTorch, if installed, is timed against numpy in a pass of its own (its threads spin after each op).
+5. Second order: a Hessian-vector product of W2's loss in all the weights is timed against one gradient of the
+   same loss, both with tinygrad_acts (and, for reference, both by hand in numpy), after checking that it equals
+   the hand-written HVP and finite differences of the gradient.
 
 Other processes on the same cores make multithreaded BLAS calls wait for each other, which shows as a wide spread
 (the script says so); rerun on a quiet machine, or compare with OPENBLAS_NUM_THREADS=1.
@@ -33,8 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 
 import tinygrad_acts
-from workloads import (WORKLOADS, KerasFitMLP, MLPProblem, NumpyMLP, TinygradMLP, Workload, check_same_step,
-                       fit_available, relative_difference, torch_available)
+from workloads import (HVP_IMPLEMENTATIONS, WORKLOADS, KerasFitMLP, MLPProblem, NumpyMLP, TinygradMLP, Workload,
+                       check_hvp_against_finite_differences, check_same_hvp, check_same_step, fit_available,
+                       hvp_problem, relative_difference, torch_available)
 
 
 @dataclass
@@ -180,6 +184,53 @@ def time_fit(key: str, settings: Settings) -> tuple[list[str], bool]:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Second order: one Hessian-vector product of W2's loss against one gradient of it
+# ----------------------------------------------------------------------------------------------------------------
+HVP_TARGET = 5.0  # an HVP is two backward passes, one of them recorded: within 5 gradients
+HVP_HOW = {
+    "backward": "tinygrad_acts: `loss.backward(create_graph=True)`, then `.backward()` of `<grad, v>`",
+    "transforms": "tinygrad_acts: `grad` of `w -> <grad(loss)(w), v>` (function transforms)",
+    "numpy": "by hand in numpy: Pearlmutter's R-operator (reference, no target)",
+}
+
+
+def check_hvp() -> None:
+    """Fail loudly, before any timing, unless every HVP equals the hand-written one and finite differences."""
+    check_same_hvp(np.float32, rtol=1e-5)
+    check_same_hvp(np.float64, rtol=1e-9)
+    check_hvp_against_finite_differences(rtol=1e-6)
+
+
+def time_hvp(settings: Settings) -> tuple[list[list[str]], str, bool]:
+    """The rows of the HVP table, a line comparing the HVPs with the hand-written one, and whether it was noisy.
+    Each HVP is measured in gradients of the same implementation, timed in the same rounds."""
+    problem = hvp_problem()
+    implementations = {name: make(problem) for name, make in HVP_IMPLEMENTATIONS.items()}
+    calls = {(name, quantity): getattr(implementation, quantity)
+             for name, implementation in implementations.items() for quantity in ("gradient", "hvp")}
+    # blocks of half the usual length, counted in gradients (the unit): a round runs six blocks, three of them
+    # HVPs of about four gradients each, and this keeps the table to a quarter of a minute in the full run
+    block = steps_per_block(implementations["backward"].gradient, settings.block_seconds / 2)
+    gc.collect()
+    times = time_interleaved(calls, block, settings.rounds, settings.warmup_rounds)
+    rows, noisy = [], False
+    for name, how in HVP_HOW.items():
+        ratio = Ratio.of(times[name, "hvp"], times[name, "gradient"])
+        target = name != "numpy"
+        rows.append([f"W2: {how}", microseconds(times[name, "hvp"]), microseconds(times[name, "gradient"]),
+                     f"**{ratio.median:.2f}**" if target else f"{ratio.median:.2f}", ratio.spread(),
+                     f"<= {HVP_TARGET:.2f}" if target else "–",
+                     ("yes" if ratio.median <= HVP_TARGET else "**no**") if target else "–"])
+        noisy |= target and ratio.noisy()
+    to_numpy = [f"{Ratio.of(times[name, 'hvp'], times['numpy', 'hvp']).median:.2f} ({name})"
+                for name in HVP_HOW if name != "numpy"]
+    gradients = Ratio.of(times["transforms", "gradient"], times["backward", "gradient"])
+    line = (f"tinygrad_acts HVP / hand-written numpy HVP: {' and '.join(to_numpy)}; a gradient through the "
+            f"transforms / through `backward()`: {gradients.median:.2f} ({gradients.spread()}).")
+    return rows, line, noisy
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Memory: a step's graph must be freed after backward, so nothing grows across steps
 # ----------------------------------------------------------------------------------------------------------------
 def resident_memory_mib() -> tuple[float, float]:
@@ -276,6 +327,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workloads", default="W1,W2,W3,M1", help="which workloads, comma-separated")
     parser.add_argument("--memory-steps", type=int, help="steps of the memory check (default 10,000; 0 skips it)")
     parser.add_argument("--no-fit", action="store_true", help="skip the model.fit rows")
+    parser.add_argument("--no-hvp", action="store_true", help="skip the Hessian-vector product table")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it is installed")
     return parser.parse_args(argv)
 
@@ -323,6 +375,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 print("model.fit: not available yet (tinygrad_acts.models cannot be imported)")
             print()
+
+        if not args.no_hvp:
+            print("### Second order: a Hessian-vector product of W2's loss, against one gradient of it\n")
+            # besides failing loudly, the check frees arrays over 128 KiB, which raises glibc malloc's trim threshold
+            # as in any long-running program; in a fresh process every HVP would page-fault its memory back (~20%)
+            check_hvp()
+            print(f"H v, with H the Hessian of W2's loss in all the weights and v a fixed random direction, equals the "
+                  f"hand-written numpy HVP (relative 1e-5 in float32, 1e-9 in float64) and finite differences of the "
+                  f"gradient (1e-6, float64). Median over {settings.rounds} interleaved rounds.\n")
+            header = ["how", "HVP µs", "gradient µs", "HVP / gradient (median)", "IQR", "target", "met?"]
+            rows, line, noisy = time_hvp(settings)
+            print("\n".join(markdown_table(header, rows)))
+            print(f"\n{line}")
+            print(NOISY if noisy else "")
 
     if settings.memory_steps > 0:
         print(f"### Memory: {settings.memory_steps:,} training steps of W2\n")

@@ -8,6 +8,9 @@ If PyTorch happens to be installed, a third version runs in eager mode; it is ne
 Every implementation is an object with ``train_on_batch(x, y)`` (one full training step: forward, loss,
 backward, SGD update, clearing gradients), ``step()`` (the same on the workload's fixed batch) and ``result()``
 (the arrays the equivalence check compares: the updated weights, or for M1 the gradients).
+
+The second-order measurement (at the end) has its own three implementations of W2's loss, each with
+``gradient()`` and ``hvp()`` (the Hessian of the loss in all the weights times a fixed direction v).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_acts import Tensor, activations
+from tinygrad_acts import Tensor, activations, transforms
 
 LEARNING_RATE = 0.01
 
@@ -384,3 +387,214 @@ class KerasFitMLP:
 
     def result(self) -> list[np.ndarray]:
         return self.model.get_weights()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Second order (issue 12): a Hessian-vector product of W2's loss with respect to all the weights, against one
+# gradient of the same loss. ReLU's second derivative is 0, but the HVP through the cross-entropy and the
+# matmuls is not: H v has a term from the softmax's curvature and terms from the weights multiplying each other.
+# ----------------------------------------------------------------------------------------------------------------
+@dataclass
+class HVPProblem(MLPProblem):
+    """An MLP problem and a direction ``vector`` in weight space: one standard-normal array per weight array, in
+    the order kernel, bias, kernel, bias, ... The HVP is H v, H the Hessian of the loss in all the weights."""
+    vector: list[np.ndarray] = field(init=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        rng = np.random.default_rng(self.seed + 1)
+        self.vector = [rng.standard_normal(array.shape).astype(self.dtype)
+                       for layer in self.weights for array in layer]
+
+
+def hvp_problem(dtype: Any = np.float32) -> HVPProblem:
+    """W2: MLP 64-128-128-10, ReLU, softmax cross-entropy, batch 64."""
+    return HVPProblem((64, 128, 128, 10), "relu", "cross_entropy", batch=64, dtype=dtype)
+
+
+class TinygradHVP(TinygradMLP):
+    """The PyTorch idiom: ``backward(create_graph=True)`` records the backward pass, so the gradients are Tensors;
+    the gradient of <gradient, v> is then H v."""
+
+    def __init__(self, problem: HVPProblem):
+        super().__init__(problem)
+        self.vector = problem.vector
+
+    def forward_loss(self) -> Tensor:
+        h = self.x
+        for i, (kernel, bias) in enumerate(self.layers):
+            h = h @ kernel + bias
+            if i < len(self.layers) - 1:
+                h = h.relu()
+        return softmax_cross_entropy(h, self.y)
+
+    def gradient(self) -> list[np.ndarray]:
+        """One gradient of the loss (forward + backward), the unit the HVP is measured in."""
+        self.forward_loss().backward()
+        grads = [p.grad for p in self.parameters]
+        for p in self.parameters:
+            p.grad = None
+        return grads
+
+    def hvp(self) -> list[np.ndarray]:
+        self.forward_loss().backward(create_graph=True)
+        directional = sum((p.grad * v).sum() for p, v in zip(self.parameters, self.vector))  # <gradient, v>
+        for p in self.parameters:
+            p.grad = None
+        directional.backward()
+        hvps = [p.grad for p in self.parameters]
+        for p in self.parameters:
+            p.grad = None
+        return hvps
+
+
+class TinygradTransformsHVP:
+    """The JAX idiom, with tinygrad_acts' function transforms: ``grad`` of w -> <grad(loss)(w), v>, as
+    ``tinygrad_acts.hvp`` does for a single argument (here every weight array is an argument)."""
+
+    def __init__(self, problem: HVPProblem):
+        self.weights = [array.copy() for layer in problem.weights for array in layer]
+        x, y, vector = Tensor(problem.x[:problem.batch]), problem.y[:problem.batch], problem.vector
+
+        def loss(*weights: Tensor) -> Tensor:
+            h = x
+            for i in range(0, len(weights), 2):
+                h = h @ weights[i] + weights[i + 1]
+                if i < len(weights) - 2:
+                    h = h.relu()
+            return softmax_cross_entropy(h, y)
+
+        every_weight = tuple(range(len(self.weights)))
+        self._gradient = transforms.grad(loss, every_weight)
+        self._hvp = transforms.grad(lambda *w: sum((g * v).sum() for g, v in zip(self._gradient(*w), vector)),
+                                    every_weight)
+
+    def gradient(self) -> list[np.ndarray]:
+        return [g.data for g in self._gradient(*self.weights)]
+
+    def hvp(self) -> list[np.ndarray]:
+        return [h.data for h in self._hvp(*self.weights)]
+
+
+class NumpyHVP:
+    """By hand: the gradient as in NumpyMLP (without the update), and H v by Pearlmutter's R-operator (1994).
+
+    R{f} = d/dt f(w + t v) at t = 0, the derivative of any quantity f along v. It is linear, obeys the product
+    rule R{a b} = R{a} b + a R{b}, and R{w} = v; R{gradient} = H v. So each line of the forward and backward pass
+    gets an R-line next to it: one extra forward pass (R-forward) and one extra backward pass (R-backward).
+    """
+
+    def __init__(self, problem: HVPProblem):
+        if problem.activation != "relu" or problem.loss != "cross_entropy":
+            raise ValueError("NumpyHVP is written for ReLU hidden layers and softmax cross-entropy")
+        self.layers = [(kernel.copy(), bias.copy()) for kernel, bias in problem.weights]
+        self.vector = list(zip(problem.vector[0::2], problem.vector[1::2]))  # (v_kernel, v_bias) per layer
+        self.x, self.y = problem.x[:problem.batch], problem.y[:problem.batch]
+
+    def _forward(self) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+        """Each layer's input, the softmax probabilities, and d loss / d logits = (softmax - one_hot) / batch."""
+        inputs, h = [], self.x
+        for i, (kernel, bias) in enumerate(self.layers):
+            inputs.append(h)
+            h = h @ kernel + bias
+            if i < len(self.layers) - 1:
+                h = np.maximum(h, 0)
+        exp = np.exp(h - h.max(axis=-1, keepdims=True))  # stable: every exp <= 1
+        probabilities = exp / exp.sum(axis=-1, keepdims=True)
+        delta = probabilities.copy()
+        delta[np.arange(len(self.y)), self.y] -= 1
+        delta /= len(self.y)
+        return inputs, probabilities, delta
+
+    def gradient(self) -> list[np.ndarray]:
+        inputs, _, delta = self._forward()
+        grads = []
+        for i in reversed(range(len(self.layers))):
+            grads[:0] = [inputs[i].T @ delta, delta.sum(axis=0)]
+            if i > 0:
+                delta = (delta @ self.layers[i][0].T) * (inputs[i] > 0)
+        return grads
+
+    def hvp(self) -> list[np.ndarray]:
+        inputs, probabilities, delta = self._forward()
+        # R-forward: z = h W + b gives R{z} = R{h} W + h V_W + V_b (R{x} = 0: the data does not move with w);
+        # relu gives R{h} = R{z} * (z > 0), as relu'' = 0
+        r_inputs, r_h = [None], None
+        for i, ((kernel, _), (v_kernel, v_bias)) in enumerate(zip(self.layers, self.vector)):
+            r_z = inputs[i] @ v_kernel + v_bias + (r_h @ kernel if r_h is not None else 0)
+            if i < len(self.layers) - 1:
+                r_h = r_z * (inputs[i + 1] > 0)
+                r_inputs.append(r_h)
+        # the softmax's Jacobian: R{softmax} = p * (R{z} - <p, R{z}>), so R{delta} = R{softmax} / batch
+        r_delta = probabilities * (r_z - (probabilities * r_z).sum(axis=-1, keepdims=True)) / len(self.y)
+        # R-backward: dW = h^T delta gives R{dW} = R{h}^T delta + h^T R{delta}; db = sum delta gives R{db} = sum
+        # R{delta}; delta_below = (delta W^T) * mask gives R{delta_below} = (R{delta} W^T + delta V_W^T) * mask
+        hvps = []
+        for i in reversed(range(len(self.layers))):
+            kernel, v_kernel = self.layers[i][0], self.vector[i][0]
+            r_kernel = inputs[i].T @ r_delta
+            if r_inputs[i] is not None:
+                r_kernel += r_inputs[i].T @ delta
+            hvps[:0] = [r_kernel, r_delta.sum(axis=0)]
+            if i > 0:
+                mask = inputs[i] > 0
+                delta, r_delta = (delta @ kernel.T) * mask, (r_delta @ kernel.T + delta @ v_kernel.T) * mask
+        return hvps
+
+
+HVP_IMPLEMENTATIONS: dict[str, Callable[[HVPProblem], Any]] = {
+    "backward": TinygradHVP, "transforms": TinygradTransformsHVP, "numpy": NumpyHVP}
+
+
+def finite_difference_hvp(problem: HVPProblem, epsilon: float = 1e-6) -> list[np.ndarray]:
+    """(gradient(w + eps v) - gradient(w - eps v)) / (2 eps), with tinygrad_acts' first-order gradient: a check of
+    the HVP that uses no second derivative at all. Its error is O(eps^2) plus rounding / eps, so use float64.
+    The gradient of a ReLU network jumps where a pre-activation crosses 0, so both points must switch on the same
+    ReLUs (with eps = 1e-4, one of W2's does cross); otherwise this raises rather than return a meaningless number."""
+    model = TinygradHVP(problem)
+    start = [p.data.copy() for p in model.parameters]
+
+    def gradient_at(t: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        for p, w, v in zip(model.parameters, start, problem.vector):
+            p.data = w + t * v
+        h, active = model.x.data, []
+        for kernel, bias in model.layers[:-1]:
+            h = np.maximum(h @ kernel.data + bias.data, 0)
+            active.append(h > 0)
+        return model.gradient(), active
+
+    (plus, active_plus), (minus, active_minus) = gradient_at(epsilon), gradient_at(-epsilon)
+    crossed = sum(int(np.sum(a != b)) for a, b in zip(active_plus, active_minus))
+    if crossed:
+        raise ValueError(f"finite differences with eps={epsilon:g}: {crossed} ReLU pre-activation(s) change sign "
+                         f"between w - eps v and w + eps v, where the gradient jumps; take a smaller eps")
+    return [(a - b) / (2 * epsilon) for a, b in zip(plus, minus)]
+
+
+def check_same_hvp(dtype: Any = np.float32, rtol: float = 1e-5) -> float:
+    """Every implementation's gradient and HVP of W2's loss against the hand-written numpy ones, from the same
+    weights and v; raise AssertionError unless they agree to ``rtol``. Returns the worst relative difference."""
+    problem = hvp_problem(dtype)
+    implementations = {name: make(problem) for name, make in HVP_IMPLEMENTATIONS.items()}
+    reference = implementations.pop("numpy")
+    worst = 0.0
+    for quantity in ("gradient", "hvp"):
+        expected = getattr(reference, quantity)()
+        for name, implementation in implementations.items():
+            difference = relative_difference(getattr(implementation, quantity)(), expected)
+            if not difference <= rtol:
+                raise AssertionError(f"W2 {quantity}: tinygrad_acts ({name}) differs from the hand-written numpy by "
+                                     f"{difference:.3g} (relative, {np.dtype(dtype).name}); allowed {rtol:g}")
+            worst = max(worst, difference)
+    return worst
+
+
+def check_hvp_against_finite_differences(rtol: float = 1e-6) -> float:
+    """tinygrad_acts' HVP (and so the numpy one, which check_same_hvp compares to it) against finite differences
+    of the gradient, in float64. Returns the relative difference."""
+    problem = hvp_problem(np.float64)
+    difference = relative_difference(TinygradHVP(problem).hvp(), finite_difference_hvp(problem))
+    if not difference <= rtol:
+        raise AssertionError(f"W2 HVP: tinygrad_acts differs from finite differences of its gradient by "
+                             f"{difference:.3g} (relative, float64); allowed {rtol:g}")
+    return difference

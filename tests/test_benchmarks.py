@@ -15,6 +15,7 @@ import train_step  # noqa: E402
 import workloads  # noqa: E402
 from workloads import WORKLOADS, NumpyMLP, TinygradMLP, check_same_step, relative_difference  # noqa: E402
 
+import tinygrad_acts  # noqa: E402
 from tinygrad_acts import Tensor  # noqa: E402
 
 BY_KEY = {w.key: w for w in WORKLOADS}
@@ -107,6 +108,9 @@ def test_the_script_runs_end_to_end(capsys):
     assert "- command: `python benchmarks/train_step.py --quick" in output
     assert "- after 20 W2 steps: resident" in output
     assert "model.fit" in output
+    assert "### Second order: a Hessian-vector product of W2's loss" in output
+    for how in train_step.HVP_HOW.values():
+        assert f"| W2: {how} |" in output
 
 
 def test_resident_memory_is_read_in_mib():
@@ -118,3 +122,64 @@ def test_the_tinygrad_side_uses_plain_tensors():
     model = TinygradMLP(BY_KEY["W1"].make_problem())
     assert all(type(p) is Tensor and p.requires_grad and p.dtype == np.float32 for p in model.parameters)
     assert workloads.LEARNING_RATE == 0.01
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Second order: the Hessian-vector product the benchmark times is H v (issue 12)
+# ----------------------------------------------------------------------------------------------------------------
+def test_the_hvp_equals_the_hand_written_r_operator_in_float32():
+    """Both tinygrad_acts HVPs (backward(create_graph=True), and the grad transform) and their gradients."""
+    assert workloads.check_same_hvp(np.float32, rtol=1e-5) <= 1e-5
+
+
+def test_the_hvp_equals_the_hand_written_r_operator_in_float64():
+    assert workloads.check_same_hvp(np.float64, rtol=1e-9) <= 1e-9
+
+
+def test_the_hvp_equals_finite_differences_of_the_gradient():
+    """(grad(w + eps v) - grad(w - eps v)) / 2 eps needs no second derivative: an independent check of both."""
+    assert workloads.check_hvp_against_finite_differences(rtol=1e-6) <= 1e-6
+
+
+def test_the_hvp_is_not_vacuous():
+    """Every block of H v is nonzero and differs from the gradient, even though ReLU's second derivative is 0."""
+    problem = workloads.hvp_problem(np.float64)
+    model = workloads.TinygradHVP(problem)
+    gradient, hvp = model.gradient(), model.hvp()
+    assert all(np.any(h != 0) and not np.allclose(h, g) for h, g in zip(hvp, gradient))
+    assert all(p.grad is None for p in model.parameters)  # nothing left behind for the next call
+
+
+def test_the_public_hvp_function_agrees_on_one_block_of_the_weights():
+    """tinygrad_acts.hvp(f, x, v) differentiates in one argument: with v zero outside the middle kernel, the full
+    H v restricted to that kernel is hvp of the loss as a function of the middle kernel alone."""
+    problem = workloads.hvp_problem(np.float64)
+    problem.vector = [v if i == 2 else np.zeros_like(v) for i, v in enumerate(problem.vector)]
+    full = workloads.NumpyHVP(problem).hvp()
+    model = workloads.TinygradHVP(problem)
+    middle = model.layers[1][0]
+
+    def loss_of_middle_kernel(kernel):
+        model.layers[1] = (kernel, model.layers[1][1])
+        return model.forward_loss()
+
+    block = tinygrad_acts.hvp(loss_of_middle_kernel, middle.data, problem.vector[2])
+    assert relative_difference([block.data], [full[2]]) <= 1e-9
+
+
+def test_the_hvp_check_fails_loudly_when_the_implementations_differ(monkeypatch):
+    class SlightlyWrongNumpyHVP(workloads.NumpyHVP):
+        def hvp(self):
+            hvps = super().hvp()
+            hvps[2][0, 0] *= 1 + 1e-4
+            return hvps
+
+    monkeypatch.setitem(workloads.HVP_IMPLEMENTATIONS, "numpy", SlightlyWrongNumpyHVP)
+    with pytest.raises(AssertionError, match="W2 hvp: tinygrad_acts .backward. differs from the hand-written numpy"):
+        workloads.check_same_hvp(np.float32, rtol=1e-5)
+
+
+def test_finite_differences_refuse_to_step_across_a_relu_kink():
+    # with eps = 1e-4 some pre-activations of W2 change sign between w - eps v and w + eps v
+    with pytest.raises(ValueError, match="change sign between w - eps v and w \\+ eps v"):
+        workloads.finite_difference_hvp(workloads.hvp_problem(np.float64), epsilon=1e-4)

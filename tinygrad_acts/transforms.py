@@ -58,8 +58,7 @@ def gradients(output: Tensor, inputs: Sequence[Tensor], seed: Any = None, create
 
     if output.requires_grad:
         _backpropagate(output, seed, create_graph, keep)
-    zeros = [np.zeros_like(x.data) for x in inputs]
-    grads = [collected.get(x, zero) for x, zero in zip(inputs, zeros)]
+    grads = [collected[x] if x in collected else np.zeros_like(x.data) for x in inputs]  # no path: a zero gradient
     return [Tensor(g) if create_graph and not isinstance(g, Tensor) else g for g in grads]
 
 
