@@ -3,9 +3,11 @@ import numpy as np
 import pytest
 
 import tinygrad_acts.backend as K
-from tinygrad_acts import Tensor, gradcheck
-from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, LeakyReLU, Linear, ReLU, Softmax
-from tinygrad_acts.models import Sequential
+from tinygrad_acts import Tensor, gradcheck, gradgradcheck
+from tinygrad_acts.layers import (ELU, Activation, BatchNormalization, Dense, Dropout, Flatten, Input, Layer,
+                                  LeakyReLU, Linear, ReLU, Softmax)
+from tinygrad_acts.models import NanLossWarning, Sequential
+from tinygrad_acts.optimizers import SGD
 from tinygrad_acts.utils import set_random_seed
 
 
@@ -239,3 +241,310 @@ def test_keras_style_imports_work():
     assert keras.backend.floatx() == "float32" and keras.backend.epsilon() == 1e-7
     assert callable(keras.activations.get("tanh"))
     assert K.set_random_seed is set_random_seed
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The training flag: fit trains, predict and evaluate infer
+# ----------------------------------------------------------------------------------------------------------------
+class Recorder(Layer):
+    """A custom layer that writes down the training flag each call receives."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = []
+
+    def call(self, x, training=None):
+        self.seen.append(training)
+        return x
+
+
+class PlainCall(Layer):
+    """A custom layer whose call takes no training flag: it never gets one."""
+
+    def call(self, x):
+        return x * 2
+
+
+def test_the_training_flag_reaches_a_custom_layer_through_fit_predict_evaluate_and_calls(rng):
+    recorder = Recorder()
+    model = Sequential([Dense(2, input_shape=(3,)), recorder, PlainCall()])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    assert recorder.seen == [True, True]
+    recorder.seen.clear()
+    model.predict(x)
+    model.evaluate(x, y)
+    assert recorder.seen == [False, False]
+    recorder.seen.clear()
+    model(x, training=True)
+    model(x, training=False)
+    model(x)
+    recorder(x)
+    assert recorder.seen == [True, False, None, None]  # no flag: call's own default, as in Keras
+
+
+def test_a_call_with_its_own_default_keeps_it_when_no_flag_is_given():
+    class TrainingByDefault(Layer):
+        def call(self, x, training=True):
+            return x + 1 if training else x
+
+    layer = TrainingByDefault()
+    assert layer(np.zeros((1, 1))).item() == 1.0 and layer(np.zeros((1, 1)), training=False).item() == 0.0
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Dropout
+# ----------------------------------------------------------------------------------------------------------------
+def test_dropout_zeroes_entries_and_scales_the_rest_in_training_only(rng):
+    x = rng.standard_normal((20, 30)).astype(np.float32) + 5.0  # no zeros of its own
+    layer = Dropout(0.25)
+    trained = layer(x, training=True).data
+    kept = trained != 0
+    np.testing.assert_allclose(trained[kept], x[kept] / 0.75, rtol=1e-6)  # kept units scaled by 1 / (1 - rate)
+    assert 0 < kept.mean() < 1
+    for inference in (layer(x).data, layer(x, training=False).data):
+        np.testing.assert_array_equal(inference, x)
+
+
+def test_dropout_keeps_the_mean_in_expectation():
+    """10^6 ones at rate 0.3: the kept fraction has standard error sqrt(0.3 * 0.7 / 10^6) = 0.00046 and the output
+    mean sqrt(0.3 / 0.7 / 10^6) = 0.00065, so margins of 0.005 are 8 to 10 standard errors."""
+    out = Dropout(0.3, seed=0)(np.ones((1000, 1000)), training=True).data
+    assert (out == 0).mean() == pytest.approx(0.3, abs=0.005)
+    assert out.mean() == pytest.approx(1.0, abs=0.005)
+
+
+def test_a_seeded_dropout_repeats_its_sequence_of_masks():
+    x = np.ones((4, 10))
+    first = Dropout(0.5, seed=7)
+    masks = [first(x, training=True).data for _ in range(2)]
+    assert not np.array_equal(masks[0], masks[1])  # a new mask on each call, as Keras 3
+    again = Dropout(0.5, seed=7)
+    for mask in masks:
+        np.testing.assert_array_equal(again(x, training=True).data, mask)
+    assert not np.array_equal(Dropout(0.5, seed=8)(x, training=True).data, masks[0])
+
+
+def test_an_unseeded_dropout_is_reproducible_through_set_random_seed():
+    x = np.ones((4, 10))
+    set_random_seed(3)
+    mask = Dropout(0.5)(x, training=True).data
+    set_random_seed(3)
+    np.testing.assert_array_equal(Dropout(0.5)(x, training=True).data, mask)
+
+
+def test_dropout_at_rate_zero_is_the_identity_even_in_training(rng):
+    x = Tensor(rng.standard_normal((3, 4)))
+    assert Dropout(0.0)(x, training=True) is x
+
+
+def test_dropout_noise_shape_drops_whole_rows():
+    out = Dropout(0.5, noise_shape=(None, 1), seed=1)(np.ones((40, 6)), training=True).data
+    assert set(np.unique(out)) == {0.0, 2.0}
+    assert np.all(out == out[:, :1])  # each row all dropped or all kept
+
+
+def test_the_gradient_of_a_seeded_dropout_is_its_mask(rng):
+    x = rng.standard_normal((4, 5))
+    assert gradcheck(lambda t: Dropout(0.4, seed=3)(t, training=True), x)  # a fresh layer: the same mask each time
+    t = Tensor(x, requires_grad=True)
+    out = Dropout(0.4, seed=3)(t, training=True)
+    out.sum().backward()
+    np.testing.assert_allclose(t.grad, (out.data != 0) / 0.6)
+
+
+def test_a_model_with_dropout_trains_and_predicts_deterministically(rng):
+    model = Sequential([Dense(8, activation="tanh", input_shape=(2,)), Dropout(0.5, seed=0), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = rng.standard_normal((16, 2)), rng.standard_normal((16, 1))
+    model.fit(x, y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(model.predict(x), model.predict(x))
+    assert not np.allclose(model(x, training=True).data, model(x, training=True).data)
+
+
+@pytest.mark.parametrize("arguments, match", [
+    ({"rate": 1.0}, r"Dropout expects rate, the fraction of entries to drop, in \[0, 1\), got rate=1.0"),
+    ({"rate": -0.1}, r"got rate=-0.1"),
+    ({"rate": "0.5"}, r"got rate='0.5'"),
+    ({"rate": 0.5, "noise_shape": (None, 0)}, r"noise_shape to be a tuple of positive integers or None"),
+    ({"rate": 0.5, "seed": 1.5}, r"Dropout expects seed to be an integer >= 0 or None, got seed=1.5"),
+])
+def test_dropout_rejects_bad_arguments(arguments, match):
+    with pytest.raises(ValueError, match=match):
+        Dropout(**arguments)
+
+
+def test_dropout_with_a_noise_shape_that_does_not_fit_the_input_says_so():
+    with pytest.raises(ValueError, match=r"Dropout 'dropout' has noise_shape \(None, 2\), which does not broadcast "
+                                         r"to its input of shape \(4, 3\)"):
+        Dropout(0.5, noise_shape=(None, 2))(np.ones((4, 3)), training=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# BatchNormalization
+# ----------------------------------------------------------------------------------------------------------------
+def batch_norm_by_hand(x, mean, variance, gamma, beta, epsilon):
+    """The formula, in numpy: gamma * (x - mean) / sqrt(variance + epsilon) + beta."""
+    return gamma * (x - mean) / np.sqrt(variance + epsilon) + beta
+
+
+def test_batch_normalization_in_training_uses_the_batch_statistics(rng):
+    x = rng.standard_normal((16, 3)) * [1.0, 5.0, 0.1] + [2.0, -3.0, 0.0]
+    layer = BatchNormalization()
+    layer.build((None, 3))
+    gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
+    layer.set_weights([gamma, beta, np.zeros(3), np.ones(3)])
+    expected = batch_norm_by_hand(x, x.mean(axis=0), x.var(axis=0), gamma, beta, 1e-3)  # biased variance
+    np.testing.assert_allclose(layer(x, training=True).data, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_batch_normalization_at_inference_uses_the_moving_statistics(rng):
+    x = rng.standard_normal((5, 3))
+    layer = BatchNormalization(epsilon=0.01)
+    layer.build((None, 3))
+    gamma, beta, mean, variance = rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal(3), \
+        rng.uniform(0.5, 2.0, 3)
+    layer.set_weights([gamma, beta, mean, variance])
+    expected = batch_norm_by_hand(x, mean, variance, gamma, beta, 0.01)
+    for out in (layer(x), layer(x, training=False)):
+        np.testing.assert_allclose(out.data, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer(x[:1]).data, expected[:1], rtol=1e-5, atol=1e-5)  # independent of the batch
+
+
+def test_batch_normalization_over_the_channel_axis_of_4d_inputs(rng):
+    x = rng.standard_normal((4, 3, 5, 2))  # (batch, channels, height, width)
+    layer = BatchNormalization(axis=1, center=False)
+    layer.build((None, 3, 5, 2))
+    assert [w.shape for w in layer.weights] == [(3,), (3,), (3,)]  # gamma, moving_mean, moving_variance
+    mean = x.mean(axis=(0, 2, 3), keepdims=True)
+    variance = x.var(axis=(0, 2, 3), keepdims=True)
+    np.testing.assert_allclose(layer(x, training=True).data, (x - mean) / np.sqrt(variance + 1e-3), atol=1e-5)
+    np.testing.assert_allclose(layer.moving_mean.data, 0.01 * mean.ravel(), atol=1e-6)
+
+
+def test_batch_normalization_gradients_for_input_gamma_and_beta_in_training(rng):
+    layer = BatchNormalization()
+    layer.build((None, 3))
+
+    def forward(x, gamma, beta):
+        layer.gamma, layer.beta = gamma, beta
+        return layer(x, training=True)
+
+    assert gradcheck(forward, rng.standard_normal((6, 3)), rng.standard_normal(3), rng.standard_normal(3))
+
+
+def test_batch_normalization_gradients_over_a_middle_axis_and_second_derivatives(rng):
+    layer = BatchNormalization(axis=1)
+    layer.build((None, 2, 3))
+
+    def forward(x, gamma):
+        layer.gamma = gamma
+        return layer(x, training=True)
+
+    assert gradcheck(forward, rng.standard_normal((4, 2, 3)), rng.standard_normal(2))
+    assert gradgradcheck(lambda x: layer(x, training=True), rng.standard_normal((3, 2, 3)))
+
+
+def test_moving_statistics_after_three_steps_of_fit_follow_keras_formula(rng):
+    x = (rng.standard_normal((12, 3)) * [1.0, 2.0, 3.0] + [1.0, -1.0, 4.0]).astype(np.float32)
+    layer = BatchNormalization(momentum=0.9, input_shape=(3,))
+    model = Sequential([layer, Dense(1)])
+    model.compile(optimizer=SGD(0.1), loss="mse")
+    model.fit(x, np.zeros((12, 1)), batch_size=4, epochs=1, shuffle=False, verbose=0)
+    moving_mean, moving_variance, unbiased = np.zeros(3), np.ones(3), np.ones(3)
+    for batch in (x[0:4], x[4:8], x[8:12]):  # Keras: moving = momentum * moving + (1 - momentum) * batch statistic
+        moving_mean = 0.9 * moving_mean + 0.1 * batch.mean(axis=0)
+        moving_variance = 0.9 * moving_variance + 0.1 * batch.var(axis=0)  # the biased variance, as Keras
+        unbiased = 0.9 * unbiased + 0.1 * batch.var(axis=0, ddof=1)
+    np.testing.assert_allclose(layer.moving_mean.data, moving_mean, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.data, moving_variance, rtol=1e-5)
+    assert not np.allclose(layer.moving_variance.data, unbiased, rtol=1e-3)  # PyTorch's choice would differ
+    before = layer.get_weights()
+    model.predict(x)
+    model.evaluate(x, np.zeros((12, 1)))
+    for got, expected in zip(layer.get_weights(), before):  # inference leaves the moving statistics alone
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_batch_normalization_weights_are_gamma_beta_then_the_non_trainable_moving_statistics():
+    model = Sequential([Input((3,)), Dense(4), BatchNormalization(), Dense(1)])
+    layer = model.layers[1]
+    assert [w.name for w in layer.weights] == ["batch_normalization/gamma", "batch_normalization/beta",
+                                               "batch_normalization/moving_mean",
+                                               "batch_normalization/moving_variance"]
+    assert layer.trainable_weights == [layer.gamma, layer.beta]
+    assert layer.non_trainable_weights == [layer.moving_mean, layer.moving_variance]
+    assert [w.name for w in model.trainable_weights] == ["dense/kernel", "dense/bias", "batch_normalization/gamma",
+                                                         "batch_normalization/beta", "dense_1/kernel", "dense_1/bias"]
+    assert [w.shape for w in model.get_weights()] == [(3, 4), (4,), (4,), (4,), (4,), (4,), (4, 1), (1,)]
+    np.testing.assert_array_equal(np.stack(layer.get_weights()), [[1] * 4, [0] * 4, [0] * 4, [1] * 4])  # Keras' init
+
+
+def test_summary_counts_the_moving_statistics_as_non_trainable(capsys):
+    """The numbers Keras 3.15.1's summary prints for this model (Dense 16, BatchNormalization 16, Dropout 0)."""
+    model = Sequential([Input((3,)), Dense(4), BatchNormalization(), Dropout(0.5)])
+    model.summary()
+    out = capsys.readouterr().out
+    assert "batch_normalization (BatchNormalization)" in out and "dropout (Dropout)" in out
+    assert "Total params: 32" in out and "Trainable params: 24" in out and "Non-trainable params: 8" in out
+
+
+def test_a_frozen_batch_normalization_runs_in_inference_mode_even_in_training(rng):
+    layer = BatchNormalization(trainable=False)
+    x = rng.standard_normal((6, 2)) + 3.0
+    out = layer(x, training=True).data
+    np.testing.assert_allclose(out, x / np.sqrt(1 + 1e-3), rtol=1e-5)  # moving mean 0, moving variance 1
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 4
+    np.testing.assert_array_equal(layer.moving_mean.data, np.zeros(2))
+
+
+def test_a_nan_batch_leaves_the_moving_statistics_from_before_it(rng):
+    x = rng.standard_normal((8, 2)).astype(np.float32)
+    x[5, 0] = np.nan  # in the second batch of 4
+    layer = BatchNormalization(momentum=0.5, input_shape=(2,))
+    model = Sequential([layer, Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.warns(NanLossWarning, match="Epoch 1, batch 2"):
+        model.fit(x, np.zeros((8, 1)), batch_size=4, shuffle=False, verbose=0)
+    np.testing.assert_allclose(layer.moving_mean.data, 0.5 * x[:4].mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.data, 0.5 + 0.5 * x[:4].var(axis=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("arguments, match", [
+    ({"momentum": 1.5}, r"BatchNormalization expects momentum in \[0, 1\], got momentum=1.5"),
+    ({"momentum": -0.1}, r"got momentum=-0.1"),
+    ({"epsilon": 0.0}, r"BatchNormalization expects epsilon > 0 .*got epsilon=0.0"),
+    ({"epsilon": "1e-3"}, r"BatchNormalization expects a number for epsilon, got '1e-3'"),
+    ({"axis": (1, 2)}, r"BatchNormalization expects axis to be an integer, got axis=\(1, 2\)"),
+    ({"gamma_initializer": "gamma"}, r"Unknown initializer 'gamma'"),
+])
+def test_batch_normalization_rejects_bad_arguments(arguments, match):
+    with pytest.raises(ValueError, match=match):
+        BatchNormalization(**arguments)
+
+
+def test_batch_normalization_names_an_axis_its_input_does_not_have_and_a_wrong_input():
+    with pytest.raises(ValueError, match=r"BatchNormalization 'batch_normalization' normalizes axis 2, but its inputs "
+                                         r"of shape \(None, 3\) have no such axis"):
+        BatchNormalization(axis=2)(np.ones((4, 3)))
+    layer = BatchNormalization()
+    layer(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"expects inputs of shape \(None, 3\), got input of shape \(4, 5\)"):
+        layer(np.ones((4, 5)))
+
+
+def test_the_moving_statistics_are_saved_and_loaded_with_the_weights(rng, tmp_path):
+    def model():
+        return Sequential([Dense(3, input_shape=(2,)), BatchNormalization(), Dense(1)])
+
+    trained = model()
+    trained.compile(optimizer="adam", loss="mse")
+    x = rng.standard_normal((16, 2)) * 3 + 1
+    trained.fit(x, rng.standard_normal((16, 1)), epochs=3, verbose=0)
+    trained.save_weights(tmp_path / "bn.npz")
+    K.clear_session()
+    loaded = model()
+    loaded.load_weights(tmp_path / "bn.npz")
+    assert not np.all(loaded.layers[1].moving_mean.data == 0)
+    np.testing.assert_array_equal(loaded.predict(x), trained.predict(x))

@@ -1,89 +1,386 @@
-"""Weight initializers with Keras' names and formulas. Each takes a shape and returns a float32 array.
+"""Weight initializers with Keras 3's names, classes and formulas: ``GlorotUniform(seed=0)((3, 4))`` is a (3, 4)
+float32 array, and ``initializers.get('he_normal')`` is ``HeNormal()``.
 
-fan_in and fan_out are the kernel's input and output sizes; the "glorot" (Xavier) family keeps the variance of
-activations and of gradients roughly constant through a layer: Var(w) = 2 / (fan_in + fan_out).
+An initializer is an object called as ``init(shape, dtype=None)``. fan_in and fan_out are the numbers of inputs and
+outputs of the kernel (``compute_fans``). The glorot (Xavier), he and lecun families are one formula,
+``VarianceScaling``: draw weights with variance ``scale / n``, n = fan_in, fan_out or their mean. Keeping that
+variance near 1 / n keeps the size of activations (fan_in) or of gradients (fan_out) roughly constant from layer to
+layer; he's scale 2 makes up for ReLU zeroing half of its inputs.
+
+Seeds, as Keras 3: ``seed=42`` gives the same values on every call. Unseeded ones draw from the backend's generator
+(``backend.set_random_seed`` makes them reproducible), so two calls differ; Keras 3 instead fixes a random seed per
+instance. The lowercase functions (``glorot_uniform(shape)``) are kept: each calls the class with its defaults.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from . import backend
 
+TRUNCATION_STDDEV = 0.87962566103423978  # stddev of N(0, 1) cut at +-2: divide by it so the kept values have stddev 1
 
-def _fans(shape: tuple) -> tuple[int, int]:
-    if len(shape) < 2:
-        return (shape[0], shape[0]) if shape else (1, 1)
-    receptive_field = int(np.prod(shape[:-2]))
+
+def compute_fans(shape: tuple, input_axes: Any = None, output_axes: Any = None) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight shape, as Keras computes them.
+
+    0-d: (1, 1); 1-d (n,): (n, n); 2-d (inputs, outputs): as they are; a convolution kernel
+    (*receptive_field, inputs, outputs): both multiplied by the receptive field's size (3 * 3 for a 3x3 kernel).
+    ``input_axes`` and ``output_axes`` name the axes to multiply instead.
+    """
+    shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return int(np.prod([shape[a] for a in input_axes])), int(np.prod([shape[a] for a in output_axes]))
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive_field = int(np.prod(shape[:-2]))  # 1 for a 2-d kernel
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-def _truncated_normal(shape: tuple, stddev: float) -> np.ndarray:
-    """Normal samples redrawn until all lie within two standard deviations, as Keras' truncated normal."""
-    values = backend.rng().standard_normal(shape)
+def _shape(owner: str, shape: Any) -> tuple:
+    """A shape as a tuple of integers >= 0; a single integer n is (n,)."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not all(
+            isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size >= 0 for size in shape):
+        raise ValueError(f"{owner} expects a shape such as (3, 4) (integers >= 0), got {shape!r}")
+    return tuple(int(size) for size in shape)
+
+
+def _float_dtype(owner: str, dtype: Any) -> np.dtype:
+    """The dtype asked for, by default backend.floatx(): random values need a float type."""
+    dtype = np.dtype(dtype or backend.floatx())
+    if dtype.kind != "f":
+        raise ValueError(f"{owner} draws random numbers, so it needs a float dtype such as 'float32', got {dtype}")
+    return dtype
+
+
+def _number(owner: str, argument: str, value: Any) -> float:
+    """A finite real number (not a bool, a string or nan), as a Python float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or \
+            not np.isfinite(value):
+        raise ValueError(f"{owner} expects a finite number for {argument}, got {argument}={value!r}")
+    return float(value)
+
+
+def _snake_case(name: str) -> str:
+    """'GlorotUniform' -> 'glorot_uniform', as Keras names an initializer class."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class Initializer:
+    """The base of every initializer: ``init(shape, dtype=None)`` returns an array of that shape and dtype, and
+    ``get_config()`` the constructor's arguments, so ``type(init).from_config(init.get_config())`` is a copy."""
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} must define __call__(shape, dtype=None)")
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Initializer:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
+
+
+class Zeros(Initializer):
+    """All zeros: Keras' default for biases."""
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        return np.zeros(_shape("Zeros", shape), dtype=dtype or backend.floatx())
+
+
+class Ones(Initializer):
+    """All ones: Keras' default for BatchNormalization's gamma and moving variance."""
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        return np.ones(_shape("Ones", shape), dtype=dtype or backend.floatx())
+
+
+class Constant(Initializer):
+    """Every entry equal to ``value``."""
+
+    def __init__(self, value: float = 0.0):
+        self.value = _number("Constant", "value", value)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        return np.full(_shape("Constant", shape), self.value, dtype=dtype or backend.floatx())
+
+    def get_config(self) -> dict:
+        return {"value": self.value}
+
+
+class RandomInitializer(Initializer):
+    """The base of the random initializers: holds the seed and gives the generator to draw from."""
+
+    def __init__(self, seed: int | None = None):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"{type(self).__name__} expects seed to be an integer >= 0 or None, got seed={seed!r}")
+        self.seed = seed
+
+    def _generator(self) -> np.random.Generator:
+        # seeded: a fresh generator on each call, so each call gives the same values (as in Keras 3)
+        return backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+
+    def get_config(self) -> dict:
+        return {"seed": self.seed}
+
+
+def _truncated_normal(generator: np.random.Generator, shape: tuple) -> np.ndarray:
+    """Samples of N(0, 1) redrawn until all lie within two standard deviations, as Keras' truncated normal."""
+    values = generator.standard_normal(shape)
     outside = np.abs(values) > 2
     while outside.any():  # each pass redraws only the ~5% that fell outside, so this ends in a few passes
-        values[outside] = backend.rng().standard_normal(int(outside.sum()))
+        values[outside] = generator.standard_normal(int(outside.sum()))
         outside = np.abs(values) > 2
-    return values * stddev
+    return values
 
 
-def zeros(shape: tuple) -> np.ndarray:
-    return np.zeros(shape, dtype=backend.floatx())
+class RandomNormal(RandomInitializer):
+    """N(mean, stddev^2)."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
+        self.mean = _number("RandomNormal", "mean", mean)
+        self.stddev = _number("RandomNormal", "stddev", stddev)
+        if self.stddev < 0:
+            raise ValueError(f"RandomNormal expects stddev >= 0, got stddev={stddev!r}")
+        super().__init__(seed)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        shape, dtype = _shape("RandomNormal", shape), _float_dtype("RandomNormal", dtype)
+        return (self.mean + self.stddev * self._generator().standard_normal(shape)).astype(dtype)
+
+    def get_config(self) -> dict:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
-def ones(shape: tuple) -> np.ndarray:
-    return np.ones(shape, dtype=backend.floatx())
+class TruncatedNormal(RandomInitializer):
+    """N(mean, stddev^2) with every value more than two stddev from the mean redrawn (so the values' own standard
+    deviation is 0.88 * stddev)."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
+        self.mean = _number("TruncatedNormal", "mean", mean)
+        self.stddev = _number("TruncatedNormal", "stddev", stddev)
+        if self.stddev < 0:
+            raise ValueError(f"TruncatedNormal expects stddev >= 0, got stddev={stddev!r}")
+        super().__init__(seed)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        shape, dtype = _shape("TruncatedNormal", shape), _float_dtype("TruncatedNormal", dtype)
+        return (self.mean + self.stddev * _truncated_normal(self._generator(), shape)).astype(dtype)
+
+    def get_config(self) -> dict:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
-def glorot_uniform(shape: tuple) -> np.ndarray:
-    """U(-limit, limit) with limit = sqrt(6 / (fan_in + fan_out)). Keras' default kernel initializer."""
-    fan_in, fan_out = _fans(shape)
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return backend.rng().uniform(-limit, limit, size=shape).astype(backend.floatx())
+class RandomUniform(RandomInitializer):
+    """U(minval, maxval)."""
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
+        self.minval = _number("RandomUniform", "minval", minval)
+        self.maxval = _number("RandomUniform", "maxval", maxval)
+        if self.minval > self.maxval:
+            raise ValueError(f"RandomUniform expects minval <= maxval, got minval={minval!r}, maxval={maxval!r}")
+        super().__init__(seed)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        shape, dtype = _shape("RandomUniform", shape), _float_dtype("RandomUniform", dtype)
+        return self._generator().uniform(self.minval, self.maxval, size=shape).astype(dtype)
+
+    def get_config(self) -> dict:
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
-def glorot_normal(shape: tuple) -> np.ndarray:
-    """Truncated normal with stddev sqrt(2 / (fan_in + fan_out)) (scaled up by Keras' 0.8796 truncation factor)."""
-    fan_in, fan_out = _fans(shape)
-    return _truncated_normal(shape, np.sqrt(2.0 / (fan_in + fan_out)) / 0.87962566103423978).astype(backend.floatx())
+class VarianceScaling(RandomInitializer):
+    """Weights of variance ``scale / n``, n = fan_in, fan_out or (fan_in + fan_out) / 2 by ``mode`` (at least 1).
+
+    distribution 'uniform': U(-limit, limit), limit = sqrt(3 * scale / n) (a uniform's variance is limit^2 / 3);
+    'truncated_normal' (or 'normal'): N(0, scale / n) cut at two stddev, its stddev first divided by 0.8796 so the
+    values keep variance scale / n; 'untruncated_normal': N(0, scale / n).
+    """
+
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 seed: int | None = None, input_axes: Any = None, output_axes: Any = None):
+        name = type(self).__name__
+        if _number(name, "scale", scale) <= 0:
+            raise ValueError(f"{name} expects scale > 0, got scale={scale!r}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"{name} expects mode 'fan_in', 'fan_out' or 'fan_avg', got mode={mode!r}")
+        if isinstance(distribution, str) and distribution.lower() == "normal":
+            distribution = "truncated_normal"  # as Keras: 'normal' means the truncated one
+        if not isinstance(distribution, str) or \
+                distribution.lower() not in ("uniform", "truncated_normal", "untruncated_normal"):
+            raise ValueError(f"{name} expects distribution 'uniform', 'truncated_normal', 'untruncated_normal' or "
+                             f"'normal', got distribution={distribution!r}")
+        self.scale, self.mode, self.distribution = float(scale), mode, distribution.lower()
+        self.input_axes, self.output_axes = input_axes, output_axes
+        super().__init__(seed)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        name = type(self).__name__
+        shape, dtype = _shape(name, shape), _float_dtype(name, dtype)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, n)  # as Keras: a fan of 0 (an empty kernel) counts as 1
+        generator = self._generator()
+        if self.distribution == "uniform":
+            limit = np.sqrt(3.0 * variance)
+            values = generator.uniform(-limit, limit, size=shape)
+        elif self.distribution == "truncated_normal":
+            values = np.sqrt(variance) / TRUNCATION_STDDEV * _truncated_normal(generator, shape)
+        else:
+            values = np.sqrt(variance) * generator.standard_normal(shape)
+        return values.astype(dtype)
+
+    def get_config(self) -> dict:
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
-def he_uniform(shape: tuple) -> np.ndarray:
-    """U(-limit, limit) with limit = sqrt(6 / fan_in): for ReLU layers."""
-    fan_in, _ = _fans(shape)
-    limit = np.sqrt(6.0 / fan_in)
-    return backend.rng().uniform(-limit, limit, size=shape).astype(backend.floatx())
+class _VarianceScalingPreset(VarianceScaling):
+    """A named VarianceScaling: only the seed (and the fan axes) are arguments, as in Keras."""
+    SCALE, MODE, DISTRIBUTION = 1.0, "fan_in", "truncated_normal"
+
+    def __init__(self, seed: int | None = None, input_axes: Any = None, output_axes: Any = None):
+        super().__init__(self.SCALE, self.MODE, self.DISTRIBUTION, seed, input_axes, output_axes)
+
+    def get_config(self) -> dict:
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
-def he_normal(shape: tuple) -> np.ndarray:
-    """Truncated normal with stddev sqrt(2 / fan_in): for ReLU layers."""
-    fan_in, _ = _fans(shape)
-    return _truncated_normal(shape, np.sqrt(2.0 / fan_in) / 0.87962566103423978).astype(backend.floatx())
+class GlorotUniform(_VarianceScalingPreset):
+    """U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)): VarianceScaling(1.0, 'fan_avg', 'uniform').
+    Keras' default kernel initializer."""
+    SCALE, MODE, DISTRIBUTION = 1.0, "fan_avg", "uniform"
 
 
-def random_normal(shape: tuple) -> np.ndarray:
-    """N(0, 0.05^2), Keras' RandomNormal defaults."""
-    return (backend.rng().standard_normal(shape) * 0.05).astype(backend.floatx())
+class GlorotNormal(_VarianceScalingPreset):
+    """Truncated normal of stddev sqrt(2 / (fan_in + fan_out)): VarianceScaling(1.0, 'fan_avg', 'truncated_normal')."""
+    SCALE, MODE, DISTRIBUTION = 1.0, "fan_avg", "truncated_normal"
 
 
-def random_uniform(shape: tuple) -> np.ndarray:
-    """U(-0.05, 0.05), Keras' RandomUniform defaults."""
-    return backend.rng().uniform(-0.05, 0.05, size=shape).astype(backend.floatx())
+class HeUniform(_VarianceScalingPreset):
+    """U(-limit, limit), limit = sqrt(6 / fan_in): VarianceScaling(2.0, 'fan_in', 'uniform'). For ReLU layers."""
+    SCALE, MODE, DISTRIBUTION = 2.0, "fan_in", "uniform"
 
 
-ALL_INITIALIZERS: dict[str, Callable[[tuple], np.ndarray]] = {
-    "zeros": zeros, "ones": ones, "glorot_uniform": glorot_uniform, "glorot_normal": glorot_normal,
-    "he_uniform": he_uniform, "he_normal": he_normal, "random_normal": random_normal, "random_uniform": random_uniform,
+class HeNormal(_VarianceScalingPreset):
+    """Truncated normal of stddev sqrt(2 / fan_in): VarianceScaling(2.0, 'fan_in', 'truncated_normal'). For ReLU."""
+    SCALE, MODE, DISTRIBUTION = 2.0, "fan_in", "truncated_normal"
+
+
+class LecunUniform(_VarianceScalingPreset):
+    """U(-limit, limit), limit = sqrt(3 / fan_in): VarianceScaling(1.0, 'fan_in', 'uniform'). For selu."""
+    SCALE, MODE, DISTRIBUTION = 1.0, "fan_in", "uniform"
+
+
+class LecunNormal(_VarianceScalingPreset):
+    """Truncated normal of stddev sqrt(1 / fan_in): VarianceScaling(1.0, 'fan_in', 'truncated_normal'). For selu."""
+    SCALE, MODE, DISTRIBUTION = 1.0, "fan_in", "truncated_normal"
+
+
+class Orthogonal(RandomInitializer):
+    """``gain`` times an orthogonal matrix: the Q of the QR decomposition of a matrix of N(0, 1) samples, each
+    column's sign fixed by R's diagonal so Q is uniformly distributed. Orthonormal columns (or rows, whichever are
+    fewer); a shape of more than 2 axes is made as a (product of all but the last, last) matrix, then reshaped."""
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
+        self.gain = _number("Orthogonal", "gain", gain)
+        super().__init__(seed)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        shape, dtype = _shape("Orthogonal", shape), _float_dtype("Orthogonal", dtype)
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal needs a shape of at least 2 axes, got shape={shape} of rank {len(shape)}")
+        rows, columns = int(np.prod(shape[:-1])), shape[-1]
+        q, r = np.linalg.qr(self._generator().standard_normal((max(rows, columns), min(rows, columns))))
+        q = q * np.where(np.diag(r) < 0, -1.0, 1.0)  # sign(diag(r)), with 0 read as +1
+        if rows < columns:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(dtype)
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain, "seed": self.seed}
+
+
+class Identity(Initializer):
+    """``gain`` times the identity matrix (2-d shapes only; ones on the diagonal of a non-square one)."""
+
+    def __init__(self, gain: float = 1.0):
+        self.gain = _number("Identity", "gain", gain)
+
+    def __call__(self, shape: tuple, dtype: Any = None) -> np.ndarray:
+        shape = _shape("Identity", shape)
+        if len(shape) != 2:
+            raise ValueError(f"Identity needs a 2-d shape, got shape={shape}")
+        return (self.gain * np.eye(*shape)).astype(dtype or backend.floatx())
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain}
+
+
+CLASSES = [Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, GlorotUniform,
+           GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity]
+# Keras' names: each class by its own name and in snake_case ('GlorotUniform', 'glorot_uniform'), and the aliases
+ALL_INITIALIZERS: dict[str, type[Initializer]] = {
+    **{cls.__name__: cls for cls in CLASSES}, **{_snake_case(cls.__name__): cls for cls in CLASSES},
+    "uniform": RandomUniform, "normal": RandomNormal, "zero": Zeros, "one": Ones,
 }
 
 
-def get(identifier: str | Callable) -> Callable[[tuple], np.ndarray]:
-    """An initializer by name, or any callable shape -> array."""
+def get(identifier: Any) -> Callable:
+    """An initializer from a name ('he_normal', 'uniform', ...: a new instance with Keras' defaults), a class, a
+    config dict ``{'class_name': 'RandomNormal', 'config': {'stddev': 1.0}}``, an instance, or any callable
+    ``(shape, dtype=None) -> array``."""
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
     if callable(identifier):
         return identifier
     if isinstance(identifier, str) and identifier in ALL_INITIALIZERS:
-        return ALL_INITIALIZERS[identifier]
-    raise ValueError(f"Unknown initializer {identifier!r}: expected one of {sorted(ALL_INITIALIZERS)} or a callable "
-                     f"taking a shape and returning an array")
+        return ALL_INITIALIZERS[identifier]()
+    if isinstance(identifier, dict) and identifier.get("class_name") in ALL_INITIALIZERS:
+        return ALL_INITIALIZERS[identifier["class_name"]].from_config(identifier.get("config", {}))
+    names = sorted(name for name in ALL_INITIALIZERS if name.islower())
+    raise ValueError(f"Unknown initializer {identifier!r}: expected one of {names} (or a class name such as "
+                     f"'GlorotUniform'), an initializer, or a callable taking a shape and returning an array")
+
+
+# The functions of earlier versions, kept: each draws from the backend's generator with the class' defaults.
+def zeros(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return Zeros()(shape, dtype)
+
+
+def ones(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return Ones()(shape, dtype)
+
+
+def glorot_uniform(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return GlorotUniform()(shape, dtype)
+
+
+def glorot_normal(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return GlorotNormal()(shape, dtype)
+
+
+def he_uniform(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return HeUniform()(shape, dtype)
+
+
+def he_normal(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return HeNormal()(shape, dtype)
+
+
+def random_normal(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return RandomNormal()(shape, dtype)
+
+
+def random_uniform(shape: tuple, dtype: Any = None) -> np.ndarray:
+    return RandomUniform()(shape, dtype)

@@ -6,6 +6,7 @@ samples with 2 features each", as Keras prints them.
 """
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from typing import Any
@@ -77,7 +78,18 @@ def _as_tensor(x: Any, what: str = "the input") -> Tensor:
 
 
 class Layer:
-    """The base of every layer: a name, weights made by ``build``, and ``call`` from Tensor to Tensor."""
+    """The base of every layer: a name, weights made by ``build``, and ``call`` from Tensor to Tensor.
+
+    ``layer(x, training=True)`` hands the flag to ``call`` when ``call`` has a ``training`` argument (Dropout,
+    BatchNormalization, or your own ``def call(self, x, training=None)``); ``fit`` sets it True, ``predict`` and
+    ``evaluate`` False. A ``call(self, x)`` never sees it.
+    """
+    _call_takes_training = False
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        # decided once per class, when it is defined: __call__ then costs one attribute read, not an inspect
+        cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
 
     def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True,
                  **unknown: Any):
@@ -90,7 +102,8 @@ class Layer:
         self.name = name or backend.unique_name(_snake_case(type(self).__name__))
         self.trainable = trainable
         self.built = False
-        self._weights: list[Tensor] = []
+        self._trainable_weights: list[Tensor] = []
+        self._non_trainable_weights: list[Tensor] = []  # updated by the layer itself, such as a moving mean
 
     def build(self, input_shape: tuple) -> None:
         """Create the weights for inputs of this shape (batch axis included). Layers without weights need nothing."""
@@ -102,39 +115,43 @@ class Layer:
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return input_shape  # most layers keep the shape
 
-    def __call__(self, x: Any) -> Tensor:
+    def __call__(self, x: Any, training: bool | None = None) -> Tensor:
         if not isinstance(x, Tensor):
             x = _as_tensor(x, f"the input of layer '{self.name}'")
         if not self.built:
             self.build((None,) + x.shape[1:])
+        if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
+            return self.call(x, training=training)
         return self.call(x)
 
-    def add_weight(self, name: str, shape: tuple, initializer: Any) -> Tensor:
-        """A trainable Tensor named like Keras' variables: 'dense/kernel'."""
-        weight = Tensor(initializers.get(initializer)(shape), requires_grad=True, name=f"{self.name}/{name}")
-        self._weights.append(weight)
+    def add_weight(self, name: str, shape: tuple, initializer: Any, trainable: bool = True) -> Tensor:
+        """A Tensor named like Keras' variables: 'dense/kernel'. A non-trainable one needs no gradient: the
+        optimizer never sees it, and the layer updates it itself."""
+        weight = Tensor(initializers.get(initializer)(shape), requires_grad=trainable, name=f"{self.name}/{name}")
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         return weight
 
     @property
     def weights(self) -> list[Tensor]:
-        return list(self._weights)
+        """Trainable weights first, then the non-trainable ones, as Keras orders them."""
+        return self._trainable_weights + self._non_trainable_weights
 
     @property
     def trainable_weights(self) -> list[Tensor]:
-        return list(self._weights) if self.trainable else []
+        return list(self._trainable_weights) if self.trainable else []
 
     @property
     def non_trainable_weights(self) -> list[Tensor]:
-        return [] if self.trainable else list(self._weights)
+        return list(self._non_trainable_weights) if self.trainable else self.weights
 
     def count_params(self) -> int:
-        return sum(w.size for w in self._weights)
+        return sum(w.size for w in self.weights)
 
     def get_weights(self) -> list[np.ndarray]:
-        return [w.data.copy() for w in self._weights]
+        return [w.data.copy() for w in self.weights]
 
     def set_weights(self, weights: list[Any]) -> None:
-        _assign(self._weights, weights, f"layer '{self.name}'")
+        _assign(self.weights, weights, f"layer '{self.name}'")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
@@ -314,3 +331,136 @@ class Flatten(Layer):
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         rest = input_shape[1:]
         return (input_shape[0], None if None in rest else int(np.prod(rest)))
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, each entry is zeroed with probability ``rate`` and the kept ones are scaled by
+    1 / (1 - rate), so every entry keeps its expected value: E[y] = (1 - rate) * x / (1 - rate) = x. At inference
+    (``predict``, ``evaluate``, ``training`` not True) it is the identity, with nothing to rescale.
+
+    ``noise_shape`` is the mask's shape, broadcast over the input, None where it takes the input's size:
+    ``(None, 1, features)`` drops the same features at every time step. With ``seed`` the layer draws its masks from
+    its own generator, so ``Dropout(rate, seed=s)`` gives the same sequence of masks each time it is made (a new mask
+    on each call, as Keras 3); without it, from the backend's generator (see ``backend.set_random_seed``).
+    """
+
+    def __init__(self, rate: float, noise_shape: tuple | None = None, seed: int | None = None,
+                 input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not 0 <= rate < 1:
+            raise ValueError(f"Dropout expects rate, the fraction of entries to drop, in [0, 1), got rate={rate!r}")
+        if noise_shape is not None and (not isinstance(noise_shape, (tuple, list)) or not all(
+                size is None or (isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0)
+                for size in noise_shape)):
+            raise ValueError(f"Dropout expects noise_shape to be a tuple of positive integers or None, such as "
+                             f"(None, 1), got noise_shape={noise_shape!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"Dropout expects seed to be an integer >= 0 or None, got seed={seed!r}")
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self._generator = None if seed is None else np.random.default_rng(seed)
+
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
+        if not training or self.rate == 0:
+            return x
+        shape = x.shape
+        if self.noise_shape is not None:
+            shape = tuple(x.shape[i] if size is None else size for i, size in enumerate(self.noise_shape))
+            if len(shape) != x.ndim or any(size not in (1, full) for size, full in zip(shape, x.shape)):
+                raise ValueError(f"Dropout '{self.name}' has noise_shape {self.noise_shape}, which does not broadcast "
+                                 f"to its input of shape {x.shape} (each size must be None, 1 or the input's)")
+        keep = (self._generator or backend.rng()).random(shape) >= self.rate  # kept with probability 1 - rate
+        return x * (keep * (1.0 / (1.0 - self.rate))).astype(x.dtype)
+
+
+class BatchNormalization(Layer):
+    """Normalizes each feature over the batch, then scales and shifts it, as Keras 3 does:
+
+        y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
+
+    ``axis`` holds the features (the last axis by default); mean and variance are taken over all the other axes.
+    In training (``fit``, ``training=True``) they are the batch's — the biased variance mean((x - mean)^2), as in
+    Keras — and the moving statistics follow them:
+
+        moving_mean = momentum * moving_mean + (1 - momentum) * mean      (moving_variance: the same, with variance)
+
+    At inference (``predict``, ``evaluate``) mean and variance are the moving ones, so a sample's output no longer
+    depends on the rest of its batch. gamma and beta are trained; moving_mean and moving_variance are non-trainable
+    weights (``get_weights()`` order: gamma, beta, moving_mean, moving_variance). With ``trainable = False`` the layer
+    runs in inference mode even in training, as in Keras 3. A batch with nan or inf leaves the moving statistics as
+    they were, so ``fit`` stopping at a bad batch keeps them from before it.
+    """
+
+    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",
+                 moving_mean_initializer: Any = "zeros", moving_variance_initializer: Any = "ones",
+                 input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise ValueError(f"BatchNormalization expects axis to be an integer, got axis={axis!r}")
+        if _check_number("BatchNormalization", "momentum", momentum) < 0 or momentum > 1:
+            raise ValueError(f"BatchNormalization expects momentum in [0, 1], got momentum={momentum!r}")
+        if _check_number("BatchNormalization", "epsilon", epsilon) <= 0:
+            raise ValueError(f"BatchNormalization expects epsilon > 0 (it keeps 1 / sqrt(variance + epsilon) finite), "
+                             f"got epsilon={epsilon!r}")
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+
+    def build(self, input_shape: tuple) -> None:
+        rank = len(input_shape)
+        if not -rank <= self.axis < rank:
+            raise ValueError(f"BatchNormalization '{self.name}' normalizes axis {self.axis}, but its inputs of shape "
+                             f"{input_shape} have no such axis")
+        axis = self.axis % rank
+        if not input_shape[axis]:
+            raise ValueError(f"BatchNormalization '{self.name}' needs to know the size of axis {self.axis}, got input "
+                             f"shape {input_shape}")
+        self._input_shape = tuple(input_shape)
+        self._reduction_axes = tuple(i for i in range(rank) if i != axis)
+        size = (input_shape[axis],)
+        self._broadcast_shape = size + (1,) * (rank - 1 - axis)  # lines a (features,) vector up with the axis
+        if self.scale:
+            self.gamma = self.add_weight("gamma", size, self.gamma_initializer)
+        if self.center:
+            self.beta = self.add_weight("beta", size, self.beta_initializer)
+        self.moving_mean = self.add_weight("moving_mean", size, self.moving_mean_initializer, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", size, self.moving_variance_initializer,
+                                               trainable=False)
+        self.built = True
+
+    def _along_axis(self, vector: Tensor) -> Tensor:
+        """A (features,) weight shaped to broadcast along ``axis``: itself on the last axis, else (features, 1, …)."""
+        return vector if len(self._broadcast_shape) == 1 else vector.reshape(self._broadcast_shape)
+
+    def call(self, x: Tensor, training: bool | None = None) -> Tensor:
+        if x.ndim != len(self._input_shape) or any(size is not None and size != got
+                                                   for size, got in zip(self._input_shape, x.shape)):
+            raise ValueError(f"BatchNormalization '{self.name}' expects inputs of shape {self._input_shape}, got input "
+                             f"of shape {x.shape}")
+        if training and self.trainable:
+            mean = x.mean(axis=self._reduction_axes, keepdims=True)
+            centered = x - mean
+            variance = (centered * centered).mean(axis=self._reduction_axes, keepdims=True)
+            self._update_moving_statistics(mean.data, variance.data)
+        else:
+            centered = x - self._along_axis(self.moving_mean)
+            variance = self._along_axis(self.moving_variance)
+        y = centered / (variance + self.epsilon).sqrt()
+        if self.gamma is not None:
+            y = y * self._along_axis(self.gamma)
+        if self.beta is not None:
+            y = y + self._along_axis(self.beta)
+        return y
+
+    def _update_moving_statistics(self, mean: np.ndarray, variance: np.ndarray) -> None:
+        """The running averages, written into ``.data``: bookkeeping for inference, not part of the graph."""
+        if not (np.isfinite(mean).all() and np.isfinite(variance).all()):
+            return
+        for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            moving.data[...] = self.momentum * moving.data + (1.0 - self.momentum) * batch.reshape(-1)
