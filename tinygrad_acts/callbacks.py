@@ -1,4 +1,4 @@
-"""What runs around training: the History fit() returns, EarlyStopping, and the Keras-style progress line."""
+"""What runs around training: Keras' Callback hooks, the History fit() returns, EarlyStopping, the progress line."""
 from __future__ import annotations
 
 import sys
@@ -7,20 +7,96 @@ from typing import Any, TextIO
 
 
 class Callback:
-    """Hooks fit() calls. ``self.model`` is the model being trained; set ``model.stop_training = True`` to stop."""
+    """Hooks that fit(), evaluate() and predict() call, with Keras 3's names, arguments and order.
+
+    Before the first hook, ``set_model`` and ``set_params`` give ``self.model`` and ``self.params``
+    (``{'verbose', 'epochs', 'steps'}``). Setting ``self.model.stop_training = True`` stops fit as Keras does: the
+    epoch ends after the current batch (validation and on_epoch_end still run), and no other epoch starts.
+    ``logs`` is always a dict: empty at a begin hook; at
+    ``on_train_batch_end`` and ``on_test_batch_end`` the running means of the loss and metrics over the batches so
+    far; at ``on_epoch_end`` and ``on_train_end`` those of the epoch, with ``val_`` entries after validation; at
+    ``on_test_end`` the evaluation's results; at ``on_predict_batch_end`` ``{'outputs': the batch's predictions}``.
+    fit() calls, for each epoch: on_epoch_begin, then on_train_batch_begin/end per batch, then (with validation
+    data) on_test_begin, on_test_batch_begin/end per batch, on_test_end, then on_epoch_end; all of it between
+    on_train_begin and on_train_end. Every callback of the list sees a hook before any sees the next one.
+    """
 
     model: Any = None
+    params: dict | None = None
 
     def set_model(self, model: Any) -> None:
         self.model = model
 
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
     def on_train_begin(self, logs: dict | None = None) -> None: ...
+
+    def on_train_end(self, logs: dict | None = None) -> None: ...
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None: ...
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None: ...
 
-    def on_train_end(self, logs: dict | None = None) -> None: ...
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None: ...
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
+
+    def on_test_begin(self, logs: dict | None = None) -> None: ...
+
+    def on_test_end(self, logs: dict | None = None) -> None: ...
+
+    def on_test_batch_begin(self, batch: int, logs: dict | None = None) -> None: ...
+
+    def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
+
+    def on_predict_begin(self, logs: dict | None = None) -> None: ...
+
+    def on_predict_end(self, logs: dict | None = None) -> None: ...
+
+    def on_predict_batch_begin(self, batch: int, logs: dict | None = None) -> None: ...
+
+    def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
+
+
+BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end",
+               "on_predict_batch_begin", "on_predict_batch_end")
+
+
+def check_callbacks(callbacks: Any, what: str) -> list[Callback]:
+    """``callbacks`` as a list, or a ValueError saying what was expected — raised before any callback is touched."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)) or not all(isinstance(c, Callback) for c in callbacks):
+        raise ValueError(f"{what}: callbacks must be a list of Callback objects such as EarlyStopping(...), got "
+                         f"{callbacks!r}")
+    return list(callbacks)
+
+
+class CallbackList:
+    """The callbacks of one fit(), evaluate() or predict() call, given the model and the params.
+
+    ``call(hook, *args)`` calls a hook on every callback in order. The batch hooks run once per batch, so
+    ``listening[hook]`` holds only the callbacks that override it — built once here; the loops skip an empty list,
+    and a callback that does nothing costs nothing. As Keras, the loops pass batch hooks their logs by keyword.
+    """
+
+    def __init__(self, callbacks: Any, model: Any, what: str, **params: Any):
+        self.callbacks = check_callbacks(callbacks, what)
+        for callback in self.callbacks:
+            callback.set_model(model)
+            callback.set_params(params)
+        self.listening = {hook: [getattr(c, hook) for c in self.callbacks if _overrides(c, hook)]
+                          for hook in BATCH_HOOKS}
+
+    def call(self, hook: str, *args: Any) -> None:
+        for callback in self.callbacks:
+            getattr(callback, hook)(*args)
+
+
+def _overrides(callback: Callback, hook: str) -> bool:
+    """Whether ``callback`` does something at ``hook``: its method is not Callback's empty one."""
+    return getattr(getattr(callback, hook), "__func__", None) is not getattr(Callback, hook)
 
 
 class History(Callback):
