@@ -15,7 +15,9 @@ import tinygrad_acts as ta
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor, activations, gradcheck, losses
 from tinygrad_acts.callbacks import Callback
-from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, ReLU, Softmax
+from tinygrad_acts import initializers
+from tinygrad_acts import diagnostics
+from tinygrad_acts.layers import ELU, Activation, BatchNormalization, Dense, Dropout, Flatten, Input, ReLU, Softmax
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import Adam
 
@@ -64,6 +66,34 @@ ERRORS = [
     case("sum-axis-out-of-range", lambda tmp: Tensor([1.0, 2.0]).sum(axis=3), np.exceptions.AxisError,
          r"axis 3 is out of bounds for array of dimension 1"),
     case("index-out-of-range", lambda tmp: Tensor([1.0, 2.0])[5], IndexError, r"index 5 is out of bounds"),
+    case("clip-without-bounds", lambda tmp: Tensor([1.0]).clip(None, None), ValueError,
+         r"clip: at least one of min and max must be given, got clip\(None, None\)"),
+    case("new-op-axis-out-of-range", lambda tmp: Tensor([1.0, 2.0]).logsumexp(axis=1), ValueError,
+         r"logsumexp: axis 1 is out of range for a tensor of shape \(2,\)"),
+    case("new-op-axis-not-an-integer", lambda tmp: Tensor([1.0]).cumsum(None), TypeError,
+         r"cumsum: axis must be an integer, got None"),
+    case("new-op-axis-twice", lambda tmp: Tensor(np.zeros((2, 2))).flip((0, -2)), ValueError,
+         r"flip: axis \(0, -2\) names the same axis twice"),
+    case("squeeze-axis-longer-than-one", lambda tmp: Tensor(np.zeros((2, 1))).squeeze(0), ValueError,
+         r"squeeze: axis 0 of a tensor of shape \(2, 1\) has length 2; only axes of length 1 can be squeezed"),
+    case("var-ddof-too-large", lambda tmp: Tensor([1.0]).var(ddof=1), ValueError,
+         r"var: ddof=1 needs more than 1 entries per result, got 1"),
+    case("logsumexp-empty-axis", lambda tmp: Tensor(np.zeros((0, 3))).logsumexp(axis=0), ValueError,
+         r"logsumexp: the tensor of shape \(0, 3\) is empty along axis 0"),
+    case("argmax-empty", lambda tmp: Tensor([]).argmax(), ValueError,
+         r"argmax: the tensor of shape \(0,\) is empty along axis None, so it has no largest entry"),
+    case("split-unequal-sections", lambda tmp: ta.split(Tensor(np.zeros(5)), 2), ValueError,
+         r"split: axis 0 of a tensor of shape \(5,\) has length 5, which cannot be cut into 2 equal pieces"),
+    case("split-float-indices", lambda tmp: ta.split(Tensor(np.zeros(5)), [1.5]), ValueError,
+         r"split: indices_or_sections must be a number of equal pieces or a list of integer indices"),
+    case("pad-negative-width", lambda tmp: Tensor([1.0]).pad(-1), ValueError,
+         r"pad: pad_width must be integers >= 0, .* got -1"),
+    case("pad-width-wrong-form", lambda tmp: Tensor(np.zeros((2, 2))).pad([1, 2, 3]), ValueError,
+         r"one \(before, after\) per axis of the tensor of shape \(2, 2\); got \[1, 2, 3\]"),
+    case("creation-negative-shape", lambda tmp: ta.zeros((2, -1)), ValueError,
+         r"zeros: shape must be an integer >= 0 or a tuple of them, got \(2, -1\)"),
+    case("random-seed-string", lambda tmp: ta.randn(2, seed="1"), ValueError,
+         r"randn: seed must be an integer >= 0 .*got '1'"),
     # activations
     case("activations-get-list", lambda tmp: activations.get(["relu"]), ValueError,
          r"a name \(one of .*\), None \(for linear\) or a callable; got \['relu'\] of type list"),
@@ -106,6 +136,26 @@ ERRORS = [
          r"Softmax expects axis to be an integer or a tuple of integers, got 'last'"),
     case("input-negative", lambda tmp: Input(-1), ValueError, r"Input expects an input shape .*got \(-1,\)"),
     case("input-none", lambda tmp: Input(None), ValueError, r"Input expects an input shape .*got None"),
+    case("dropout-rate-one", lambda tmp: Dropout(1.0), ValueError,
+         r"Dropout expects rate, the fraction of entries to drop, in \[0, 1\), got rate=1.0"),
+    case("batchnorm-momentum-above-one", lambda tmp: BatchNormalization(momentum=1.5), ValueError,
+         r"BatchNormalization expects momentum in \[0, 1\], got momentum=1.5"),
+    case("batchnorm-epsilon-zero", lambda tmp: BatchNormalization(epsilon=0), ValueError,
+         r"BatchNormalization expects epsilon > 0 .*got epsilon=0"),
+    # initializers
+    case("initializer-negative-stddev", lambda tmp: initializers.RandomNormal(stddev=-1), ValueError,
+         r"RandomNormal expects stddev >= 0, got stddev=-1"),
+    case("initializer-minval-above-maxval", lambda tmp: initializers.RandomUniform(minval=1, maxval=0), ValueError,
+         r"RandomUniform expects minval <= maxval, got minval=1, maxval=0"),
+    case("initializer-unknown-mode", lambda tmp: initializers.VarianceScaling(mode="fan_sum"), ValueError,
+         r"VarianceScaling expects mode 'fan_in', 'fan_out' or 'fan_avg', got mode='fan_sum'"),
+    case("initializer-unknown-distribution", lambda tmp: initializers.VarianceScaling(distribution="gaussian"),
+         ValueError, r"expects distribution 'uniform', 'truncated_normal', 'untruncated_normal' or 'normal', got "
+                     r"distribution='gaussian'"),
+    case("initializer-seed-not-an-integer", lambda tmp: initializers.HeNormal(seed=1.5), ValueError,
+         r"HeNormal expects seed to be an integer >= 0 or None, got seed=1.5"),
+    case("orthogonal-of-a-vector", lambda tmp: initializers.Orthogonal()((3,)), ValueError,
+         r"Orthogonal needs a shape of at least 2 axes, got shape=\(3,\) of rank 1"),
     # layer calls
     case("dense-call-1d", lambda tmp: Dense(2)(np.ones(3)), ValueError,
          r"Dense 'dense' expects inputs with a batch axis and a feature axis.*x.reshape\(-1, 1\)"),
@@ -120,6 +170,16 @@ ERRORS = [
          r"Dense 'dense' needs to know its number of input features, at least 1, got input shape \(None, 0\)"),
     case("flatten-a-number", lambda tmp: Flatten()(3.0), ValueError,
          r"Flatten 'flatten' expects a batch of samples, got a single number"),
+    case("dropout-noise-shape-does-not-fit", lambda tmp: Dropout(0.5, noise_shape=(None, 2))(np.ones((4, 3)),
+                                                                                          training=True),
+         ValueError, r"Dropout 'dropout' has noise_shape \(None, 2\), which does not broadcast to its input of shape "
+                     r"\(4, 3\)"),
+    case("batchnorm-axis-out-of-range", lambda tmp: BatchNormalization(axis=3)(np.ones((4, 3))), ValueError,
+         r"BatchNormalization 'batch_normalization' normalizes axis 3, but its inputs of shape \(None, 3\) have no "
+         r"such axis"),
+    case("batchnorm-call-wrong-shape", lambda tmp: Sequential([BatchNormalization(input_shape=(3,))]).predict(
+        np.ones((4, 5))), ValueError, r"BatchNormalization 'batch_normalization' expects inputs of shape \(None, 3\), "
+                                      r"got input of shape \(4, 5\)"),
     case("softmax-layer-axis-out-of-range", lambda tmp: Softmax(axis=5)(np.zeros((2, 3))), ValueError,
          r"softmax: axis 5 is out of range for a tensor of shape \(2, 3\)"),
     # Sequential
@@ -144,6 +204,38 @@ ERRORS = [
     case("gradcheck-nan-gradient", lambda tmp: gradcheck(lambda x: x._child(x.data, (x,), lambda g, out, x: (g * np.nan,),
                                                                             "broken"), [1.0]),
          AssertionError, r"autodiff gives np.float64\(nan\)"),
+    # custom_op, grad and numpy functions on Tensors
+    case("custom-op-not-a-function", lambda tmp: ta.custom_op(3), TypeError,
+         r"custom_op needs a function of numpy arrays, got 3"),
+    case("custom-op-forward-without-a-rule", lambda tmp: ta.custom_op(np.sin)(Tensor([1.0])), TypeError,
+         r"custom op 'sin' must return \(result, backward\), the backward a function of the gradient g"),
+    case("custom-op-forward-returns-integers",
+         lambda tmp: ta.custom_op(np.argsort, backward=lambda g, out, x: (g,))(Tensor([2.0, 1.0])), TypeError,
+         r"custom op 'argsort' returned an array of dtype int64; a differentiable op returns floating-point values"),
+    case("custom-op-rule-wrong-count", lambda tmp: ta.custom_op(np.sin, backward=lambda g, out, x: (g, g))(
+        Tensor([1.0], requires_grad=True)).backward(), RuntimeError,
+         r"the backward rule of custom op 'sin' must return a tuple of 1 gradient\(s\), one per input"),
+    case("custom-op-rule-not-float", lambda tmp: ta.custom_op(np.sin, backward=lambda g, out, x: (g > 0,))(
+        Tensor([1.0], requires_grad=True)).backward(), RuntimeError,
+         r"returned array\(\[ True\]\) \(dtype bool\); each gradient must be a floating-point array or None"),
+    case("custom-op-differentiated-twice", lambda tmp: ta.grad(ta.grad(ta.custom_op(
+        lambda x: (np.sin(x), lambda g: (g * np.cos(x),)))))(np.float64(0.3)), RuntimeError,
+         r"custom op '<lambda>' has a backward rule written with numpy, so it is first-order.*twice differentiable, "
+         r"give the rule as custom_op\(forward, backward="),
+    case("rule-gradient-wrong-shape", lambda tmp: ta.custom_op(np.sin, backward=lambda g, out, x: (g.T,))(
+        Tensor(np.ones((2, 3)), requires_grad=True)).sum().backward(), RuntimeError,
+         r"the backward rule of 'sin' returned a gradient of shape \(3, 2\) for an input of shape \(2, 3\)"),
+    case("grad-of-a-vector", lambda tmp: ta.grad(lambda x: x * 2)(np.ones(3)), ValueError,
+         r"grad: f must return a single number \(a one-element Tensor\), got shape \(3,\); use jacobian"),
+    case("grad-returns-a-number", lambda tmp: ta.grad(lambda x: 3.0)(np.ones(3)), TypeError,
+         r"grad: f must return a Tensor, got float"),
+    case("grad-argnums-out-of-range", lambda tmp: ta.grad(lambda x: x.sum(), argnums=1)(np.ones(3)), ValueError,
+         r"grad: argnums=1 must name positional arguments of f, which got 1"),
+    case("grad-argnums-not-an-integer", lambda tmp: ta.hessian(lambda x: x.sum(), argnums="x")(np.ones(3)),
+         ValueError, r"argnums='x' must name positional arguments of f"),
+    case("numpy-function-not-a-tensor-op", lambda tmp: np.arctan2(Tensor([1.0]), Tensor([1.0])), TypeError,
+         r"np.arctan2 is not an op on Tensors\. Tensors support .*; for anything else use t.numpy\(\) \(no gradient\) "
+         r"or add it as an op with tinygrad_acts.custom_op"),
     # backend and losses
     case("set-floatx-unknown", lambda tmp: K.set_floatx("float128"), ValueError,
          r"set_floatx expects 'float16', 'float32' or 'float64', got 'float128'"),
@@ -151,6 +243,17 @@ ERRORS = [
     case("set-random-seed-string", lambda tmp: K.set_random_seed("42"), ValueError, r"an integer >= 0, got '42'"),
     case("huber-delta-string", lambda tmp: losses.huber([[1.0]], Tensor([[1.0]]), delta="1"), ValueError,
          r"huber: delta must be >= 0, got '1'"),
+    # diagnostics
+    case("layer-stats-every-zero", lambda tmp: diagnostics.LayerStats(every=0), ValueError,
+         r"LayerStats expects every to be an integer >= 1 \(record every n-th training batch\), got 0"),
+    case("layer-stats-every-float", lambda tmp: diagnostics.LayerStats(every=2.5), ValueError, r"got 2.5"),
+    case("load-record-weight-file", lambda tmp: (np.savez(tmp / "w.npz", kernel=np.zeros(3)),
+                                                 diagnostics.load(tmp / "w.npz")), ValueError,
+         r"load: '.*w.npz' is not a diagnostics record: expected an .npz file written by Record.save, with the "
+         r"arrays \[.*\] and format .*; found the arrays \['kernel'\]"),
+    case("load-record-npy", lambda tmp: (np.save(tmp / "a.npy", np.zeros(3)), (tmp / "a.npy").rename(tmp / "a.npz"),
+                                         diagnostics.load(tmp / "a.npz")), ValueError,
+         r"is not a diagnostics record: .*, found a single .npy array of shape \(3,\)"),
 ]
 
 
@@ -269,6 +372,10 @@ MODEL_ERRORS = [
     case("evaluate-empty", lambda m, tmp: m.evaluate(np.zeros((0, 3)), np.zeros((0, 1))), ValueError,
          r"evaluate got no samples"),
     case("evaluate-batch-size-negative", lambda m, tmp: m.evaluate(X, Y, batch_size=-1), ValueError, r"got -1"),
+    case("evaluate-callbacks-not-callbacks", lambda m, tmp: m.evaluate(X, Y, callbacks=[print]), ValueError,
+         r"evaluate: callbacks must be a list of Callback objects such as EarlyStopping\(...\), got"),
+    case("predict-callbacks-not-a-list", lambda m, tmp: m.predict(X, callbacks=Crash()), ValueError,
+         r"predict: callbacks must be a list of Callback objects such as EarlyStopping\(...\), got"),
     # set_weights
     case("set-weights-none", lambda m, tmp: m.set_weights(None), ValueError,
          r"set_weights on model 'sequential' expects a list of arrays, got NoneType"),
@@ -304,6 +411,15 @@ MODEL_ERRORS = [
          r"Unknown metric 5"),
     case("add-a-duplicate-name", lambda m, tmp: m.add(Dense(2, name="dense")), ValueError,
          r"All layers in a Sequential model need unique names; 'dense' is already used"),
+    # diagnostics.inspect
+    case("inspect-wrong-feature-count", lambda m, tmp: diagnostics.inspect(m, np.zeros((5, 4))), ValueError,
+         r"inspect: model 'sequential' expects x of shape \(batch, 3\), got shape \(5, 4\)"),
+    case("inspect-wrong-rank", lambda m, tmp: diagnostics.inspect(m, np.zeros((2, 3, 1))), ValueError,
+         r"inspect: model 'sequential' expects x of shape \(batch, 3\), got shape \(2, 3, 1\)"),
+    case("inspect-y-mismatch", lambda m, tmp: diagnostics.inspect(m, X, Y[:3]), ValueError,
+         r"inspect: x has 8 samples but y has 3 \(shapes \(8, 3\) and \(3, 1\)\)"),
+    case("inspect-y-wrong-shape", lambda m, tmp: diagnostics.inspect(m, X, np.zeros((8, 2))), ValueError,
+         r"mean_squared_error: y_true shape \(8, 2\) does not match y_pred shape \(8, 1\)"),
 ]
 
 

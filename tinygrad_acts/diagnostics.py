@@ -243,20 +243,29 @@ def _preactivation(layer: Dense, output: Tensor) -> Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # The numbers of one step
 # ----------------------------------------------------------------------------------------------------------------
-def _histogram(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Fractions of ``values`` in each bin; values beyond the edges count in the end bins."""
-    # bins and range rather than the edges: numpy then counts equal bins by arithmetic, without sorting the values
-    counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=len(edges) - 1, range=(edges[0], edges[-1]))
-    return (counts / max(values.size, 1)).astype(np.float32)
+def _histogram(values: np.ndarray, edges: np.ndarray, finite: bool = True) -> np.ndarray:
+    """Fractions of ``values`` in each bin; values beyond the edges count in the end bins. ``finite``: the caller
+    knows there is no nan or inf (its mean was finite); otherwise only the numbers are counted.
+
+    The bins are equal, so a value's bin is arithmetic, (v - low) / width, counted by np.bincount: several times
+    faster than np.histogram, which matters when LayerStats records every step."""
+    values = values.ravel() if finite else values[np.isfinite(values)]
+    low, high, bins = float(edges[0]), float(edges[-1]), len(edges) - 1  # Python floats keep float32 float32
+    scaled = (values - low) * (bins / (high - low))
+    index = np.clip(scaled, 0, bins - 1, out=scaled).astype(np.intp)
+    return (np.bincount(index, minlength=bins) / max(values.size, 1)).astype(np.float32)
 
 
 def _norm(array: np.ndarray) -> float:
-    values = np.asarray(array, dtype=np.float64).ravel()
-    return math.sqrt(np.dot(values, values))
+    values = np.asarray(array).ravel()
+    return math.sqrt(float(np.dot(values, values)))  # in the array's own dtype: no float64 copy on every step
 
 
 def _moments(values: np.ndarray) -> tuple[float, float]:
-    return float(values.mean(dtype=np.float64)), float(values.std(dtype=np.float64))
+    """Mean and standard deviation (dividing by n), as Python floats."""
+    mean = float(values.sum()) / max(values.size, 1)  # sum / n: numpy's mean() takes twice as long on small arrays
+    centered = values.ravel() - values.dtype.type(mean)
+    return mean, math.sqrt(float(np.dot(centered, centered)) / max(values.size, 1))
 
 
 def _layer_row(layer: Any, inputs: Tensor, output: Tensor) -> dict[str, Any]:
@@ -264,30 +273,31 @@ def _layer_row(layer: Any, inputs: Tensor, output: Tensor) -> dict[str, Any]:
     row: dict[str, Any] = {}
     values = output.data
     row["output_mean"], row["output_std"] = _moments(values)
-    row["output_hist"] = _histogram(values, VALUE_EDGES)
+    row["output_hist"] = _histogram(values, VALUE_EDGES, math.isfinite(row["output_mean"]))
     function, _ = _activation_of(layer)
     row["preactivation_mean"] = row["preactivation_std"] = row["saturated"] = row["dead"] = math.nan
     row["preactivation_hist"] = np.zeros(len(VALUE_EDGES) - 1, np.float32)
     if function is not None:
         z = (_preactivation(layer, output) if isinstance(layer, Dense) else inputs).data
         row["preactivation_mean"], row["preactivation_std"] = _moments(z)
-        row["preactivation_hist"] = _histogram(z, VALUE_EDGES)
+        row["preactivation_hist"] = _histogram(z, VALUE_EDGES, math.isfinite(row["preactivation_mean"]))
         peak = _largest_derivative(function)
         derivative = _derivative(function, z) if peak > 0 else None  # nan > 0 is False: not elementwise
         if derivative is not None:
-            row["saturated"] = float(np.mean(derivative < SATURATION_THRESHOLD * peak))
+            row["saturated"] = np.count_nonzero(derivative < SATURATION_THRESHOLD * peak) / derivative.size
             per_unit = derivative.reshape(len(derivative), -1) if derivative.ndim > 1 else derivative[:, None]
-            row["dead"] = float(np.mean(np.all(per_unit == 0, axis=0)))
+            row["dead"] = 1 - np.count_nonzero(per_unit.any(axis=0)) / per_unit.shape[1]  # alive: f' != 0 somewhere
     grad = output.grad
     if grad is None:
         row["grad_mean"] = row["grad_std"] = row["grad_norm"] = math.nan
         row["grad_hist"] = np.zeros(len(GRAD_EDGES) - 1, np.float32)
     else:
         grad = np.asarray(grad)
-        row["grad_mean"], row["grad_std"] = _moments(grad)
-        row["grad_norm"] = _norm(grad)
-        magnitude = np.maximum(np.abs(grad, dtype=np.float64), 10.0 ** GRAD_EDGES[0])  # log10(0) would be -inf
-        row["grad_hist"] = _histogram(np.log10(magnitude), GRAD_EDGES)
+        mean, std = row["grad_mean"], row["grad_std"] = _moments(grad)
+        row["grad_norm"] = math.sqrt(grad.size * (std * std + mean * mean))  # sum g^2 = n (std^2 + mean^2)
+        magnitude = np.maximum(np.abs(grad), grad.dtype.type(10.0 ** GRAD_EDGES[0]))  # log(0) would be -inf
+        # ln|g| over edges ln(10) * GRAD_EDGES is the histogram of log10|g|: np.log is three times faster than log10
+        row["grad_hist"] = _histogram(np.log(magnitude), GRAD_EDGES * math.log(10), math.isfinite(mean))
     return row
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import backend, losses, metrics as metrics_module, optimizers
-from .callbacks import Callback, History, ProgressBar
+from .callbacks import Callback, CallbackList, History, ProgressBar, check_callbacks
 from .graph import plot_model
 from .layers import InputLayer, Layer, _as_tensor, _assign
 from .tensor import Tensor, no_grad
@@ -40,6 +40,7 @@ class Sequential:
         self.optimizer = self.loss = None
         self.metrics: list[Any] = []
         self.stop_training = False
+        self._observers: list[Any] = []  # who watches each layer and step (diagnostics.LayerStats); usually no one
         for layer in layers or []:
             self.add(layer)
 
@@ -86,13 +87,20 @@ class Sequential:
             raise ValueError(f"{what}: the model '{self.name}' has not been built yet, so it has no weights. Give its "
                              f"first layer input_shape=(...), start it with Input(shape), or call it on data first")
 
-    def __call__(self, x: Any) -> Tensor:
-        """The forward pass, recorded for gradients: a Tensor in, a Tensor out."""
+    def __call__(self, x: Any, training: bool | None = None) -> Tensor:
+        """The forward pass, recorded for gradients: a Tensor in, a Tensor out. ``training`` goes to every layer
+        whose call takes it (Dropout, BatchNormalization): fit passes True, predict and evaluate False."""
         x = _as_tensor(x)
         if not self.built:
             self.build((None,) + x.shape[1:])
+        if self._observers:  # someone watches (diagnostics): hand them each layer's input and output
+            for layer in self.layers:
+                inputs, x = x, layer(x, training=training)
+                for observer in self._observers:
+                    observer.after_layer(layer, inputs, x)
+            return x
         for layer in self.layers:
-            x = layer(x)
+            x = layer(x, training=training)
         return x
 
     # ----------------------------------------------------------------------------------------------------------
@@ -188,7 +196,8 @@ class Sequential:
             data = data[:, None]  # as Keras: x of shape (13,) for input_shape=(1,) is 13 samples of one feature
         return data
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0,
+                callbacks: list[Callback] | None = None) -> np.ndarray:
         """The model's output for ``x``, as a numpy array of floatx (float32), with nothing recorded for gradients.
 
         nan or inf in ``x`` give nan or inf in the rows they reach, silently, as in Keras.
@@ -196,8 +205,18 @@ class Sequential:
         """
         data = self._as_batch(x, "predict")
         batch_size = _batch_size("predict", batch_size)
+        hooks = CallbackList(callbacks, self, "predict", verbose=verbose, epochs=1, steps=-(-len(data) // batch_size))
+        batch_begin, batch_end = hooks.listening["on_predict_batch_begin"], hooks.listening["on_predict_batch_end"]
+        hooks.call("on_predict_begin", {})
+        outputs = []
         with no_grad(), _numpy_quiet_unless_finite(data):
-            outputs = [self(data[start:start + batch_size]).data for start in range(0, len(data), batch_size)]
+            for batch, start in enumerate(range(0, len(data), batch_size)):
+                for hook in batch_begin:
+                    hook(batch, logs={})
+                outputs.append(self(data[start:start + batch_size], training=False).data)
+                for hook in batch_end:
+                    hook(batch, logs={"outputs": outputs[-1]})
+        hooks.call("on_predict_end", {})
         return np.concatenate(outputs).astype(backend.floatx(), copy=False)
 
     # ----------------------------------------------------------------------------------------------------------
@@ -242,15 +261,22 @@ class Sequential:
         params = self.trainable_weights
         for param in params:  # gradients accumulate: start this step from none
             param.grad = None
-        predictions = self(Tensor(x))  # x is already a checked float array (fit converted the data once)
+        predictions = self(Tensor(x), training=True)  # x is a checked float array (fit converted the data once)
         loss = self.loss(y, predictions).mean()
         loss.backward()
+        observers = self._observers
+        if observers:  # diagnostics read the gradients here, before the step changes the weights
+            for observer in observers:
+                observer.after_backward(self)
         if not (math.isfinite(loss.item()) and _all_finite(p.grad for p in params if p.grad is not None)):
             self.optimizer.zero_grad(params)
             return None
         self.optimizer.step(params)
         for param in params:  # between steps the model holds no gradients (nor their memory)
             param.grad = None
+        if observers:  # ... and here the step's change of each weight
+            for observer in observers:
+                observer.after_step(self)
         return loss.item(), predictions.data
 
     def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
@@ -276,10 +302,7 @@ class Sequential:
                                                 len(validation_data) == 2):
             raise ValueError(f"fit: validation_data must be a pair (x_val, y_val) (sample weights are not supported), "
                              f"got {validation_data!r:.100}")
-        callbacks = [] if callbacks is None else callbacks
-        if not isinstance(callbacks, (list, tuple)) or not all(isinstance(c, Callback) for c in callbacks):
-            raise ValueError(f"fit: callbacks must be a list of Callback objects such as EarlyStopping(...), got "
-                             f"{callbacks!r}")
+        callbacks = check_callbacks(callbacks, "fit")
         if validation_split:  # as Keras: the last fraction of the samples, taken before any shuffling
             cut = int(len(data) * (1 - validation_split))
             if cut == 0 or cut == len(data):
@@ -295,11 +318,11 @@ class Sequential:
             raise ValueError(f"fit: the model '{self.name}' has no trainable weights, so there is nothing to train; "
                              f"add a layer with weights, such as Dense(1)")
 
-        history = History()
-        callbacks = list(callbacks) + [history]  # last, as in Keras: it records what the others logged
-        for callback in callbacks:
-            callback.set_model(self)
+        history = History()  # last, as in Keras: it records what the others logged
+        callbacks = CallbackList(callbacks + [history], self, "fit", verbose=verbose, epochs=int(epochs),
+                                 steps=-(-len(data) // batch_size))
         snapshot = self.get_weights(), self.optimizer.get_state()
+        observers = list(self._observers)
         try:
             with _numpy_quiet_unless_finite(data, targets):
                 self._fit_loop(data, targets, int(batch_size), int(epochs), verbose, validation_data, shuffle,
@@ -308,18 +331,20 @@ class Sequential:
             self.set_weights(snapshot[0])
             self.optimizer.set_state(snapshot[1])
             raise
+        finally:  # an observer a callback added (LayerStats) leaves with fit, even when fit raised
+            self._observers[:] = observers
         return history
 
     def _fit_loop(self, data, targets, batch_size, epochs, verbose, validation_data, shuffle, callbacks) -> None:
         steps = -(-len(data) // batch_size)
+        batch_begin, batch_end = callbacks.listening["on_train_batch_begin"], callbacks.listening["on_train_batch_end"]
         self.stop_training = False
-        for callback in callbacks:
-            callback.on_train_begin()
+        logs: dict[str, float] = {}
+        callbacks.call("on_train_begin", {})
         for epoch in range(epochs):
             if verbose:
                 print(f"Epoch {epoch + 1}/{epochs}")
-            for callback in callbacks:
-                callback.on_epoch_begin(epoch)
+            callbacks.call("on_epoch_begin", epoch, {})
             order = backend.rng().permutation(len(data)) if shuffle else None
             progress = ProgressBar(steps, verbose) if verbose else None
             totals: dict[str, float] = {}
@@ -328,6 +353,8 @@ class Sequential:
                 rows = slice(step * batch_size, (step + 1) * batch_size)
                 batch = rows if order is None else order[rows]  # unshuffled, a slice: the batch is a view, no copy
                 x_batch, y_batch = data[batch], targets[batch]
+                for hook in batch_begin:
+                    hook(step, logs={})
                 result = self.train_on_batch(x_batch, y_batch)
                 if result is None:
                     warnings.warn(f"Epoch {epoch + 1}, batch {step + 1}: the loss or a gradient became nan or inf, so "
@@ -340,31 +367,58 @@ class Sequential:
                 for key, value in batch_logs.items():  # running means weighted by batch size, as Keras reports
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
-                if progress:
-                    progress.update(step + 1, {k: v / seen for k, v in totals.items()})
+                if progress or batch_end:
+                    running = {k: v / seen for k, v in totals.items()}
+                    if progress:
+                        progress.update(step + 1, running)
+                    for hook in batch_end:
+                        hook(step, logs=running)
+                if self.stop_training:  # a callback asked to stop: as in Keras, the epoch still ends normally
+                    break
             if self.stop_training and not seen:
                 break
             logs = {k: v / seen for k, v in totals.items()}
             if validation_data is not None:
-                results = self.evaluate(*validation_data, batch_size=batch_size, return_dict=True)
+                results = self.evaluate(*validation_data, batch_size=batch_size, return_dict=True,
+                                        callbacks=callbacks)
                 logs.update({f"val_{k}": v for k, v in results.items()})
             if progress:
                 progress.finish(logs)
-            for callback in callbacks:
-                callback.on_epoch_end(epoch, logs)
+            callbacks.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
-        for callback in callbacks:
-            callback.on_train_end()
+        callbacks.call("on_train_end", logs)
 
     def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
-                 return_dict: bool = False) -> float | list[float] | dict[str, float]:
+                 return_dict: bool = False, callbacks: list[Callback] | None = None
+                 ) -> float | list[float] | dict[str, float]:
         """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras."""
         data, targets = self._check_xy(x, y, "evaluate")
-        predictions = self.predict(data, batch_size=batch_size)
-        with no_grad(), _numpy_quiet_unless_finite(predictions, targets):
-            loss_value = float(self.loss(targets, Tensor(predictions)).mean().item())
-        results = {"loss": loss_value, **self._metric_values(targets, predictions)}
+        batch_size = _batch_size("evaluate", batch_size)
+        steps = -(-len(data) // batch_size)
+        hooks = callbacks if isinstance(callbacks, CallbackList) else \
+            CallbackList(callbacks, self, "evaluate", verbose=verbose, epochs=1, steps=steps)  # fit passes its own
+        batch_begin, batch_end = hooks.listening["on_test_batch_begin"], hooks.listening["on_test_batch_end"]
+        hooks.call("on_test_begin", {})
+        totals: dict[str, float] = {}
+        seen = 0
+        with no_grad(), _numpy_quiet_unless_finite(data, targets):
+            for step in range(steps):
+                for hook in batch_begin:
+                    hook(step, logs={})
+                rows = slice(step * batch_size, (step + 1) * batch_size)
+                x_batch, y_batch = data[rows], targets[rows]
+                predictions = self(x_batch, training=False).data
+                batch_logs = {"loss": self.loss(y_batch, Tensor(predictions)).mean().item(),
+                              **self._metric_values(y_batch, predictions)}
+                for key, value in batch_logs.items():  # means over samples, weighted by batch size as in fit
+                    totals[key] = totals.get(key, 0.0) + value * len(x_batch)
+                seen += len(x_batch)
+                for hook in batch_end:
+                    hook(step, logs={k: v / seen for k, v in totals.items()})
+        results = {k: v / seen for k, v in totals.items()}
+        hooks.call("on_test_end", results)
+        loss_value = results["loss"]
         if verbose:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
         if return_dict:
