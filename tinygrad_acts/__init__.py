@@ -3,8 +3,8 @@
 Start reading at tensor.py. ``import tinygrad_acts as keras`` gives ``keras.layers``, ``keras.models``,
 ``keras.backend``, ``keras.activations``, ``keras.losses``, ``keras.optimizers``, ``keras.utils``.
 """
-from . import (activations, backend, callbacks, creation, initializers, layers, losses, metrics, models, optimizers,
-               utils)
+from . import (activations, backend, callbacks, creation, diagnostics, initializers, layers, losses, metrics, models,
+               optimizers, utils)
 from .collapse import NotLinearError, collapse, is_linear  # after this, ta.collapse is the function
 from .creation import arange, eye, full, normal, ones, ones_like, rand, randn, uniform, zeros, zeros_like
 from .gradcheck import gradcheck, gradgradcheck
@@ -17,8 +17,8 @@ from .transforms import grad, hessian, hvp, jacobian, value_and_grad
 
 __version__ = "0.1.0"
 __all__ = ["Input", "NotLinearError", "Sequential", "Tensor", "activations", "arange", "backend", "callbacks",
-           "collapse", "concatenate", "creation", "custom_op", "draw_graph", "eye", "full", "grad", "gradcheck",
-           "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear", "jacobian", "layers",
-           "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones", "ones_like", "optimizers",
-           "plot_model", "rand", "randn", "retain_grads", "split", "stack", "uniform", "utils", "value_and_grad",
-           "where", "zeros", "zeros_like"]
+           "collapse", "concatenate", "creation", "custom_op", "diagnostics", "draw_graph", "eye", "full", "grad",
+           "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear", "jacobian",
+           "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones", "ones_like",
+           "optimizers", "plot_model", "rand", "randn", "retain_grads", "split", "stack", "uniform", "utils",
+           "value_and_grad", "where", "zeros", "zeros_like"]
