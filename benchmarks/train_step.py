@@ -2,7 +2,8 @@
 
     python benchmarks/train_step.py            # the full run: a few minutes
     python benchmarks/train_step.py --quick    # under a minute
-    python benchmarks/train_step.py --memory   # only the memory check (10,000 steps of W2)
+    python benchmarks/train_step.py --memory   # only the memory checks (10,000 steps of W2, without and with
+                                               # LayerStats(every=1) recording every step)
 
 tinygrad_acts builds on numpy, so its natural limit is the same step written by hand in numpy (see workloads.py,
 where every workload is written both ways). Method:
@@ -16,6 +17,9 @@ where every workload is written both ways). Method:
 5. Second order: a Hessian-vector product of W2's loss in all the weights is timed against one gradient of the
    same loss, both with tinygrad_acts (and, for reference, both by hand in numpy), after checking that it equals
    the hand-written HVP and finite differences of the gradient.
+6. Callbacks and diagnostics: model.fit on W2 with a callback that does nothing, and with diagnostics.LayerStats
+   recording every step or every 10th, each against the same fit without callbacks, after checking that none of
+   them changes the weights fit ends with.
 
 Other processes on the same cores make multithreaded BLAS calls wait for each other, which shows as a wide spread
 (the script says so); rerun on a quiet machine, or compare with OPENBLAS_NUM_THREADS=1.
@@ -37,8 +41,9 @@ import numpy as np
 
 import tinygrad_acts
 from workloads import (HVP_IMPLEMENTATIONS, WORKLOADS, KerasFitMLP, MLPProblem, NumpyMLP, TinygradMLP, Workload,
-                       check_hvp_against_finite_differences, check_same_hvp, check_same_step, fit_available,
-                       hvp_problem, relative_difference, torch_available)
+                       check_callbacks_leave_training_alone, check_hvp_against_finite_differences, check_same_hvp,
+                       check_same_step, do_nothing_callback, fit_available, hvp_problem, layer_stats_callback,
+                       pass_at_every_batch_callback, relative_difference, torch_available)
 
 
 @dataclass
@@ -47,10 +52,11 @@ class Settings:
     warmup_rounds: int
     block_seconds: float  # the length of one block of steps of the hand-written numpy
     memory_steps: int
+    stats_memory_steps: int  # model.fit steps recorded by LayerStats(every=1) in its memory check (about 1 ms each)
 
 
-QUICK = Settings(rounds=15, warmup_rounds=2, block_seconds=0.015, memory_steps=10_000)
-FULL = Settings(rounds=60, warmup_rounds=3, block_seconds=0.04, memory_steps=10_000)
+QUICK = Settings(rounds=15, warmup_rounds=2, block_seconds=0.015, memory_steps=10_000, stats_memory_steps=1_000)
+FULL = Settings(rounds=60, warmup_rounds=3, block_seconds=0.04, memory_steps=10_000, stats_memory_steps=10_000)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -231,6 +237,68 @@ def time_hvp(settings: Settings) -> tuple[list[list[str]], str, bool]:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Callbacks and diagnostics: model.fit on W2 with callbacks, against the same fit without any
+# ----------------------------------------------------------------------------------------------------------------
+def callback_problem(dtype=np.float32) -> MLPProblem:
+    """W2 with an epoch of 20 batches: LayerStats(every=10) records steps 0 and 10 of each fit, one step in ten
+    (its count starts again at each fit)."""
+    return MLPProblem((64, 128, 128, 10), "relu", "cross_entropy", batch=64, dtype=dtype, epoch_batches=20)
+
+
+NOTHING_TARGET = 1.02  # "costs nothing measurable": within the noise of a median over rounds
+CALLBACK_CASES = {  # what fit gets as callbacks=[...]: (description, make the callback, target, steps recorded)
+    "nothing": ("a `Callback` subclass overriding no hook", do_nothing_callback, NOTHING_TARGET, None),
+    "pass": ("a `Callback` overriding `on_train_batch_begin/end` with `pass`", pass_at_every_batch_callback,
+             NOTHING_TARGET, None),
+    "every 1": ("`LayerStats(every=1)`: a record at every step", lambda: layer_stats_callback(1), 1.3, 20),
+    "every 10": ("`LayerStats(every=10)`: a record at every 10th step", lambda: layer_stats_callback(10), 1.05, 2),
+}
+
+
+def check_callback_cases() -> None:
+    """Fail loudly, before any timing, if a callback changes the weights fit ends with, or if LayerStats did not
+    record the steps it should have (the timing would then measure nothing)."""
+    for description, make_callback, _, recorded in CALLBACK_CASES.values():
+        callback = make_callback()
+        check_callbacks_leave_training_alone(callback_problem(), [callback])
+        if recorded is not None and len(callback.record.steps) != recorded:
+            raise AssertionError(f"{description} recorded {len(callback.record.steps)} of a fit's 20 steps; "
+                                 f"expected {recorded}")
+
+
+CALLBACK_PASSES = (("nothing", "pass"), ("every 1",), ("every 10",))
+
+
+def time_callbacks(settings: Settings) -> tuple[list[list[str]], bool]:
+    """The rows of the callbacks table, and whether any was noisy. Every fit is one epoch of 20 batches, measured
+    against the fit without callbacks of the same round. Each LayerStats case has interleaved rounds of its own:
+    in shared rounds, the blocks that ran after LayerStats(every=1) were slowed by it (in one run, every=10 showed
+    1.57 there and 1.25 in rounds of its own)."""
+    problem = callback_problem()
+    fits = {"none": KerasFitMLP(problem)}
+    fits.update({name: KerasFitMLP(problem, [make()]) for name, (_, make, _, _) in CALLBACK_CASES.items()})
+    # blocks of half the usual length (counted in fits without callbacks): LayerStats(every=1) makes its blocks
+    # several times longer
+    block = steps_per_block(fits["none"].epoch, settings.block_seconds / 2)
+    per_step: dict = {}  # name, and (name, 'none'): its baseline
+    for names in CALLBACK_PASSES:
+        gc.collect()
+        epochs = time_interleaved({name: fits[name].epoch for name in ("none", *names)}, block, settings.rounds,
+                                  settings.warmup_rounds)
+        for name in names:
+            per_step[name] = epochs[name] / problem.epoch_batches
+            per_step[name, "none"] = epochs["none"] / problem.epoch_batches
+    rows, noisy = [], False
+    for name, (description, _, target, _) in CALLBACK_CASES.items():
+        ratio = Ratio.of(per_step[name], per_step[name, "none"])
+        rows.append([description, microseconds(per_step[name]), microseconds(per_step[name, "none"]),
+                     f"**{ratio.median:.2f}**", ratio.spread(), f"<= {target:.2f}",
+                     "yes" if ratio.median <= target else "**no**"])
+        noisy |= ratio.noisy()
+    return rows, noisy
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Memory: a step's graph must be freed after backward, so nothing grows across steps
 # ----------------------------------------------------------------------------------------------------------------
 def resident_memory_mib() -> tuple[float, float]:
@@ -268,6 +336,46 @@ def memory_check(steps: int) -> list[str]:
     flat = growth < 1.0  # MiB; one step's graph of W2 is a few hundred KiB, so a leak shows within 1,000 steps
     lines.append(f"- peak growth between the two: {growth:.1f} MiB: {'flat' if flat else '**growing**'}")
     return lines
+
+
+def layer_stats_memory_check(steps: int) -> list[str]:
+    """One model.fit of W2 for ``steps`` steps (rounded up to whole epochs of 20) with LayerStats(every=1): the
+    record grows by a few KB per step by design (scalars and histograms); a step's graph or activations kept by
+    mistake would add hundreds of KiB per step. Reports resident memory after a tenth of the steps and at the end."""
+    from tinygrad_acts.callbacks import Callback
+
+    problem = callback_problem()
+    epochs = -(-steps // problem.epoch_batches)
+    steps = epochs * problem.epoch_batches
+    checkpoints = (max(1, steps // 10), steps)
+    readings: list[tuple[float, float]] = []
+
+    class ResidentMemory(Callback):  # reads resident memory in the middle of the one fit
+        step = 0
+
+        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+            self.step += 1
+            if self.step in checkpoints:
+                gc.collect()
+                readings.append(resident_memory_mib())
+
+    stats = layer_stats_callback(1)
+    fit = KerasFitMLP(problem, [stats, ResidentMemory()])
+    fit.epoch(epochs)
+    record = stats.record
+    per_step = record.nbytes / len(record.steps)
+    layers, weights = len(record.layer_names), len(record.weight_names)
+    growth = (readings[1][0] - readings[0][0]) * 2**20 / (checkpoints[1] - checkpoints[0])  # bytes per step
+    # a step's activations alone (64 x 128 floats per hidden layer) are 32 KiB each: a leak would show far above
+    bounded = growth < 10 * per_step
+    return [f"- the record: {len(record.steps):,} steps x {layers} layers, {weights} weights: "
+            f"{record.nbytes / 2**20:.1f} MiB, {per_step:,.0f} bytes per step (8 + 952 L + 24 W = "
+            f"{8 + 952 * layers + 24 * weights:,})",
+            *[f"- after {step:,} steps: resident {current:.1f} MiB, peak {peak:.1f} MiB"
+              for step, (current, peak) in zip(checkpoints, readings)],
+            f"- resident growth between the two: {growth:,.0f} bytes per step "
+            f"({growth / per_step:.1f}x the record's): "
+            f"{'only the record grows' if bounded else '**more than the record grows**'}"]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -326,8 +434,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--block-ms", type=float, help="length of one timed block of numpy steps, in ms")
     parser.add_argument("--workloads", default="W1,W2,W3,M1", help="which workloads, comma-separated")
     parser.add_argument("--memory-steps", type=int, help="steps of the memory check (default 10,000; 0 skips it)")
+    parser.add_argument("--stats-memory-steps", type=int,
+                        help="steps of the LayerStats(every=1) memory check (default 10,000, or 1,000 with --quick; "
+                             "0 skips it)")
     parser.add_argument("--no-fit", action="store_true", help="skip the model.fit rows")
     parser.add_argument("--no-hvp", action="store_true", help="skip the Hessian-vector product table")
+    parser.add_argument("--no-callbacks", action="store_true", help="skip the callbacks and diagnostics table")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it is installed")
     return parser.parse_args(argv)
 
@@ -337,7 +449,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = QUICK if args.quick else FULL
     settings = Settings(rounds=args.rounds or settings.rounds, warmup_rounds=settings.warmup_rounds,
                         block_seconds=args.block_ms / 1000 if args.block_ms else settings.block_seconds,
-                        memory_steps=settings.memory_steps if args.memory_steps is None else args.memory_steps)
+                        memory_steps=settings.memory_steps if args.memory_steps is None else args.memory_steps,
+                        stats_memory_steps=(settings.stats_memory_steps if args.stats_memory_steps is None
+                                            else args.stats_memory_steps))
     with_torch = torch_available() and not args.no_torch
     command = " ".join(["python benchmarks/train_step.py", *(sys.argv[1:] if argv is None else argv)])
 
@@ -390,9 +504,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n{line}")
             print(NOISY if noisy else "")
 
+        if fit_available() and not args.no_callbacks:
+            print("### Callbacks and diagnostics: `model.fit` on W2 with callbacks, against the same fit without\n")
+            check_callback_cases()
+            print(f"Each fit is one epoch of 20 batches of 64 and ends with exactly the weights of the fit without "
+                  f"callbacks. Median over {settings.rounds} interleaved rounds of the per-round ratio.\n")
+            header = ["callbacks=[...]", "model.fit µs/step", "without callbacks µs/step", "ratio (median)", "IQR",
+                      "target", "met?"]
+            rows, noisy = time_callbacks(settings)
+            print("\n".join(markdown_table(header, rows)))
+            print(NOISY if noisy else "")
+
     if settings.memory_steps > 0:
         print(f"### Memory: {settings.memory_steps:,} training steps of W2\n")
         print("\n".join(memory_check(settings.memory_steps)))
+        print()
+    if fit_available() and settings.stats_memory_steps > 0:
+        print(f"### Memory: {settings.stats_memory_steps:,} steps of `model.fit` on W2 recorded by "
+              f"`LayerStats(every=1)`\n")
+        print("\n".join(layer_stats_memory_check(settings.stats_memory_steps)))
     return 0
 
 

@@ -359,9 +359,10 @@ def fit_available() -> bool:
 
 
 class KerasFitMLP:
-    """One ``model.fit`` epoch over the problem's batches, from the problem's initial weights."""
+    """One ``model.fit`` epoch over the problem's batches, from the problem's initial weights, with ``callbacks``
+    (the same callback objects at every epoch, as a user passes them to each fit)."""
 
-    def __init__(self, problem: MLPProblem):
+    def __init__(self, problem: MLPProblem, callbacks: list | None = None):
         from tinygrad_acts import losses
         from tinygrad_acts.layers import Dense
         from tinygrad_acts.models import Sequential
@@ -380,13 +381,60 @@ class KerasFitMLP:
                 return losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)
         self.model.compile(optimizer=SGD(learning_rate=LEARNING_RATE), loss=loss)
         self.model.set_weights([array.copy() for layer in problem.weights for array in layer])  # kernel, bias, ...
+        self.callbacks = callbacks
 
-    def epoch(self) -> None:
-        self.model.fit(self.problem.x, self.problem.y, batch_size=self.problem.batch, epochs=1, verbose=0,
-                       shuffle=False)
+    def epoch(self, epochs: int = 1) -> None:
+        self.model.fit(self.problem.x, self.problem.y, batch_size=self.problem.batch, epochs=epochs, verbose=0,
+                       shuffle=False, callbacks=self.callbacks)
 
     def result(self) -> list[np.ndarray]:
         return self.model.get_weights()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Callbacks around model.fit (issue 11): what a callback costs when it does nothing, and what diagnostics cost
+# ----------------------------------------------------------------------------------------------------------------
+def do_nothing_callback() -> Any:
+    """A Callback subclass that overrides no hook: fit's CallbackList finds no batch hook to call."""
+    from tinygrad_acts.callbacks import Callback
+
+    class DoNothing(Callback):
+        pass
+
+    return DoNothing()
+
+
+def pass_at_every_batch_callback() -> Any:
+    """A Callback whose batch hooks are overridden with ``pass``: two Python calls per batch, doing nothing."""
+    from tinygrad_acts.callbacks import Callback
+
+    class PassAtEveryBatch(Callback):
+        def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+            pass
+
+        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+            pass
+
+    return PassAtEveryBatch()
+
+
+def layer_stats_callback(every: int) -> Any:
+    from tinygrad_acts.diagnostics import LayerStats
+
+    return LayerStats(every=every)
+
+
+def check_callbacks_leave_training_alone(problem: MLPProblem, callbacks: list) -> None:
+    """One model.fit epoch with ``callbacks`` must end with exactly the weights of one without any (diagnostics
+    watch training, they must not change it); raise AssertionError otherwise."""
+    watched, alone = KerasFitMLP(problem, callbacks), KerasFitMLP(problem)
+    watched.epoch()
+    alone.epoch()
+    for found, expected in zip(watched.result(), alone.result(), strict=True):
+        if not np.array_equal(found, expected):
+            raise AssertionError(f"model.fit with callbacks {[type(c).__name__ for c in callbacks]} ends with other "
+                                 f"weights than without them (relative difference "
+                                 f"{relative_difference([found], [expected]):.3g}): a callback changed training")
 
 
 # ----------------------------------------------------------------------------------------------------------------

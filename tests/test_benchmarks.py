@@ -101,7 +101,7 @@ def test_a_training_step_leaves_no_graph_behind():
 
 def test_the_script_runs_end_to_end(capsys):
     assert train_step.main(["--quick", "--rounds", "1", "--block-ms", "1", "--memory-steps", "20",
-                            "--no-torch"]) == 0
+                            "--stats-memory-steps", "40", "--no-torch"]) == 0
     output = capsys.readouterr().out
     for workload in WORKLOADS:
         assert f"| {workload.key}: {workload.description} |" in output
@@ -111,6 +111,11 @@ def test_the_script_runs_end_to_end(capsys):
     assert "### Second order: a Hessian-vector product of W2's loss" in output
     for how in train_step.HVP_HOW.values():
         assert f"| W2: {how} |" in output
+    assert "### Callbacks and diagnostics: `model.fit` on W2 with callbacks" in output
+    for description, *_ in train_step.CALLBACK_CASES.values():
+        assert f"| {description} |" in output
+    assert "### Memory: 40 steps of `model.fit` on W2 recorded by `LayerStats(every=1)`" in output
+    assert "- after 40 steps: resident" in output
 
 
 def test_resident_memory_is_read_in_mib():
@@ -183,3 +188,55 @@ def test_finite_differences_refuse_to_step_across_a_relu_kink():
     # with eps = 1e-4 some pre-activations of W2 change sign between w - eps v and w + eps v
     with pytest.raises(ValueError, match="change sign between w - eps v and w \\+ eps v"):
         workloads.finite_difference_hvp(workloads.hvp_problem(np.float64), epsilon=1e-4)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Callbacks and diagnostics around model.fit (issue 11): what the callbacks table times is the same training
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("every", [1, 10])
+def test_layer_stats_does_not_change_training(every):
+    """A fit watched by LayerStats ends with exactly the weights of the same fit without it, and really recorded."""
+    problem = train_step.callback_problem()
+    stats = workloads.layer_stats_callback(every)
+    watched, alone = workloads.KerasFitMLP(problem, [stats]), workloads.KerasFitMLP(problem)
+    watched.epoch()
+    alone.epoch()
+    for found, expected in zip(watched.result(), alone.result(), strict=True):
+        np.testing.assert_array_equal(found, expected)
+    assert stats.record.steps.tolist() == list(range(0, problem.epoch_batches, every))
+
+
+def test_every_timed_callback_leaves_training_alone_and_layer_stats_records_its_steps():
+    train_step.check_callback_cases()  # raises AssertionError otherwise
+
+
+def test_the_do_nothing_callbacks_really_do_nothing_at_each_batch():
+    """The two 'costs nothing' rows: one overrides no hook (fit calls none per batch), one overrides the batch
+    hooks with pass (fit calls two per batch)."""
+    from tinygrad_acts.callbacks import CallbackList
+
+    model = workloads.KerasFitMLP(train_step.callback_problem()).model
+    nothing = CallbackList([workloads.do_nothing_callback()], model, "fit")
+    passing = CallbackList([workloads.pass_at_every_batch_callback()], model, "fit")
+    assert not any(nothing.listening.values())
+    assert [len(passing.listening[hook]) for hook in ("on_train_batch_begin", "on_train_batch_end")] == [1, 1]
+
+
+def test_the_callback_check_fails_loudly_when_a_callback_changes_training():
+    from tinygrad_acts.callbacks import Callback
+
+    class Meddler(Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self.model.layers[0].kernel.data[0, 0] += 1e-3
+
+    with pytest.raises(AssertionError, match=r"callbacks \['Meddler'\] ends with other weights"):
+        workloads.check_callbacks_leave_training_alone(train_step.callback_problem(), [Meddler()])
+
+
+def test_the_layer_stats_memory_check_reports_the_records_bytes_per_step():
+    lines = train_step.layer_stats_memory_check(40)
+    # W2 as a Sequential model: 3 Dense layers, 6 weights; 8 + 952 * 3 + 24 * 6 = 3,008 bytes per recorded step
+    assert lines[0] == ("- the record: 40 steps x 3 layers, 6 weights: 0.1 MiB, 3,008 bytes per step "
+                        "(8 + 952 L + 24 W = 3,008)")
+    assert lines[1].startswith("- after 4 steps: resident") and lines[2].startswith("- after 40 steps: resident")
+    assert lines[3].startswith("- resident growth between the two:")
