@@ -11,7 +11,7 @@
 # %%
 import numpy as np
 
-from _common import parse_args, pyplot
+from _common import display, parse_args, pyplot
 from tinygrad_acts import Tensor
 from tinygrad_acts.graph import draw_graph, retain_grads
 
@@ -49,6 +49,7 @@ print("d loss / d w1 =\n", w1.grad.round(4))
 dot = draw_graph(loss, args.out / "backprop_graph.png", rankdir="TB",
                  title="a 2-4-1 tanh network: loss = mean((pred - y)^2)")
 print(f"wrote {args.out / 'backprop_graph.png'} ({dot.count('->')} arrows; the DOT text is returned too)")
+display(dot)  # in a notebook, the picture: Jupyter draws what draw_graph returns (its DOT text is dot.source)
 
 # %% [markdown]
 # ## 2. tanh by hand, and the built-in tanh
@@ -79,9 +80,10 @@ print(f"tanh(0.5): by hand {tanh_by_hand.item():.6f}, built in {tanh_builtin.ite
 print(f"d tanh / dx at 0.5: by hand {x_hand.grad.item():.6f}, built in {x_builtin.grad.item():.6f}, "
       f"1 - tanh^2 = {1 - np.tanh(0.5) ** 2:.6f}")
 
-draw_graph([tanh_by_hand, tanh_builtin], args.out / "tanh_by_hand_graph.png",
-           title="tanh(x) by hand from exp (top) and built in (bottom): the same gradient reaches x")
+tanh_dot = draw_graph([tanh_by_hand, tanh_builtin], args.out / "tanh_by_hand_graph.png",
+                      title="tanh(x) by hand from exp (top) and built in (bottom): the same gradient reaches x")
 print(f"wrote {args.out / 'tanh_by_hand_graph.png'}")
+display(tanh_dot)
 
 # %%
 if args.show:  # the figures are image files; show them in windows too

@@ -1,4 +1,8 @@
-"""Run every demo in this folder, one after another, writing their figures to one folder (default: out/)."""
+"""Run every demo in this folder, one after another, writing their figures to one folder (default: out/).
+
+With --notebooks, write each demo as a Jupyter notebook next to it instead (demos/NAME.ipynb, git-ignored): jupytext
+turns the script's # %% cells into notebook cells, so the script stays the one source.
+"""
 import argparse
 import pathlib
 import subprocess
@@ -10,8 +14,12 @@ HERE = pathlib.Path(__file__).resolve().parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="out", help="folder for the PNG figures (default: out/)")
+    parser.add_argument("--notebooks", action="store_true",
+                        help="do not run the demos: write each as a notebook, demos/NAME.ipynb (needs jupytext)")
     args = parser.parse_args()
     demos = sorted(p for p in HERE.glob("*.py") if p.name != pathlib.Path(__file__).name and not p.name.startswith("_"))
+    if args.notebooks:
+        return subprocess.call([sys.executable, "-m", "jupytext", "--to", "ipynb", *map(str, demos)])
     failed = []
     for demo in demos:
         print(f"\n=== {demo.name} ===", flush=True)

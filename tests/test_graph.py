@@ -2,18 +2,20 @@
 
 The DOT text is parsed back into nodes and edges, so the tests check the graph itself, not the formatting.
 """
+import html
 import pathlib
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Sequential, Tensor
-from tinygrad_acts.graph import (Node, STYLES, _assign_layers, _layout, draw_graph, plot_model, render, retain_grads,
-                                 to_dot, trace)
+from tinygrad_acts.graph import (Dot, Node, STYLES, _assign_layers, _layout, draw_graph, plot_model, render,
+                                 retain_grads, tensor_graph, to_dot, trace)
 from tinygrad_acts.layers import Activation, Dense, Flatten, Input, LeakyReLU
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -145,6 +147,7 @@ def test_a_deep_chain_is_walked_without_recursion():
     with pytest.raises(ValueError, match="unreadable"):  # a picture of 20,001 boxes is refused, the DOT text is not
         draw_graph(t, "never_written.png", show_data=False)
     assert not pathlib.Path("never_written.png").exists()
+    assert draw_graph(t)._repr_svg_() is None  # so a notebook shows the text instead of the picture
 
 
 def test_to_dot_draws_any_chain_of_boxes():
@@ -189,6 +192,7 @@ def test_without_matplotlib_the_dot_text_still_works_and_pictures_say_what_to_in
     for module in [name for name in sys.modules if name.split(".")[0] == "matplotlib"] + ["matplotlib"]:
         monkeypatch.setitem(sys.modules, module, None)  # as if matplotlib were not installed
     assert "digraph" in draw_graph(z)
+    assert draw_graph(z)._repr_svg_() is None  # a notebook shows the text
     with pytest.raises(ImportError, match=re.escape('pip install "tinygrad-acts[demos]"')):
         draw_graph(z, tmp_path / "graph.png")
 
@@ -224,6 +228,57 @@ def test_rendering_writes_a_png_an_svg_and_dot_text(tmp_path, z_graph):
     draw_graph(z, tmp_path / "graph.svg", rankdir="TB")
     assert "<svg" in (tmp_path / "graph.svg").read_text()
     assert draw_graph(z, tmp_path / "graph.dot", title="z = x * y + x") == dot == (tmp_path / "graph.dot").read_text()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# In a notebook: what draw_graph and plot_model return shows as a picture, and is still the DOT text
+# ----------------------------------------------------------------------------------------------------------------
+def svg_root(svg: str) -> ET.Element:
+    """The <svg> element of an SVG document (which must parse as XML)."""
+    root = ET.fromstring(svg.encode())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root
+
+
+def svg_text(svg: str) -> list[str]:
+    """The lines of text in a matplotlib SVG (drawn as glyph outlines, each line also kept in a comment)."""
+    return [html.unescape(line) for line in re.findall(r"<!-- (.*?) -->", svg)]
+
+
+def test_draw_graph_returns_the_dot_text_that_a_notebook_shows_as_a_picture(tmp_path, z_graph):
+    *_, z = z_graph
+    retain_grads(z).backward(np.ones(2))
+    dot = draw_graph(z, title="z = x * y + x")
+    text = to_dot(*tensor_graph(z), title="z = x * y + x")
+    assert type(dot.source) is str and dot.source == text  # the DOT text, one attribute away (graphviz's name)
+    assert type(str(dot)) is str and str(dot) == text
+    # ... and the old uses of the returned string still work: it is that string
+    assert isinstance(dot, str) and dot == text and text == dot and hash(dot) == hash(text)
+    assert dot.startswith("digraph") and "->" in dot and dot.count("->") == len(parse_dot(text)[2])
+    assert f"{dot}" == text and dot + "" == text and parse_dot(dot) == parse_dot(text)
+
+    svg = dot._repr_svg_()  # what Jupyter calls to show it
+    assert svg.startswith("<?xml") and svg.rstrip().endswith("</svg>")
+    root = svg_root(svg)
+    drawn_lines = "\n".join(parse_dot(text)[0].values()).splitlines() + ["z = x * y + x"]
+    assert sorted(svg_text(svg)) == sorted(drawn_lines)  # every line of every box, and the title
+    assert svg == dot._repr_svg_()  # no random ids, no date: the same graph gives the same SVG
+    draw_graph(z, tmp_path / "graph.svg", title="z = x * y + x")  # the same drawing as render's SVG file
+    drawn = svg_root((tmp_path / "graph.svg").read_text())
+    assert (root.get("width"), root.get("height")) == (drawn.get("width"), drawn.get("height"))
+    assert svg_root(draw_graph(z, rankdir="TB")._repr_svg_()).get("width") != root.get("width")  # options reach it
+
+
+def test_plot_model_and_model_plot_show_as_a_picture_too(small_model):
+    dot = plot_model(small_model)
+    assert isinstance(dot, Dot) and isinstance(small_model.plot(), Dot)
+    assert small_model.plot() == dot == dot.source and "rankdir=TB;" in dot
+    svg = dot._repr_svg_()
+    svg_root(svg)
+    assert svg_text(svg) == ["input", "(None, 2)", "dense (Dense)", "(None, 2) -> (None, 16)", "48 params",
+                             "dense_1 (Dense)", "(None, 16) -> (None, 1)", "17 params"]
+    width, height = (float(svg_root(svg).get(side).removesuffix("pt")) for side in ("width", "height"))
+    assert height > width  # three boxes stacked top to bottom, as in the PNG
 
 
 def test_render_draws_a_chain_of_labelled_boxes(tmp_path):

@@ -6,6 +6,8 @@
     >>> dot = draw_graph(loss)             # Graphviz DOT text, always (paste it into any Graphviz viewer)
     >>> dot = draw_graph(loss, "loss.png") # and a picture, drawn with matplotlib alone: no Graphviz needed
 
+In a Jupyter notebook ``dot`` shows as that picture; it is still the DOT text (a ``str``), also at ``dot.source``.
+
 Three short steps:
 
 1. ``trace`` walks back from the tensor through ``_parents`` (with a stack, not recursion: graphs can be deep) and
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import io
 import os
 import pathlib
 from collections.abc import Sequence
@@ -409,10 +412,19 @@ def render(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | 
     boxes ordered within a layer to reduce crossings, each box sized to its text. Uses matplotlib's object API with
     the Agg canvas (no pyplot), so it never opens a window and works without a display.
     """
-    _check_graph(nodes, edges, rankdir)
     path = pathlib.Path(path)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise ValueError(f"render writes {', '.join(IMAGE_SUFFIXES)} files, got {str(path)!r}")
+    figure = _draw(nodes, edges, rankdir, title, font_size, dpi)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=dpi, facecolor="white")
+    return path
+
+
+def _draw(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], rankdir: str = "LR", title: str | None = None,
+          font_size: float = 9.0, dpi: int = 120):
+    """The matplotlib Figure of ``render``, not yet saved anywhere."""
+    _check_graph(nodes, edges, rankdir)
     if len(nodes) > MAX_RENDERED_NODES:
         raise ValueError(f"the graph has {len(nodes)} boxes; a picture of more than {MAX_RENDERED_NODES} is "
                          f"unreadable. Draw a smaller graph, or give the DOT text to Graphviz")
@@ -467,9 +479,44 @@ def render(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], path: str | 
                                       edgecolor=border, linestyle=line_style,
                                       linewidth=2.0 if node.kind == "output" else 1.0, zorder=2))
         texts[node.key].set_position((x, y))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=dpi, facecolor="white")
-    return path
+    return figure
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 3c. What the drawing calls return: DOT text that a notebook shows as a picture
+# ----------------------------------------------------------------------------------------------------------------
+class Dot(str):
+    """What ``draw_graph`` and ``plot_model`` return: the Graphviz DOT text. It *is* that text, a ``str`` (print it,
+    write it to a file, search it, compare it with a string), and ``.source`` gives it as a plain ``str``, as the
+    graphviz package names it. In a Jupyter notebook it shows as the picture instead: ``_repr_svg_`` draws it with
+    ``render``'s matplotlib drawing into an SVG document in memory (no file, no Graphviz).
+    """
+
+    def __new__(cls, source: str, nodes: Sequence[Node] = (), edges: Sequence[tuple[str, str]] = (),
+                **render_options):
+        dot = super().__new__(cls, source)
+        dot._nodes, dot._edges, dot._render_options = tuple(nodes), tuple(edges), render_options
+        return dot
+
+    @property
+    def source(self) -> str:
+        """The DOT text, as a plain ``str``."""
+        return str(self)
+
+    def _repr_svg_(self) -> str | None:
+        """The picture as an SVG document, for Jupyter; None (Jupyter then shows the text) for a graph too large to
+        draw, or without matplotlib."""
+        if not self._nodes or len(self._nodes) > MAX_RENDERED_NODES:
+            return None
+        try:
+            import matplotlib
+        except ImportError:
+            return None
+        svg = io.StringIO()
+        with matplotlib.rc_context({"svg.hashsalt": "tinygrad_acts"}):  # fixed ids and no date: same graph, same SVG
+            _draw(self._nodes, self._edges, **self._render_options).savefig(svg, format="svg", facecolor="white",
+                                                                             metadata={"Date": None})
+        return svg.getvalue()
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -493,11 +540,12 @@ def _save(dot: str, nodes: Sequence[Node], edges: Sequence[tuple[str, str]], pat
 
 
 def draw_graph(tensor: Tensor | Sequence[Tensor], path: str | os.PathLike | None = None, show_data: bool = True,
-               show_grad: bool = True, max_size: int = 8, rankdir: str = "LR", title: str | None = None) -> str:
+               show_grad: bool = True, max_size: int = 8, rankdir: str = "LR", title: str | None = None) -> Dot:
     """The graph that produced ``tensor``: a box per tensor (its name, shape, and for tensors of at most
     ``max_size`` elements its values and gradient), a box per op, arrows in the direction data flows.
 
-    Returns the Graphviz DOT text (nothing needs installing for that). With a ``path`` ending in .png, .svg or .pdf
+    Returns the Graphviz DOT text (nothing needs installing for that): a ``Dot``, which is that text as a ``str``
+    (also at ``.source``) and shows as the picture in a Jupyter notebook. With a ``path`` ending in .png, .svg or .pdf
     also draws the graph there with matplotlib (no Graphviz binary needed); .dot or .gv writes the DOT text.
     Gradients appear after ``backward()``; for intermediate results call ``retain_grads(tensor)`` before it.
     A list of tensors draws all their graphs together.
@@ -506,7 +554,7 @@ def draw_graph(tensor: Tensor | Sequence[Tensor], path: str | os.PathLike | None
     nodes, edges = tensor_graph(tensor, show_data=show_data, show_grad=show_grad, max_size=max_size)
     dot = to_dot(nodes, edges, rankdir=rankdir, title=title)
     _save(dot, nodes, edges, path, rankdir=rankdir, title=title)
-    return dot
+    return Dot(dot, nodes, edges, rankdir=rankdir, title=title)
 
 
 def _count(n: int, noun: str) -> str:
@@ -554,11 +602,12 @@ def model_graph(model: Sequential, show_shapes: bool = True, show_layer_names: b
 
 def plot_model(model: Sequential, to_file: str | os.PathLike | None = None, *, show_shapes: bool = True,
                show_layer_names: bool = True, show_layer_activations: bool = False, show_trainable: bool = False,
-               rankdir: str = "TB", dpi: int = 200) -> str:
+               rankdir: str = "TB", dpi: int = 200) -> Dot:
     """The layer stack of a Sequential model, as ``keras.utils.plot_model`` draws it: an input box on top, then a
     box per layer with its name and type, its input and output shapes and its parameter count, arrows downwards.
 
-    Returns the Graphviz DOT text (nothing needs installing for that). With ``to_file`` ending in .png, .svg or .pdf
+    Returns the Graphviz DOT text (nothing needs installing for that): a ``Dot``, which is that text as a ``str``
+    (also at ``.source``) and shows as the picture in a Jupyter notebook. With ``to_file`` ending in .png, .svg or .pdf
     also draws the stack there with matplotlib alone (no Graphviz, no pydot); .dot or .gv writes the DOT text.
 
     Keras' argument names and its defaults for ``rankdir`` ("TB": top to bottom; "LR": left to right) and ``dpi``.
@@ -571,4 +620,4 @@ def plot_model(model: Sequential, to_file: str | os.PathLike | None = None, *, s
                                show_layer_activations=show_layer_activations, show_trainable=show_trainable)
     dot = to_dot(nodes, edges, rankdir=rankdir)
     _save(dot, nodes, edges, to_file, rankdir=rankdir, dpi=dpi)
-    return dot
+    return Dot(dot, nodes, edges, rankdir=rankdir, dpi=dpi)
