@@ -315,7 +315,9 @@ def resident_memory_mib() -> tuple[float, float]:
 
 
 def live_tensors() -> int:
-    return sum(1 for obj in gc.get_objects() if isinstance(obj, tinygrad_acts.Tensor))
+    # type(), not isinstance(): isinstance reads __class__, which on some objects of other libraries is a deprecated
+    # property that warns (torch.distributed.reduce_op)
+    return sum(1 for obj in gc.get_objects() if type(obj) is tinygrad_acts.Tensor)
 
 
 def memory_check(steps: int) -> list[str]:

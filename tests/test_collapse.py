@@ -1,5 +1,7 @@
 """collapse(): a stack of linear layers is one linear layer; one nonlinearity and it is not."""
 import pathlib
+import re
+import subprocess
 import sys
 
 import numpy as np
@@ -259,3 +261,26 @@ def test_the_demo_linear_stack_ends_at_the_least_squares_optimum_and_the_nonline
     assert_same_predictions(results["models"]["linear stack"], collapsed, results["x"])
     with pytest.raises(NotLinearError):
         collapse(results["models"]["nonlinear stack"])
+
+
+def test_the_readme_quotes_what_the_demo_prints(tmp_path):
+    """The README's sentence about demos/linear_collapse.py gives the numbers the demo prints, run as a learner runs
+    it (full size, numpy warnings as errors): the stack's size, the linear stack's mse (the least-squares optimum),
+    the single Dense layer's size, and the mse the same stack reaches with tanh."""
+    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(DEMOS / "linear_collapse.py"), "--out",
+                             str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = dict((name, (params, mse)) for name, params, mse in re.findall(
+        r"^  (linear stack|nonlinear stack|single Dense) \(.*?\) +(\d+) +(\d+\.\d+) ", result.stdout, re.M))
+    assert rows.keys() == {"linear stack", "nonlinear stack", "single Dense"}, result.stdout
+    optimum = re.search(r"least-squares line \(numpy, closed form\): .*, mse = (\d+\.\d+)", result.stdout).group(1)
+    readme = (DEMOS.parent / "README.md").read_text(encoding="utf-8")
+    claim = re.search(r"a (\d+)-layer, (\d+)-parameter stack without activations ends at mse (\S+) —.*?a single "
+                      r"(\d+)-parameter Dense layer also reaches —.*?with tanh between its layers reaches mse "
+                      r"(\d+\.\d+)\.", " ".join(readme.split()))
+    assert claim, "the README should say '... stack without activations ends at mse X ... reaches mse Y.'"
+    layers, params, linear_mse, single_params, tanh_mse = claim.groups()
+    assert result.stdout.count(f"linear stack ({layers} Dense)") == 1
+    assert (params, linear_mse) == rows["linear stack"] and linear_mse == optimum
+    assert single_params == rows["single Dense"][0] and rows["single Dense"][1] == optimum
+    assert tanh_mse == rows["nonlinear stack"][1] and rows["nonlinear stack"][0] == params

@@ -13,7 +13,7 @@ import pytest
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
-from tinygrad_acts import Tensor, activations, gradcheck, losses
+from tinygrad_acts import Tensor, activations, gradcheck, losses, metrics
 from tinygrad_acts.callbacks import Callback
 from tinygrad_acts import initializers
 from tinygrad_acts import diagnostics
@@ -97,6 +97,31 @@ ERRORS = [
     # activations
     case("activations-get-list", lambda tmp: activations.get(["relu"]), ValueError,
          r"a name \(one of .*\), None \(for linear\) or a callable; got \['relu'\] of type list"),
+    case("activation-name-misspelt", lambda tmp: activations.get("rellu"), ValueError,
+         r"Unknown activation 'rellu'\. Did you mean 'relu'\? Valid names: celu, elu, "),
+    case("activation-name-misspelt-in-another-case", lambda tmp: Dense(2, activation="Leaky_Relu6"), ValueError,
+         r"Unknown activation 'Leaky_Relu6'\. Did you mean 'leaky_relu'\?"),
+    case("names-fitting-two-entries-ignoring-case", lambda tmp: K.lookup("loss", "AB", {"a_b": abs, "ab": round}),
+         ValueError, r"Unknown loss 'AB'\. Did you mean 'a_b' or 'ab'\? Valid names: a_b, ab"),
+    case("loss-name-misspelt", lambda tmp: losses.get("Mean_Squared_Eror"), ValueError,
+         r"Unknown loss 'Mean_Squared_Eror'\. Did you mean 'mean_squared_error'\? Valid names: "),
+    case("metric-name-misspelt", lambda tmp: metrics.get("Acuracy"), ValueError,
+         r"Unknown metric 'Acuracy': expected 'accuracy' or one of \[.*\], or a callable \(y_true, y_pred\) -> "
+         r"values\. Did you mean 'accuracy'\?"),
+    case("initializer-name-misspelt", lambda tmp: initializers.get("HeNormall"), ValueError,
+         r"Unknown initializer 'HeNormall': expected one of \[.*\] \(or a class name such as 'GlorotUniform'\), .*\. "
+         r"Did you mean 'he_normal'\?"),
+    case("activation-for-one-number", lambda tmp: Sequential([Activation(lambda x: max(x, 0), input_shape=(2,))])
+         .predict(np.ones((3, 2))), ValueError,
+         r"Activation 'activation': the activation <lambda> treats its input as one number \(Python's max\(x, 0\) and "
+         r"`x if x > 0 else 0` do\), but it receives the whole batch, a Tensor of shape \(3, 2\), .* Write it with "
+         r"Tensor ops, .*: tinygrad_acts.maximum\(x, 0\) \(or the name 'relu'\), tinygrad_acts.where\(x > 0, x, 0\)"),
+    case("dense-activation-for-one-number",
+         lambda tmp: Dense(2, activation=lambda x: x if x > 0 else 0)(np.ones((3, 2))), ValueError, r"Dense 'dense': the activation <lambda> treats its input as one number"),
+    case("activation-numpy-function-not-a-tensor-op", lambda tmp: Activation(np.arctan), TypeError,
+         r"np.arctan is not an op on Tensors, so it cannot be an activation: its gradient is unknown\. Use a name such "
+         r"as 'tanh', a numpy function that is a Tensor op \(np.absolute, .*np.tanh\), .* or make np.arctan an op "
+         r"with its derivative by tinygrad_acts.custom_op"),
     case("activation-of-a-string", lambda tmp: activations.relu("abc"), TypeError, r"must be numbers, got str"),
     case("activation-of-none", lambda tmp: activations.tanh(None), TypeError, r"must be numbers, got NoneType"),
     case("activation-parameter-string", lambda tmp: activations.relu([1.0], max_value="6"), TypeError,
@@ -233,6 +258,17 @@ ERRORS = [
          r"grad: argnums=1 must name positional arguments of f, which got 1"),
     case("grad-argnums-not-an-integer", lambda tmp: ta.hessian(lambda x: x.sum(), argnums="x")(np.ones(3)),
          ValueError, r"argnums='x' must name positional arguments of f"),
+    # one-element Tensors as Python numbers; the truth value of several numbers
+    case("tensor-float-of-several", lambda tmp: float(Tensor([1.0, 2.0])), TypeError,
+         r"float\(\) needs a Tensor of one element, got shape \(2,\) \(2 elements\); pick one, e.g. t\[0\], or reduce "
+         r"it, e.g. t.sum\(\) or t.mean\(\)"),
+    case("tensor-int-of-several", lambda tmp: int(Tensor(np.zeros((2, 2)))), TypeError,
+         r"int\(\) needs a Tensor of one element, got shape \(2, 2\) \(4 elements\)"),
+    case("tensor-format-of-several", lambda tmp: f"{Tensor([1.0, 2.0]):.3f}", TypeError,
+         r"format\(t, '.3f'\) needs a Tensor of one element, got shape \(2,\)"),
+    case("tensor-truth-value-of-several", lambda tmp: bool(Tensor([1.0, -2.0])), ValueError,
+         r"the truth value of a Tensor of shape \(2,\) is ambiguous: it holds 2 numbers, not one\. To test them, write "
+         r"\(x > 0\).any\(\) or .all\(\); .* write tinygrad_acts.maximum\(x, 0\) \(or the activation 'relu'\)"),
     case("numpy-function-not-a-tensor-op", lambda tmp: np.arctan2(Tensor([1.0]), Tensor([1.0])), TypeError,
          r"np.arctan2 is not an op on Tensors\. Tensors support .*; for anything else use t.numpy\(\) \(no gradient\) "
          r"or add it as an op with tinygrad_acts.custom_op"),
@@ -318,6 +354,15 @@ MODEL_ERRORS = [
          r"Dense 'dense' expects 3 input features, got input of shape \(5, 4\)"),
     case("predict-wrong-rank", lambda m, tmp: m.predict(np.zeros((2, 3, 1))), ValueError,
          r"expects 3 input features, got input of shape \(2, 3, 1\)"),
+    case("predict-one-sample", lambda m, tmp: m.predict([0.5, 1.0, 2.0]), ValueError,
+         r"Dense 'dense' expects 3 input features, got input of shape \(3,\), which looks like one sample: a model "
+         r"takes a batch of samples, of shape \(batch, 3\)\. For one sample write x.reshape\(1, 3\), or "
+         r"\[\[0.5, 1.0, 2.0\]\] as a list"),
+    case("call-one-sample", lambda m, tmp: m(np.array([0.5, 1.0, 2.0])), ValueError,
+         r"got input of shape \(3,\), which looks like one sample: .* write x.reshape\(1, 3\)"),
+    case("predict-1d-of-another-length", lambda m, tmp: m.predict(np.ones(5)), ValueError,
+         r"Dense 'dense' expects 3 input features, got input of shape \(5,\): a model takes a batch of samples, of "
+         r"shape \(batch, 3\)"),
     case("predict-a-number", lambda m, tmp: m.predict(1.0), ValueError,
          r"predict expects an array of samples, got a single number 1.0"),
     case("predict-empty", lambda m, tmp: m.predict(np.zeros((0, 3))), ValueError,
@@ -336,6 +381,12 @@ MODEL_ERRORS = [
     case("fit-x-none", lambda m, tmp: m.fit(None, Y, verbose=0), TypeError, r"fit: x must be an array of numbers"),
     case("fit-y-strings", lambda m, tmp: m.fit(X, ["a"] * 8, verbose=0), TypeError,
          r"fit: y must be an array of numbers"),
+    case("fit-y-string-labels", lambda m, tmp: m.fit(X, np.array(["cat", "dog"] * 4), verbose=0), TypeError,
+         r"fit: y must be an array of numbers, got strings \('cat', 'dog'\); labels must be numbers\. Encode them as "
+         r"integers: classes, y = np.unique\(y, return_inverse=True\) gives class ids 0 to 1 \(classes\[i\] is the "
+         r"name of class i\), for loss='sparse_categorical_crossentropy'"),
+    case("evaluate-y-string-labels", lambda m, tmp: m.evaluate(X, list("abcdefgh")), TypeError,
+         r"evaluate: y must be an array of numbers, got strings \('a', 'b', 'c', ...\); .* class ids 0 to 7"),
     case("fit-too-large-for-float32", lambda m, tmp: m.fit(X.astype(np.float64) * 1e300, Y, verbose=0), ValueError,
          r"fit: x holds .*e\+300, which float32 cannot represent"),
     case("fit-epochs-negative", lambda m, tmp: m.fit(X, Y, epochs=-1, verbose=0), ValueError,
@@ -509,6 +560,47 @@ def test_an_empty_batch_passes_through_a_layer_as_an_empty_batch():
     assert Dense(2)(np.zeros((0, 3))).shape == (0, 2)
     assert activations.softmax(np.zeros((0, 3))).shape == (0, 3)
     assert Tensor([]).shape == (0,) and Tensor([]).sum().item() == 0.0
+
+
+def test_one_element_tensors_are_python_numbers_in_float_int_and_f_strings():
+    loss = (Tensor([[1.0, 2.0]], requires_grad=True) ** 2).mean()  # 2.5, of shape (): a typical loss
+    assert float(loss) == 2.5 and isinstance(float(loss), float)
+    assert float(Tensor([[0.25]])) == 0.25  # one element in any shape, as in PyTorch
+    assert int(Tensor(2.7)) == 2 and int(Tensor([-2.7], dtype="float64")) == -2  # int() truncates, as int(2.7)
+    assert int(Tensor([3], dtype="int64")) == 3
+    assert f"{loss:.3f}" == "2.500" and format(Tensor([1 / 3], dtype="float64"), ".2e") == "3.33e-01"
+    assert f"{Tensor([1.0, 2.0])}" == str(Tensor([1.0, 2.0]))  # no format spec: the repr, for any shape
+    assert bool(Tensor([0.5])) and not bool(Tensor(0.0))
+
+
+def test_repr_shows_the_dtype_when_it_is_not_float32_and_the_name_when_there_is_one():
+    assert repr(Tensor([1.0, 2.0], dtype="float64", name="w", requires_grad=True)) == \
+        "Tensor([1., 2.], dtype=float64, name='w', requires_grad=True)"
+    assert repr(Tensor([1.0, 2.0], requires_grad=True)) == "Tensor([1., 2.], requires_grad=True)"  # float32: as before
+    assert repr(Tensor([1, 2], dtype="int64")) == "Tensor([1, 2], dtype=int64)"
+    assert repr(Tensor(np.array([1.0]), requires_grad=True) * 2) == "Tensor([2.], dtype=float64, grad_fn=mul)"
+    assert repr(Sequential([Dense(1, input_shape=(1,), kernel_initializer="ones")]).weights[0]) == \
+        "Tensor([[1.]], name='dense/kernel', requires_grad=True)"
+
+
+@pytest.mark.parametrize("kind, get, names", [
+    ("activation", activations.get, {"ReLU": "relu", "Relu": "relu", "LeakyReLU": "leaky_relu", "TANH": "tanh"}),
+    ("loss", losses.get, {"MSE": "mse", "Mse": "mse", "Binary_CrossEntropy": "binary_crossentropy"}),
+    ("metric", metrics.get, {"Accuracy": "accuracy", "MAE": "mae", "Mean_Squared_Error": "mse"}),
+])
+def test_names_are_found_ignoring_case_and_underscores(kind, get, names):
+    for written, name in names.items():
+        assert get(written) is get(name), (kind, written)
+
+
+def test_optimizer_and_initializer_names_are_found_ignoring_case_and_underscores():
+    assert type(ta.optimizers.get("RMSProp")) is type(ta.optimizers.get("rmsprop"))
+    assert type(initializers.get("he_Normal")) is type(initializers.get("HENORMAL")) is initializers.HeNormal
+    model = Sequential([Dense(2, activation="ReLU", kernel_initializer="Glorot_Uniform", input_shape=(2,)),
+                        Dense(1, activation="Sigmoid")])
+    model.compile(optimizer="Adam", loss="Binary_Crossentropy", metrics=["Accuracy"])
+    history = model.fit(X[:, :2], (Y > 0).astype(np.float32), epochs=2, verbose=0)
+    assert model.layers[0].activation is activations.relu and len(history.history["Accuracy"]) == 2
 
 
 def test_input_shape_may_be_a_single_integer():

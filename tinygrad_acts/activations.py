@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, where
+from . import backend
+from .tensor import _NUMPY_FUNCTIONS, Tensor, where
 
 TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
 
@@ -396,13 +397,19 @@ ALL_ACTIVATIONS: dict[str, Callable[..., Tensor]] = {
 
 
 def get(identifier: str | Callable | None) -> Callable[..., Tensor]:
-    """The activation for a name (``"relu"``), None (meaning linear) or a callable (returned unchanged)."""
+    """The activation for a name (``"relu"``; also ``"ReLU"``: case and underscores do not matter), None (meaning
+    linear) or a callable (returned unchanged)."""
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        if identifier not in ALL_ACTIVATIONS:
-            raise ValueError(f"Unknown activation {identifier!r}. Valid names: {', '.join(sorted(ALL_ACTIVATIONS))}")
-        return ALL_ACTIVATIONS[identifier]
+        return backend.lookup("activation", identifier, ALL_ACTIVATIONS, sorted(ALL_ACTIVATIONS))
+    if isinstance(identifier, np.ufunc) and identifier not in _NUMPY_FUNCTIONS:  # refused now, not at the first call
+        unary = [f for f in _NUMPY_FUNCTIONS if f.nin == 1 and "d->?" not in f.types]  # not isnan and the like
+        supported = ", ".join(sorted(f"np.{f.__name__}" for f in unary))
+        raise TypeError(f"np.{identifier.__name__} is not an op on Tensors, so it cannot be an activation: its "
+                        f"gradient is unknown. Use a name such as 'tanh', a numpy function that is a Tensor op "
+                        f"({supported}), a function of Tensors such as lambda x: x * x.sigmoid(), or make "
+                        f"np.{identifier.__name__} an op with its derivative by tinygrad_acts.custom_op")
     if callable(identifier):
         return identifier
     raise ValueError(f"An activation must be a name (one of {', '.join(sorted(ALL_ACTIVATIONS))}), None (for "

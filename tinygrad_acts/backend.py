@@ -1,10 +1,14 @@
-"""Global state, as Keras' backend module has it: layer-name counters, the default float type, epsilon, the seed.
+"""Global state, as Keras' backend module has it: layer-name counters, the default float type, epsilon, the seed;
+and ``lookup``, which finds an activation, loss, optimizer, metric or initializer by name.
 
 ``import tinygrad_acts.backend as K`` then ``K.clear_session()`` between models, as the classic lesson does.
 """
 from __future__ import annotations
 
 import collections
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -63,3 +67,31 @@ def set_random_seed(seed: int) -> None:
 def rng() -> np.random.Generator:
     """The generator every initializer and every shuffle draws from."""
     return _rng
+
+
+def _plain(name: str) -> str:
+    return name.lower().replace("_", "")
+
+
+def lookup(kind: str, name: str, table: Mapping[str, Any], listed: Sequence[str] | None = None,
+           expected: str | None = None) -> Any:
+    """``table[name]`` for the activations, losses, optimizers, metrics and initializers looked up by name.
+
+    A name that is not in the table still finds its entry when, ignoring case and underscores, it fits exactly one
+    ('ReLU' is 'relu', 'Mse' is 'mse', 'He_Normal' is 'he_normal'). Otherwise a ValueError says what was found and
+    suggests the nearest valid name: "Unknown loss 'msee'. Did you mean 'mse'? Valid names: …", or, given
+    ``expected``, "Unknown initializer 'glorot': expected {expected}. Did you mean 'glorot_normal'?".
+    ``listed`` are the names to suggest and list (default: every name in the table)."""
+    if name in table:
+        return table[name]
+    fits = [key for key in table if _plain(key) == _plain(name)]
+    if fits and all(table[key] is table[fits[0]] for key in fits):
+        return table[fits[0]]
+    listed = list(table) if listed is None else list(listed)
+    if not fits:  # difflib on the plain forms, so that case and underscores do not count against a name
+        plain = {_plain(key): key for key in sorted(listed, key=str.islower)}  # 'mse' rather than 'MSE'
+        fits = [plain[close] for close in difflib.get_close_matches(_plain(name), plain, n=1)]
+    hint = f" Did you mean {' or '.join(repr(key) for key in fits)}?" if fits else ""
+    if expected is not None:
+        raise ValueError(f"Unknown {kind} {name!r}: expected {expected}.{hint}")
+    raise ValueError(f"Unknown {kind} {name!r}.{hint} Valid names: {', '.join(listed)}")

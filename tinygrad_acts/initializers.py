@@ -344,13 +344,14 @@ def get(identifier: Any) -> Callable:
         return identifier()
     if callable(identifier):
         return identifier
-    if isinstance(identifier, str) and identifier in ALL_INITIALIZERS:
-        return ALL_INITIALIZERS[identifier]()
+    names = sorted(name for name in ALL_INITIALIZERS if name.islower())
+    expected = (f"one of {names} (or a class name such as 'GlorotUniform'), an initializer, or a callable taking a "
+                f"shape and returning an array")
+    if isinstance(identifier, str):  # case and underscores do not matter: 'he_Normal' is 'he_normal'
+        return backend.lookup("initializer", identifier, ALL_INITIALIZERS, names, expected)()
     if isinstance(identifier, dict) and identifier.get("class_name") in ALL_INITIALIZERS:
         return ALL_INITIALIZERS[identifier["class_name"]].from_config(identifier.get("config", {}))
-    names = sorted(name for name in ALL_INITIALIZERS if name.islower())
-    raise ValueError(f"Unknown initializer {identifier!r}: expected one of {names} (or a class name such as "
-                     f"'GlorotUniform'), an initializer, or a callable taking a shape and returning an array")
+    raise ValueError(f"Unknown initializer {identifier!r}: expected {expected}")
 
 
 # The functions of earlier versions, kept: each draws from the backend's generator with the class' defaults.

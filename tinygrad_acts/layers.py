@@ -77,6 +77,20 @@ def _as_tensor(x: Any, what: str = "the input") -> Tensor:
     return Tensor(_to_float(data, what))
 
 
+def _explain_truth_value_error(layer: Layer, error: ValueError, shape: tuple) -> None:
+    """Runs when a layer's activation function raised ValueError: if it is numpy's "truth value of an array with
+    more than one element is ambiguous", the function was written for one number (max(x, 0), `x if x > 0 else 0`),
+    so raise an error that says so and what to write instead. Any other error is left to propagate as it is."""
+    if "truth value of an array" not in str(error):
+        return
+    function = getattr(layer.activation, "__name__", repr(layer.activation))
+    raise ValueError(f"{type(layer).__name__} '{layer.name}': the activation {function} treats its input as one "
+                     f"number (Python's max(x, 0) and `x if x > 0 else 0` do), but it receives the whole batch, a "
+                     f"Tensor of shape {shape}, on which a comparison such as x > 0 gives many booleans, not one. "
+                     f"Write it with Tensor ops, which work number by number: tinygrad_acts.maximum(x, 0) (or the "
+                     f"name 'relu'), tinygrad_acts.where(x > 0, x, 0)") from error
+
+
 class Layer:
     """The base of every layer: a name, weights made by ``build``, and ``call`` from Tensor to Tensor.
 
@@ -233,15 +247,31 @@ class Dense(Layer):
 
     def call(self, x: Tensor) -> Tensor:
         if x.ndim < 2 or x.shape[-1] != self.kernel.shape[0]:
-            raise ValueError(f"Dense '{self.name}' expects {self.kernel.shape[0]} input features, got input of shape "
-                             f"{x.shape}")
+            raise ValueError(self._wrong_input(x))
         y = x @ self.kernel
         if self.bias is not None:
             y = y + self.bias
-        return self.activation(y)
+        try:
+            return self.activation(y)
+        except ValueError as error:  # costs nothing unless raised
+            _explain_truth_value_error(self, error, y.shape)
+            raise
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return tuple(input_shape[:-1]) + (self.units,)
+
+    def _wrong_input(self, x: Tensor) -> str:
+        """What is wrong with an input of the wrong shape, and what to write instead."""
+        features = self.kernel.shape[0]
+        message = f"Dense '{self.name}' expects {features} input features, got input of shape {x.shape}"
+        if x.ndim == 1 and len(x) == features:  # one sample without its batch axis: the classic mistake
+            values = ", ".join(np.format_float_positional(value, trim="0") for value in x.data)
+            as_list = f", or [[{values}]] as a list" if features <= 6 else ""
+            return (f"{message}, which looks like one sample: a model takes a batch of samples, of shape (batch, "
+                    f"{features}). For one sample write x.reshape(1, {features}){as_list}")
+        if x.ndim < 2:
+            return f"{message}: a model takes a batch of samples, of shape (batch, {features})"
+        return message
 
 
 Linear = Dense  # the same layer, under the name learners know from PyTorch (with Keras' arguments)
@@ -256,7 +286,11 @@ class Activation(Layer):
         self.activation = activations.get(activation)
 
     def call(self, x: Tensor) -> Tensor:
-        return self.activation(x)
+        try:
+            return self.activation(x)
+        except ValueError as error:
+            _explain_truth_value_error(self, error, x.shape)
+            raise
 
 
 class ReLU(Layer):

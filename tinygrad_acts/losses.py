@@ -18,7 +18,6 @@ Two numerical tricks keep every loss finite, even for a confident wrong answer:
 """
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -257,7 +256,7 @@ _LOSSES: dict[str, LossFunction] = {
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "huber": huber,
-}  # the names Keras 3's losses.get accepts for these functions (case-sensitive, as in Keras)
+}  # the names Keras 3's losses.get accepts for these functions; we also forgive case ('Mse'), Keras does not
 
 
 class Loss:
@@ -314,11 +313,7 @@ def get(identifier: str | LossFunction) -> LossFunction:
     ``BinaryCrossentropy(from_logits=True)``.
     """
     if isinstance(identifier, str):
-        if identifier in _LOSSES:
-            return _LOSSES[identifier]
-        close = difflib.get_close_matches(identifier, _LOSSES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"Unknown loss {identifier!r}.{hint} Valid names: {', '.join(sorted(_LOSSES))}")
+        return backend.lookup("loss", identifier, _LOSSES, sorted(_LOSSES))
     if isinstance(identifier, type) and issubclass(identifier, Loss):  # callable, but calling it makes a loss object
         raise ValueError(f"loss={identifier.__name__} is the class; pass an instance, {identifier.__name__}(), or a "
                          f"name such as 'mse'")

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import backend
+
 
 def binary_accuracy(y_true: np.ndarray, y_pred: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     """1 where (y_pred > threshold) equals the 0/1 label, averaged over the last axis."""
@@ -49,11 +51,13 @@ def accuracy_for(y_true: np.ndarray, y_pred: np.ndarray) -> Callable:
     return categorical_accuracy
 
 
-def get(identifier: str | Callable) -> Callable:
-    """A metric by name ('accuracy' is resolved later, from the data's shapes) or any callable."""
-    if callable(identifier) or identifier in ("accuracy", "acc"):
+def get(identifier: str | Callable) -> Callable | str:
+    """A metric by name ('accuracy' is resolved later, from the data's shapes; case and underscores do not matter)
+    or any callable."""
+    expected = f"'accuracy' or one of {sorted(ALL_METRICS)}, or a callable (y_true, y_pred) -> values"
+    if callable(identifier):
         return identifier
-    if isinstance(identifier, str) and identifier in ALL_METRICS:
-        return ALL_METRICS[identifier]
-    raise ValueError(f"Unknown metric {identifier!r}: expected 'accuracy' or one of {sorted(ALL_METRICS)}, "
-                     f"or a callable (y_true, y_pred) -> values")
+    if isinstance(identifier, str):
+        names = {"accuracy": "accuracy", "acc": "acc", **ALL_METRICS}
+        return backend.lookup("metric", identifier, names, ["accuracy", *ALL_METRICS], expected)
+    raise ValueError(f"Unknown metric {identifier!r}: expected {expected}")

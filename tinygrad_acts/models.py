@@ -19,6 +19,18 @@ from .layers import InputLayer, Layer, _as_tensor, _assign
 from .tensor import Tensor, no_grad
 
 
+def _refuse_string_labels(y: Any, what: str) -> None:
+    """Labels given as names ('cat', 'dog'): say how to turn them into the class ids a loss needs."""
+    labels = np.asarray(y, dtype=object).ravel()
+    if labels.size and all(isinstance(label, str) for label in labels):
+        names = np.unique(labels.astype(str))
+        shown = ", ".join(repr(str(name)) for name in names[:3]) + (", ..." if len(names) > 3 else "")
+        raise TypeError(f"{what}: y must be an array of numbers, got strings ({shown}); labels must be numbers. "
+                        f"Encode them as integers: classes, y = np.unique(y, return_inverse=True) gives class ids "
+                        f"0 to {len(names) - 1} (classes[i] is the name of class i), for "
+                        f"loss='sparse_categorical_crossentropy' (or 'binary_crossentropy' for two classes)") from None
+
+
 class NanLossWarning(UserWarning):
     """fit() stopped because the loss or a gradient became nan or inf."""
 
@@ -240,7 +252,11 @@ class Sequential:
         if isinstance(y, np.ndarray) and y.dtype.kind in "iu":
             targets = y  # class ids stay integers: the loss then needs no check per batch that they are whole
         else:
-            targets = _as_tensor(y, f"{what}: y").data
+            try:
+                targets = _as_tensor(y, f"{what}: y").data
+            except TypeError:
+                _refuse_string_labels(y, what)
+                raise
         if targets.ndim == 0 or len(targets) != len(data):
             raise ValueError(f"{what}: x has {len(data)} samples but y has "
                              f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {data.shape} and "

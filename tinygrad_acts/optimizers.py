@@ -18,13 +18,13 @@ the first time a parameter gets a gradient, in the parameter's own dtype, so flo
 """
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from . import backend
 from .tensor import Tensor
 
 
@@ -241,11 +241,7 @@ def get(identifier: str | Optimizer) -> Optimizer:
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
-        if identifier.lower() in _OPTIMIZERS:
-            return _OPTIMIZERS[identifier.lower()]()
-        close = difflib.get_close_matches(identifier.lower(), _OPTIMIZERS, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"Unknown optimizer {identifier!r}.{hint} Valid names: {', '.join(_OPTIMIZERS)}")
+        return backend.lookup("optimizer", identifier, _OPTIMIZERS)()
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         raise ValueError(f"optimizer={identifier.__name__} is the class; pass an instance, "
                          f"{identifier.__name__}(), or the name {identifier.__name__.lower()!r}")

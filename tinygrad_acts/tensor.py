@@ -702,16 +702,49 @@ class Tensor:
         return len(self.data)
 
     def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a Tensor of shape {self.shape} is ambiguous: it holds "
+                             f"{self.data.size} numbers, not one. To test them, write (x > 0).any() or .all(); to "
+                             f"choose number by number, as max(x, 0) or `x if x > 0 else 0` do for one number, write "
+                             f"tinygrad_acts.maximum(x, 0) (or the activation 'relu') or tinygrad_acts.where(x > 0, "
+                             f"x, 0)")
         return bool(self.data)
+
+    def _one_number(self, what: str) -> Any:
+        """The single number of a one-element Tensor (any shape, as in PyTorch), for float(), int() and format()."""
+        if self.data.size != 1:
+            raise TypeError(f"{what} needs a Tensor of one element, got shape {self.shape} ({self.data.size} "
+                            f"elements); pick one, e.g. t[0], or reduce it, e.g. t.sum() or t.mean()")
+        return self.data.item()
+
+    def __float__(self) -> float:
+        return float(self._one_number("float()"))
+
+    def __int__(self) -> int:
+        return int(self._one_number("int()"))
+
+    def __format__(self, format_spec: str) -> str:
+        """``f"{loss:.3f}"`` formats the number of a one-element Tensor; ``f"{t}"`` is ``str(t)`` for any Tensor."""
+        if not format_spec:
+            return str(self)
+        return format(self._one_number(f"format(t, {format_spec!r})"), format_spec)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __repr__(self) -> str:
-        values = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        """``Tensor([1., 2.], requires_grad=True)``, as PyTorch prints it: the dtype when it is not float32, the name
+        when there is one, then the op that made it (``grad_fn=mul``) or ``requires_grad=True`` for a leaf."""
+        parts = [np.array2string(self.data, separator=", ", prefix="Tensor(")]
+        if self.data.dtype != np.float32:
+            parts.append(f"dtype={self.data.dtype}")
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
         if self._op is not None:
-            return f"Tensor({values}, grad_fn={self._op})"
-        return f"Tensor({values}, requires_grad=True)" if self.requires_grad else f"Tensor({values})"
+            parts.append(f"grad_fn={self._op}")
+        elif self.requires_grad:
+            parts.append("requires_grad=True")
+        return f"Tensor({', '.join(parts)})"
 
 
 # --------------------------------------------------------------------------------------------------------------
