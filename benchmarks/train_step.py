@@ -36,14 +36,32 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 import tinygrad_acts
-from workloads import (HVP_IMPLEMENTATIONS, WORKLOADS, KerasFitMLP, MLPProblem, NumpyMLP, TinygradMLP, Workload,
-                       check_callbacks_leave_training_alone, check_hvp_against_finite_differences, check_same_hvp,
-                       check_same_step, do_nothing_callback, fit_available, hvp_problem, layer_stats_callback,
-                       pass_at_every_batch_callback, relative_difference, torch_available)
+
+from workloads import (
+    HVP_IMPLEMENTATIONS,
+    WORKLOADS,
+    KerasFitMLP,
+    MLPProblem,
+    NumpyMLP,
+    TinygradMLP,
+    Workload,
+    check_callbacks_leave_training_alone,
+    check_hvp_against_finite_differences,
+    check_same_hvp,
+    check_same_step,
+    do_nothing_callback,
+    fit_available,
+    hvp_problem,
+    layer_stats_callback,
+    pass_at_every_batch_callback,
+    relative_difference,
+    torch_available,
+)
 
 
 @dataclass
@@ -72,12 +90,12 @@ def steps_per_block(step: Callable[[], object], block_seconds: float) -> int:
     return max(1, round(block_seconds * calls / elapsed))
 
 
-def time_interleaved(steps: dict[str, Callable[[], object]], block: int, rounds: int,
-                     warmup_rounds: int) -> dict[str, np.ndarray]:
+def time_interleaved(steps: dict[Any, Callable[[], object]], block: int, rounds: int,
+                     warmup_rounds: int) -> dict[Any, np.ndarray]:
     """Seconds per step of each implementation in each round. Rounds alternate the order (A B, B A, ...) so
     that neither side always runs right after the other; the warm-up rounds are discarded."""
     names = list(steps)
-    times = {name: [] for name in names}
+    times: dict[Any, list[float]] = {name: [] for name in names}
     for round_index in range(warmup_rounds + rounds):
         order = names if round_index % 2 == 0 else names[::-1]
         for name in order:
@@ -175,7 +193,8 @@ def time_fit(key: str, settings: Settings) -> tuple[list[str], bool]:
                              f"{difference:.3g} (relative); allowed 1e-5")
 
     problem = FIT_PROBLEMS[key]()
-    implementations = {"fit": KerasFitMLP(problem), "low-level": TinygradMLP(problem), "numpy": NumpyMLP(problem)}
+    implementations: dict[str, Any] = {"fit": KerasFitMLP(problem), "low-level": TinygradMLP(problem),
+                                       "numpy": NumpyMLP(problem)}
     block = steps_per_block(implementations["numpy"].epoch, settings.block_seconds)
     gc.collect()
     epochs = time_interleaved({name: impl.epoch for name, impl in implementations.items()}, block,
@@ -374,7 +393,7 @@ def layer_stats_memory_check(steps: int) -> list[str]:
             f"{record.nbytes / 2**20:.1f} MiB, {per_step:,.0f} bytes per step (8 + 952 L + 24 W = "
             f"{8 + 952 * layers + 24 * weights:,})",
             *[f"- after {step:,} steps: resident {current:.1f} MiB, peak {peak:.1f} MiB"
-              for step, (current, peak) in zip(checkpoints, readings)],
+              for step, (current, peak) in zip(checkpoints, readings, strict=True)],
             f"- resident growth between the two: {growth:,.0f} bytes per step "
             f"({growth / per_step:.1f}x the record's): "
             f"{'only the record grows' if bounded else '**more than the record grows**'}"]
@@ -410,7 +429,8 @@ def blas_description() -> str:
         from threadpoolctl import threadpool_info
     except ImportError:
         return text
-    pools = [f"{p['internal_api']} {p.get('num_threads')} threads" for p in threadpool_info() if p["user_api"] == "blas"]
+    pools = [f"{p['internal_api']} {p.get('num_threads')} threads"
+             for p in threadpool_info() if p["user_api"] == "blas"]
     return f"{text} ({', '.join(pools)})" if pools else text
 
 
@@ -475,7 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "met?"]
         if with_torch:
             header += ["PyTorch µs/step", "PyTorch ratio (IQR)"]
-        rows, noisy = zip(*[time_workload(w, settings, with_torch) for w in workloads])
+        rows: Sequence[Sequence[str]]  # one table after another: a tuple from zip, then lists
+        noisy: Any  # a flag per row, or one flag
+        rows, noisy = zip(*[time_workload(w, settings, with_torch) for w in workloads], strict=True)
         print("\n".join(markdown_table(header, rows)))
         print(NOISY if any(noisy) else "")
 
@@ -484,7 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if fit_available():
                 header = ["workload", "model.fit µs/step", "low-level µs/step", "numpy µs/step",
                           "fit / low-level (median)", "IQR", "fit / numpy", "target", "met?"]
-                rows, noisy = zip(*[time_fit(key, settings) for key in FIT_PROBLEMS])
+                rows, noisy = zip(*[time_fit(key, settings) for key in FIT_PROBLEMS], strict=True)
                 print("\n".join(markdown_table(header, rows)))
                 if any(noisy):
                     print(NOISY)

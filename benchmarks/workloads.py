@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class MLPProblem:
     def __post_init__(self) -> None:
         rng = np.random.default_rng(self.seed)
         self.weights = []
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
             limit = np.sqrt(6 / (fan_in + fan_out))
             kernel = rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(self.dtype)
             self.weights.append((kernel, np.zeros(fan_out, dtype=self.dtype)))
@@ -194,7 +194,7 @@ class NumpyMLP:
                 grad = grad * (1 - inp * inp) if self.problem.activation == "tanh" else grad * (inp > 0)
 
         # SGD update
-        for (kernel, bias), (grad_kernel, grad_bias) in zip(self.layers, reversed(grads)):
+        for (kernel, bias), (grad_kernel, grad_bias) in zip(self.layers, reversed(grads), strict=True):
             kernel -= LEARNING_RATE * grad_kernel
             bias -= LEARNING_RATE * grad_bias
         return loss
@@ -374,6 +374,7 @@ class KerasFitMLP:
         layers += [Dense(units, activation=hidden) for units in sizes[2:-1]]
         layers += [Dense(sizes[-1])]  # linear output: the loss takes logits
         self.model = Sequential(layers)
+        loss: Any
         if problem.loss == "mse":
             loss = "mse"
         else:  # our losses take options through a function, as losses.get's docstring says
@@ -474,7 +475,7 @@ class TinygradHVP(TinygradMLP):
             h = h @ kernel + bias
             if i < len(self.layers) - 1:
                 h = h.relu()
-        return softmax_cross_entropy(h, self.y)
+        return softmax_cross_entropy(h, cast(np.ndarray, self.y))  # an HVP problem's labels: integers
 
     def gradient(self) -> list[np.ndarray]:
         """One gradient of the loss (forward + backward), the unit the HVP is measured in."""
@@ -486,7 +487,8 @@ class TinygradHVP(TinygradMLP):
 
     def hvp(self) -> list[np.ndarray]:
         self.forward_loss().backward(create_graph=True)
-        directional = sum((p.grad * v).sum() for p, v in zip(self.parameters, self.vector))  # <gradient, v>
+        # <gradient, v>
+        directional = sum((p.grad * v).sum() for p, v in zip(self.parameters, self.vector, strict=True))
         for p in self.parameters:
             p.grad = None
         directional.backward()
@@ -514,8 +516,8 @@ class TinygradTransformsHVP:
 
         every_weight = tuple(range(len(self.weights)))
         self._gradient = transforms.grad(loss, every_weight)
-        self._hvp = transforms.grad(lambda *w: sum((g * v).sum() for g, v in zip(self._gradient(*w), vector)),
-                                    every_weight)
+        self._hvp = transforms.grad(
+            lambda *w: sum((g * v).sum() for g, v in zip(self._gradient(*w), vector, strict=True)), every_weight)
 
     def gradient(self) -> list[np.ndarray]:
         return [g.data for g in self._gradient(*self.weights)]
@@ -536,7 +538,7 @@ class NumpyHVP:
         if problem.activation != "relu" or problem.loss != "cross_entropy":
             raise ValueError("NumpyHVP is written for ReLU hidden layers and softmax cross-entropy")
         self.layers = [(kernel.copy(), bias.copy()) for kernel, bias in problem.weights]
-        self.vector = list(zip(problem.vector[0::2], problem.vector[1::2]))  # (v_kernel, v_bias) per layer
+        self.vector = list(zip(problem.vector[0::2], problem.vector[1::2], strict=True))  # (v_kernel, v_bias) per layer
         self.x, self.y = problem.x[:problem.batch], problem.y[:problem.batch]
 
     def _forward(self) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
@@ -556,7 +558,7 @@ class NumpyHVP:
 
     def gradient(self) -> list[np.ndarray]:
         inputs, _, delta = self._forward()
-        grads = []
+        grads: list[np.ndarray] = []
         for i in reversed(range(len(self.layers))):
             grads[:0] = [inputs[i].T @ delta, delta.sum(axis=0)]
             if i > 0:
@@ -567,8 +569,9 @@ class NumpyHVP:
         inputs, probabilities, delta = self._forward()
         # R-forward: z = h W + b gives R{z} = R{h} W + h V_W + V_b (R{x} = 0: the data does not move with w);
         # relu gives R{h} = R{z} * (z > 0), as relu'' = 0
-        r_inputs, r_h = [None], None
-        for i, ((kernel, _), (v_kernel, v_bias)) in enumerate(zip(self.layers, self.vector)):
+        r_inputs: list[Any] = [None]  # R{input} of each layer: none for the data
+        r_h = None
+        for i, ((kernel, _), (v_kernel, v_bias)) in enumerate(zip(self.layers, self.vector, strict=True)):
             r_z = inputs[i] @ v_kernel + v_bias + (r_h @ kernel if r_h is not None else 0)
             if i < len(self.layers) - 1:
                 r_h = r_z * (inputs[i + 1] > 0)
@@ -577,7 +580,7 @@ class NumpyHVP:
         r_delta = probabilities * (r_z - (probabilities * r_z).sum(axis=-1, keepdims=True)) / len(self.y)
         # R-backward: dW = h^T delta gives R{dW} = R{h}^T delta + h^T R{delta}; db = sum delta gives R{db} = sum
         # R{delta}; delta_below = (delta W^T) * mask gives R{delta_below} = (R{delta} W^T + delta V_W^T) * mask
-        hvps = []
+        hvps: list[np.ndarray] = []
         for i in reversed(range(len(self.layers))):
             kernel, v_kernel = self.layers[i][0], self.vector[i][0]
             r_kernel = inputs[i].T @ r_delta
@@ -603,7 +606,7 @@ def finite_difference_hvp(problem: HVPProblem, epsilon: float = 1e-6) -> list[np
     start = [p.data.copy() for p in model.parameters]
 
     def gradient_at(t: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        for p, w, v in zip(model.parameters, start, problem.vector):
+        for p, w, v in zip(model.parameters, start, problem.vector, strict=True):
             p.data = w + t * v
         h, active = model.x.data, []
         for kernel, bias in model.layers[:-1]:
@@ -612,11 +615,11 @@ def finite_difference_hvp(problem: HVPProblem, epsilon: float = 1e-6) -> list[np
         return model.gradient(), active
 
     (plus, active_plus), (minus, active_minus) = gradient_at(epsilon), gradient_at(-epsilon)
-    crossed = sum(int(np.sum(a != b)) for a, b in zip(active_plus, active_minus))
+    crossed = sum(int(np.sum(a != b)) for a, b in zip(active_plus, active_minus, strict=True))
     if crossed:
         raise ValueError(f"finite differences with eps={epsilon:g}: {crossed} ReLU pre-activation(s) change sign "
                          f"between w - eps v and w + eps v, where the gradient jumps; take a smaller eps")
-    return [(a - b) / (2 * epsilon) for a, b in zip(plus, minus)]
+    return [(a - b) / (2 * epsilon) for a, b in zip(plus, minus, strict=True)]
 
 
 def check_same_hvp(dtype: Any = np.float32, rtol: float = 1e-5) -> float:

@@ -80,7 +80,7 @@ def save(fig, out: pathlib.Path, name: str) -> pathlib.Path:
 
 
 class PrintEvery(Callback):
-    """Keras' one-line-per-epoch log (what verbose=2 prints), but only every ``every`` epochs, the first and the last."""
+    """Keras' one-line-per-epoch log (what verbose=2 prints), only every ``every`` epochs, the first and the last."""
 
     def __init__(self, every: int, epochs: int):
         self.every, self.epochs = every, epochs

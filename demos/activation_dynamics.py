@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import time
 import warnings
+from typing import cast
 
 import numpy as np
 
 import tinygrad_acts.backend as K
-from _common import parse_args, pyplot, save
 from tinygrad_acts import Tensor
 from tinygrad_acts.diagnostics import LayerStats, Record, inspect
 from tinygrad_acts.initializers import GlorotNormal, HeNormal, Initializer, RandomNormal
@@ -34,6 +34,8 @@ from tinygrad_acts.losses import SparseCategoricalCrossentropy
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
+
+from _common import parse_args, pyplot, save
 from train_spiral import make_spiral  # the spiral data: the same generator, imported (train_spiral runs nothing)
 
 DEPTH, WIDTH = 10, 64  # hidden layers, units in each
@@ -235,8 +237,9 @@ def summary_of_batch_norm(plain: dict, normalized: dict, activation: str, init: 
 def never_positive(model: Sequential, x: np.ndarray) -> np.ndarray:
     """For each hidden layer, the fraction of units whose pre-activation is <= 0 on every row of x."""
     fractions, h = [], x
-    for layer in model.layers[:DEPTH]:
-        z = h @ layer.kernel.data + layer.bias.data
+    for layer in cast(list[Dense], model.layers[:DEPTH]):
+        kernel, bias = layer.get_weights()
+        z = h @ kernel + bias
         fractions.append(np.mean(np.all(z <= 0, axis=0)))
         h = layer.activation(Tensor(z)).data
     return np.array(fractions)
@@ -379,7 +382,7 @@ def figure_remedies(plt, runs: dict, remedies: dict, out, show: bool) -> None:
     depth = np.arange(1, DEPTH + 1)
     # BatchNormalization: the pre-activation spread at step 0, and the loss curves
     for (activation, init), colour in zip((("sigmoid", "GlorotNormal"), ("tanh", "RandomNormal(1.0)")),
-                                          ("#9467bd", "#ff7f0e")):
+                                          ("#9467bd", "#ff7f0e"), strict=True):
         for batch_norm, style in ((False, "--"), (True, "-")):
             run = remedies["batch_norm", activation, init] if batch_norm else runs[activation, init]
             record = run["record"]
@@ -460,7 +463,7 @@ def main() -> None:
     summary_of_training(runs)
 
     print("\n== 3. Remedies ==")
-    remedies = {}
+    remedies: dict[tuple, dict] = {}  # keyed (remedy, activation, init or learning rate)
     for activation, init in BATCH_NORMALIZED:
         remedies["batch_norm", activation, init] = train(activation, init, sgd(), epochs, batch_norm=True,
                                                          seed=args.seed)

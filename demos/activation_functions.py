@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
-# The lesson's imports, on tinygrad_acts: the only lines that differ from the Keras lesson.
+# The lesson's imports, on tinygrad_acts: the only lines that differ from the Keras lesson (in its order: isort off).
+# isort: off
 import tinygrad_acts as keras
 from tinygrad_acts.layers import Activation, LeakyReLU
 from tinygrad_acts.models import Sequential
 import tinygrad_acts.backend as K
+# isort: on
+from tinygrad_acts import Tensor
 
 from _common import parse_args, pyplot, save
-from tinygrad_acts import Tensor
 
 args = parse_args("The activation-functions lesson: each activation as a one-layer Keras model, then its derivative "
                   "by autodiff.")
@@ -210,7 +213,7 @@ def mish_derivative(z: np.ndarray) -> np.ndarray:
 
 
 # Each activation's derivative, by hand (with Keras' default parameters): f'(z) for z in the grid.
-ANALYTIC_DERIVATIVE = {
+ANALYTIC_DERIVATIVE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "linear": lambda z: np.ones_like(z),
     "tanh": lambda z: 1 - np.tanh(z) ** 2,
     "sigmoid": lambda z: sig(z) * (1 - sig(z)),
@@ -241,7 +244,8 @@ ANALYTIC_DERIVATIVE = {
 }
 WHOLE_AXIS = ("softmax", "log_softmax", "glu", "sparsemax")
 
-functions, aliases = {}, []
+functions: dict[str, Callable[[Tensor], Tensor]] = {}
+aliases = []
 for name, function in keras.activations.ALL_ACTIVATIONS.items():
     if name in WHOLE_AXIS:
         continue
@@ -277,7 +281,7 @@ print(f"largest autodiff-vs-analytic derivative gap: {worst[-1]:.1e} ({worst[0]}
 columns = 6
 panel_rows = math.ceil(len(rows) / columns)
 fig, axes = plt.subplots(panel_rows, columns, figsize=(2.6 * columns, 2.2 * panel_rows), sharex=True, squeeze=False)
-for ax, (name, values, autodiff, by_hand, gap) in zip(axes.flat, rows):
+for ax, (name, values, autodiff, by_hand, gap) in zip(axes.flat, rows, strict=False):
     ax.axhline(0, color="grey", lw=0.5)
     ax.axvline(0, color="grey", lw=0.5)
     ax.plot(grid, values, color="0.75", lw=1)

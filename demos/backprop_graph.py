@@ -11,9 +11,10 @@
 # %%
 import numpy as np
 
-from _common import display, parse_args, pyplot
 from tinygrad_acts import Tensor
 from tinygrad_acts.graph import draw_graph, retain_grads
+
+from _common import display, parse_args, pyplot
 
 args = parse_args("Draw the computation graph of a tiny network's loss, with values and gradients; and tanh by hand.")
 

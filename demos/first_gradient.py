@@ -7,6 +7,7 @@
 import numpy as np
 
 import tinygrad_acts as ta
+
 from _common import parse_args, pyplot, save
 
 args = parse_args("A first gradient: d/dx of sum(tanh(x @ x)), and tanh' by autodiff.")

@@ -17,12 +17,13 @@ from __future__ import annotations
 import numpy as np
 
 import tinygrad_acts.backend as K
-from _common import parse_args, pyplot, save
 from tinygrad_acts.collapse import NotLinearError, collapse
 from tinygrad_acts.layers import Dense, Input
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import Adam
 from tinygrad_acts.utils import set_random_seed
+
+from _common import parse_args, pyplot, save
 
 WIDTH, DEPTH = 16, 4  # the two deep stacks: DEPTH Dense layers, WIDTH units in each hidden one
 
@@ -57,7 +58,8 @@ def algebra(seed: int = 0) -> list[dict]:
     x = rng.normal(0, 1, (1000, 4)).astype(np.float32)
     rows = []
     print("\nDeep stacks of random matrices (4 inputs, 3 outputs), 1000 random inputs:")
-    print(f"  {'depth':>5} {'params':>7} {'collapsed':>9} {'max |y|':>8} {'max |stack - collapsed|':>24} {'relative':>9}")
+    print(f"  {'depth':>5} {'params':>7} {'collapsed':>9} {'max |y|':>8} {'max |stack - collapsed|':>24} "
+          f"{'relative':>9}")
     for depth in (2, 5, 10, 30):
         widths = [4] + [32] * (depth - 1) + [3]
         stack = random_stack(widths, rng)

@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 import tinygrad_acts as ta
-from _common import parse_args, pyplot, save
 from tinygrad_acts import Tensor, grad, hessian
+
+from _common import parse_args, pyplot, save
 
 args = parse_args("Second derivatives by autodiff: every activation's f'', and Newton's method with the autodiff "
                   "Hessian against gradient descent on the Rosenbrock function.")
@@ -90,7 +92,7 @@ def step(inside: np.ndarray, value: float) -> np.ndarray:
 
 
 # Each activation's first and second derivative, by hand (Keras' default parameters), for z in the grid.
-BY_HAND = {
+BY_HAND: dict[str, tuple[Callable, Callable]] = {  # f' and f''
     "linear": (np.ones_like, zero),
     "tanh": (lambda z: 1 - np.tanh(z) ** 2, lambda z: -2 * np.tanh(z) * (1 - np.tanh(z) ** 2)),
     "sigmoid": (lambda z: sig(z) * (1 - sig(z)), lambda z: sig(z) * (1 - sig(z)) * (1 - 2 * sig(z))),
@@ -123,7 +125,7 @@ BY_HAND = {
     "custom x**2": (lambda z: 2 * z, lambda z: np.full_like(z, 2.0)),
 }
 
-functions = {}
+functions: dict[str, Callable[[Tensor], Tensor]] = {}
 for name, function in ta.activations.ALL_ACTIVATIONS.items():
     if name not in WHOLE_AXIS and all(function is not known for known in functions.values()):  # swish is silu
         functions[name] = function
@@ -133,13 +135,21 @@ missing = sorted(set(functions) - set(BY_HAND))
 if missing:
     print("no second derivative written by hand yet for:", ", ".join(missing))
 
+
+
+def derivatives(function):
+    """f' and f'' of an elementwise function, each as a function of z."""
+    slope = grad(lambda z: function(z).sum())  # f' at every point of z
+    curvature = grad(lambda z: slope(z).sum())  # f'' at every point: the gradient of the gradient
+    return slope, curvature
+
+
 grid = np.linspace(-4, 4, 800)  # an even count: no point lands on a kink
 rows = []
 for name, function in functions.items():
     if name not in BY_HAND:
         continue
-    slope = grad(lambda z: function(z).sum())  # f' at every point of z
-    curvature = grad(lambda z: slope(z).sum())  # f'' at every point: the gradient of the gradient
+    slope, curvature = derivatives(function)
     first, second = slope(grid).numpy(), curvature(grid).numpy()
     first_by_hand, second_by_hand = BY_HAND[name][0](grid), BY_HAND[name][1](grid)
     rows.append((name, function(Tensor(grid)).numpy(), first, second, first_by_hand, second_by_hand,
@@ -155,7 +165,7 @@ print(f"largest autodiff-vs-analytic second-derivative gap: {worst[-1]:.1e} ({wo
 columns = 6
 panel_rows = math.ceil(len(rows) / columns)
 fig, axes = plt.subplots(panel_rows, columns, figsize=(2.6 * columns, 2.3 * panel_rows), sharex=True, squeeze=False)
-for ax, (name, values, first, second, first_by_hand, second_by_hand, _, gap) in zip(axes.flat, rows):
+for ax, (name, values, first, second, first_by_hand, second_by_hand, _, gap) in zip(axes.flat, rows, strict=False):
     ax.axhline(0, color="grey", lw=0.5)
     ax.axvline(0, color="grey", lw=0.5)
     ax.plot(grid, values, color="0.75", lw=1)

@@ -21,12 +21,13 @@ import time
 import numpy as np
 
 import tinygrad_acts.backend as K
-from _common import PrintEvery, parse_args, pyplot, save
 from tinygrad_acts.callbacks import Callback, LearningRateScheduler
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import Adam
 from tinygrad_acts.utils import set_random_seed
+
+from _common import PrintEvery, parse_args, pyplot, save
 
 SAMPLES, NOISE = 200, 0.1
 EPOCHS, QUICK_EPOCHS = 1000, 600
@@ -135,7 +136,7 @@ def figures(results: dict, out, show: bool) -> None:
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     ax.plot(results["x"][:, 0], results["y"][:, 0], ".", color="grey", ms=4, label=f"{len(results['x'])} samples")
     ax.plot(grid, np.sin(grid), "k--", lw=1.2, label="target: sin(x)")
-    for shade, (epoch, curve) in zip((0.25, 0.45, 0.65), sorted(results["snapshots"].items())):
+    for shade, (epoch, curve) in zip((0.25, 0.45, 0.65), sorted(results["snapshots"].items()), strict=False):
         ax.plot(grid, curve, color="C3", lw=1, alpha=shade, label=f"after {epoch} epochs")
     ax.plot(grid, results["model"].predict(results["grid"], batch_size=len(grid))[:, 0], color="C3", lw=2.2,
             label=f"after {results['epochs']} epochs (mse to sin {results['sine_mse']:.4f})")

@@ -19,11 +19,12 @@ import time
 import numpy as np
 
 import tinygrad_acts.backend as K
-from _common import PrintEvery, parse_args, pyplot, save
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import Adam
 from tinygrad_acts.utils import set_random_seed
+
+from _common import PrintEvery, parse_args, pyplot, save
 
 CLASSES, POINTS_PER_CLASS, NOISE = 3, 100, 0.2
 EPOCHS, QUICK_EPOCHS = 80, 40
@@ -125,7 +126,7 @@ def figures(runs: dict[str, dict], out, show: bool, resolution: int = 301) -> No
     axis = np.linspace(-1.15, 1.15, resolution, dtype=np.float32)
     grid_x, grid_y = np.meshgrid(axis, axis)
     grid = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    for ax, (title, results) in zip(axes[0], runs.items()):
+    for ax, (title, results) in zip(axes[0], runs.items(), strict=True):
         regions = np.argmax(results["model"].predict(grid, batch_size=len(grid)), axis=-1).reshape(grid_x.shape)
         ax.contourf(grid_x, grid_y, regions, levels=np.arange(CLASSES + 1) - 0.5, cmap=ListedColormap(LIGHT_COLOURS))
         ax.contour(grid_x, grid_y, regions, levels=np.arange(1, CLASSES) - 0.5, colors="grey", linewidths=0.6)
@@ -142,7 +143,7 @@ def figures(runs: dict[str, dict], out, show: bool, resolution: int = 301) -> No
     save(fig, out, "spiral_decision.png")
 
     fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for (title, results), style in zip(runs.items(), ("--", "-")):
+    for (title, results), style in zip(runs.items(), ("--", "-"), strict=True):
         epochs = np.arange(1, len(results["history"]["loss"]) + 1)
         loss_ax.plot(epochs, results["history"]["loss"], style, color="C0", label=title)
         accuracy_ax.plot(epochs, results["history"]["accuracy"], style, color="C3", label=title)

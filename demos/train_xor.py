@@ -19,11 +19,12 @@ import time
 import numpy as np
 
 import tinygrad_acts.backend as K
-from _common import PrintEvery, parse_args, pyplot, save
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import SGD
 from tinygrad_acts.utils import set_random_seed
+
+from _common import PrintEvery, parse_args, pyplot, save
 
 EPOCHS = 300
 
@@ -78,8 +79,9 @@ def truth_table(model: Sequential) -> float:
     answers = (probabilities > 0.5).astype(int)
     print(f"{'x1':>3} {'x2':>3} | {'target':>6} | {'P(y=1)':>7} | {'answer':>6}")
     for (x1, x2), target, probability, answer in zip(XOR_INPUTS.astype(int), XOR_TARGETS[:, 0].astype(int),
-                                                     probabilities, answers):
-        print(f"{x1:>3} {x2:>3} | {target:>6} | {probability:>7.4f} | {answer:>6}{'' if answer == target else '  <- wrong'}")
+                                                     probabilities, answers, strict=True):
+        mark = "" if answer == target else "  <- wrong"
+        print(f"{x1:>3} {x2:>3} | {target:>6} | {probability:>7.4f} | {answer:>6}{mark}")
     accuracy = float(np.mean(answers == XOR_TARGETS[:, 0]))
     print(f"accuracy: {accuracy:.0%} ({int(round(accuracy * 4))}/4)")
     return accuracy
@@ -103,7 +105,7 @@ def figures(results: dict, out, show: bool, resolution: int = 201) -> None:
     image = ax.contourf(grid_x, grid_y, probability, levels=np.linspace(0, 1, 21), cmap="RdBu_r")
     ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="k", linewidths=1.5)
     fig.colorbar(image, ax=ax, label="P(y = 1)", ticks=np.linspace(0, 1, 6))
-    for (x1, x2), target in zip(XOR_INPUTS, XOR_TARGETS[:, 0]):
+    for (x1, x2), target in zip(XOR_INPUTS, XOR_TARGETS[:, 0], strict=True):
         ax.scatter(x1, x2, s=160, c="C3" if target else "C0", edgecolors="white", linewidths=2, zorder=3)
         ax.annotate(f"{int(x1)} xor {int(x2)} = {int(target)}", (x1, x2), xytext=(0, -20 if x2 < 0.5 else 14),
                     textcoords="offset points", ha="center", fontsize=9, color="k",

@@ -17,10 +17,12 @@ Expected values come from the theory (the factors above) and from numpy written 
 test; the margins are stated where they are asserted.
 """
 import importlib
+import itertools
 import pathlib
 import re
 import subprocess
 import sys
+from typing import cast
 
 import numpy as np
 import pytest
@@ -71,18 +73,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def gradients_by_hand(model: Sequential, x: np.ndarray, y: np.ndarray, derivative) -> list[float]:
     """||dLoss/d(output of hidden layer l)|| for l = 1..10, by numpy in float64: forward, then back through each
     layer, g_{l-1} = (g_l * f'(z_l)) @ W_l^T, from the mse loss mean((out - y)^2)."""
-    kernels = [layer.kernel.data.astype(np.float64) for layer in model.layers]
-    biases = [layer.bias.data.astype(np.float64) for layer in model.layers]
+    layers = cast(list[Dense], model.layers)  # an mlp: Dense layers only
+    kernels = [layer.kernel.data.astype(np.float64) for layer in layers]
+    biases = [layer.get_weights()[1].astype(np.float64) for layer in layers]  # [kernel, bias]
     h, zs = x.astype(np.float64), []
-    for kernel, bias in zip(kernels[:-1], biases[:-1]):
+    for kernel, bias in zip(kernels[:-1], biases[:-1], strict=True):
         zs.append(h @ kernel + bias)
-        h = model.layers[0].activation(Tensor(zs[-1])).data
+        h = layers[0].activation(Tensor(zs[-1])).data
     out = h @ kernels[-1] + biases[-1]
     g = (2 * (out - y) / out.size) @ kernels[-1].T  # dLoss/d(output of the last hidden layer)
-    norms = [np.linalg.norm(g)]
-    for kernel, z in zip(kernels[-2:0:-1], zs[-1:0:-1]):
+    norms = [float(np.linalg.norm(g))]
+    for kernel, z in zip(kernels[-2:0:-1], zs[-1:0:-1], strict=True):
         g = (g * derivative(z)) @ kernel.T
-        norms.append(np.linalg.norm(g))
+        norms.append(float(np.linalg.norm(g)))
     return norms[::-1]
 
 
@@ -94,7 +97,7 @@ def test_sigmoid_gradients_vanish_toward_the_input_even_with_glorot_init():
     np.testing.assert_allclose(record.grad_norm[0, :DEPTH], by_hand, rtol=1e-3)  # diagnostics measure the same
     # about 4x smaller per layer going down (sigmoid' <= 1/4), ~1e-6 over 9 layers: assert 1e-4, a factor 50 of room
     assert by_hand[0] / by_hand[-1] < 1e-4
-    assert all(lower < upper for lower, upper in zip(by_hand, by_hand[1:]))  # shrinking at every layer
+    assert all(lower < upper for lower, upper in itertools.pairwise(by_hand))  # shrinking at every layer
 
 
 def test_tanh_with_the_same_glorot_init_keeps_its_gradient():
@@ -113,7 +116,7 @@ def relu_second_moments(kernel_initializer) -> np.ndarray:
     x, _ = gaussian_data(512, 64)
     model = mlp("relu", kernel_initializer, 64, 1)
     h, moments = x.astype(np.float64), []
-    for layer in model.layers[:DEPTH]:
+    for layer in cast(list[Dense], model.layers[:DEPTH]):
         z = h @ layer.kernel.data.astype(np.float64)
         moments.append(np.mean(z * z))
         h = np.maximum(z, 0)
@@ -211,8 +214,9 @@ def import_demo(name: str):
 def never_positive(model: Sequential, x: np.ndarray) -> float:
     """The fraction of hidden units whose pre-activation is <= 0 on every point of x (a dead ReLU)."""
     h, dead = x.astype(np.float64), []
-    for layer in model.layers[:DEPTH]:
-        z = h @ layer.kernel.data + layer.bias.data
+    for layer in cast(list[Dense], model.layers[:DEPTH]):
+        kernel, bias = layer.get_weights()
+        z = h @ kernel + bias
         dead.append(np.all(z <= 0, axis=0))
         h = layer.activation(Tensor(z)).data
     return float(np.mean(dead))

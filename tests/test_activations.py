@@ -265,10 +265,12 @@ def test_gradient_of_a_weighted_sum_uses_the_incoming_gradient(rng):
     x = rng.normal(0, 2, (3, 4))
     weights = rng.normal(0, 1, (3, 4))
     for name, kwargs, kinks in ELEMENTWISE:
-        assert gradcheck(lambda t: activations.get(name)(t, **kwargs) * weights, away_from(x, kinks)), name
+        function = activations.get(name)
+        assert gradcheck(lambda t, f=function, kwargs=kwargs: f(t, **kwargs) * weights, away_from(x, kinks)), name
     for name, kwargs in AXIS_BASED:
         if name != "glu":  # glu halves the axis, so its output does not fit the weights
-            assert gradcheck(lambda t: getattr(activations, name)(t, **kwargs) * weights, x), name
+            function = getattr(activations, name)
+            assert gradcheck(lambda t, f=function, kwargs=kwargs: f(t, **kwargs) * weights, x), name
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -487,6 +489,6 @@ def test_lesson_reference_values_are_the_activations_applied_to_x():
                 "softmax": activations.softmax(x.reshape(1, 1, 13)), "x**2": Tensor(x) ** 2}
     models = KERAS["lesson"]["models"]
     assert len(models) == len(expected)
-    for model, (marker, values) in zip(models, expected.items()):
+    for model, (marker, values) in zip(models, expected.items(), strict=True):
         assert marker in model["model"]
         np.testing.assert_allclose(np.array(model["output"]).ravel(), values.data.ravel(), rtol=1e-6, atol=1e-7)

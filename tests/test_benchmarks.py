@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
+import tinygrad_acts  # noqa: E402
+from tinygrad_acts import Tensor  # noqa: E402
+
 import train_step  # noqa: E402
 import workloads  # noqa: E402
 from workloads import WORKLOADS, NumpyMLP, TinygradMLP, check_same_step, relative_difference  # noqa: E402
-
-import tinygrad_acts  # noqa: E402
-from tinygrad_acts import Tensor  # noqa: E402
 
 BY_KEY = {w.key: w for w in WORKLOADS}
 
@@ -42,7 +42,7 @@ def test_the_steps_really_update_something(workload):
     after = model.result()
     assert all(np.any(a != 0) for a in after)
     if before:  # MLPs: every weight array moved; M1 compares gradients, which exist only after a step
-        assert all(np.any(a != b) for a, b in zip(after, before))
+        assert all(np.any(a != b) for a, b in zip(after, before, strict=True))
 
 
 def test_the_check_fails_loudly_when_the_implementations_differ():
@@ -151,7 +151,7 @@ def test_the_hvp_is_not_vacuous():
     problem = workloads.hvp_problem(np.float64)
     model = workloads.TinygradHVP(problem)
     gradient, hvp = model.gradient(), model.hvp()
-    assert all(np.any(h != 0) and not np.allclose(h, g) for h, g in zip(hvp, gradient))
+    assert all(np.any(h != 0) and not np.allclose(h, g) for h, g in zip(hvp, gradient, strict=True))
     assert all(p.grad is None for p in model.parameters)  # nothing left behind for the next call
 
 

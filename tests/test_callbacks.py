@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 
 import tinygrad_acts.backend as K
-from tinygrad_acts.callbacks import (Callback, CallbackList, EarlyStopping, History, LearningRateScheduler,
-                                     TerminateOnNaN)
+from tinygrad_acts.callbacks import (
+    Callback,
+    CallbackList,
+    EarlyStopping,
+    History,
+    LearningRateScheduler,
+    TerminateOnNaN,
+)
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import SGD
@@ -186,12 +192,12 @@ def test_batch_logs_are_running_means_over_the_samples_so_far_as_keras_reports_t
     squared, absolute = (errors ** 2).ravel(), np.abs(errors).ravel()
     recorder = Recorder()
     model.fit(X[:5], Y[:5], batch_size=2, shuffle=False, verbose=0, callbacks=[recorder])  # batches of 2, 2, 1
-    for logs, seen in zip(recorder.logs_of("on_train_batch_end"), (2, 4, 5)):
+    for logs, seen in zip(recorder.logs_of("on_train_batch_end"), (2, 4, 5), strict=True):
         assert logs["loss"] == pytest.approx(squared[:seen].mean(), rel=1e-6)
         assert logs["mae"] == pytest.approx(absolute[:seen].mean(), rel=1e-6)
     recorder = Recorder()
     results = model.evaluate(X[:5], Y[:5], batch_size=2, return_dict=True, callbacks=[recorder])
-    for logs, seen in zip(recorder.logs_of("on_test_batch_end"), (2, 4, 5)):
+    for logs, seen in zip(recorder.logs_of("on_test_batch_end"), (2, 4, 5), strict=True):
         assert logs["loss"] == pytest.approx(squared[:seen].mean(), rel=1e-6)
     assert recorder.logs_of("on_test_end") == [results]
     assert recorder.logs_of("on_test_batch_end")[-1] == results
@@ -202,7 +208,7 @@ def test_epoch_logs_hold_validation_results_and_train_end_gets_the_last_epoch_s_
     history = small_model().fit(X, Y, batch_size=2, epochs=2, validation_data=(X[:4], Y[:4]), verbose=0,
                                 callbacks=[recorder])
     test_end, epoch_end = recorder.logs_of("on_test_end"), recorder.logs_of("on_epoch_end")
-    for test_logs, epoch_logs in zip(test_end, epoch_end):
+    for test_logs, epoch_logs in zip(test_end, epoch_end, strict=True):
         assert epoch_logs["val_loss"] == test_logs["loss"] and epoch_logs["val_mae"] == test_logs["mae"]
     assert recorder.logs_of("on_train_end") == [epoch_end[-1]]
     assert history.history["val_loss"] == [logs["val_loss"] for logs in epoch_end]
@@ -265,7 +271,7 @@ def test_a_callback_that_does_nothing_changes_nothing_and_is_not_called_per_batc
     plain.fit(X, Y, batch_size=2, epochs=2, verbose=0)
     K.set_random_seed(0)
     with_callback.fit(X, Y, batch_size=2, epochs=2, verbose=0, callbacks=[Callback(), TerminateOnNaN()])
-    for a, b in zip(plain.get_weights(), with_callback.get_weights()):
+    for a, b in zip(plain.get_weights(), with_callback.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
     class EndOfBatchOnly(Callback):

@@ -115,7 +115,7 @@ def test_a_trained_stack_collapses_too(rng):
     model.compile(optimizer="sgd", loss="mse")
     before = model.get_weights()
     model.fit(x, y, batch_size=16, epochs=3, verbose=0)
-    assert not all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # it did train
+    assert not all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))  # it did train
     assert_same_predictions(model, collapse(model), x)
 
 
@@ -142,7 +142,7 @@ def test_the_collapsed_model_is_new_float32_and_leaves_the_original_alone(rng):
     assert collapsed is not model and isinstance(collapsed, Sequential) and len(collapsed.layers) == 1
     assert collapsed.input_shape == model.input_shape and collapsed.output_shape == model.output_shape
     assert all(w.dtype == np.float32 for w in collapsed.get_weights())
-    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
     assert len(model.layers) == 4
 
 

@@ -85,7 +85,8 @@ def test_a_custom_op_works_as_an_activation_in_a_model_that_predicts_and_trains(
     before = [w.copy() for w in model.get_weights()]
     history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # one step
     assert np.isfinite(history.history["loss"][0])
-    assert all(not np.array_equal(b, a) for b, a in zip(before, model.get_weights()))  # sin passed gradients back
+    # sin passed gradients back
+    assert all(not np.array_equal(b, a) for b, a in zip(before, model.get_weights(), strict=True))
 
 
 # ----------------------------------------------------------------------------------------------------------------

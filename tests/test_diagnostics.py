@@ -42,7 +42,7 @@ def by_hand(x, y, weights, learning_rate):
     dh1 = dz2 @ w2.T
     dz1 = dh1 * (1 - h1 ** 2)
     grads = [x.T @ dz1, dz1.sum(0), h1.T @ dz2, dz2.sum(0)]
-    new_weights = [w - learning_rate * g for w, g in zip(weights, grads)]
+    new_weights = [w - learning_rate * g for w, g in zip(weights, grads, strict=True)]
     layers = [(z1, h1, dh1), (z2, h2, dh2)]
     expected = {
         "output_mean": [h.mean() for _, h, _ in layers], "output_std": [h.std() for _, h, _ in layers],
@@ -58,7 +58,7 @@ def by_hand(x, y, weights, learning_rate):
         "weight_norm": [np.sqrt((w ** 2).sum()) for w in weights],
         "weight_grad_norm": [np.sqrt((g ** 2).sum()) for g in grads],
         "update_ratio": [np.sqrt(((new - w) ** 2).sum()) / np.sqrt((w ** 2).sum())
-                         for new, w in zip(new_weights, weights)],
+                         for new, w in zip(new_weights, weights, strict=True)],
     }
     return expected, new_weights
 
@@ -138,7 +138,8 @@ def test_softmax_is_not_elementwise_so_its_saturation_is_nan():
 # Saturated and dead units
 # ----------------------------------------------------------------------------------------------------------------
 def sigmoid_net(stddev):
-    return Sequential([Dense(64, activation="sigmoid", input_shape=(16,), kernel_initializer=RandomNormal(stddev=stddev))])
+    return Sequential([Dense(64, activation="sigmoid", input_shape=(16,),
+                             kernel_initializer=RandomNormal(stddev=stddev))])
 
 
 def test_large_weights_saturate_a_sigmoid_layer_and_small_ones_do_not():
@@ -173,7 +174,7 @@ def test_inspect_leaves_weights_gradients_and_optimizer_state_unchanged():
     weights, state = model.get_weights(), model.optimizer.get_state()
     model.weights[0].grad = np.full((3, 8), 7.0)  # a gradient someone left there must stay, not grow
     record = inspect(model, x, y)
-    assert all(np.array_equal(a, b) for a, b in zip(weights, model.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(weights, model.get_weights(), strict=True))
     np.testing.assert_array_equal(model.weights[0].grad, np.full((3, 8), 7.0))
     assert all(w.grad is None for w in model.weights[1:])
     after = model.optimizer.get_state()
@@ -233,7 +234,7 @@ def test_save_and_load_give_back_the_same_arrays(tmp_path):
     record = trained_record()
     record.save(tmp_path / "stats.npz")
     loaded = diagnostics.load(tmp_path / "stats.npz")
-    for name, value in record.to_dict().items():
+    for name in record.to_dict():
         np.testing.assert_array_equal(getattr(loaded, name), getattr(record, name), err_msg=name)  # nan == nan here
         assert getattr(loaded, name).dtype == getattr(record, name).dtype
     assert record.to_dict()["layer_names"] == ["dense", "dense_1"]

@@ -45,7 +45,7 @@ def reference_counting_only():
 def test_a_chain_of_100000_mixed_ops_backpropagates_and_is_freed_without_recursion(reference_counting_only):
     x = Tensor(np.array([0.5, -0.25]), requires_grad=True)
     y = x
-    for step in range(25_000):  # 4 ops a step: 100,000 nodes between y and x
+    for _ in range(25_000):  # 4 ops a step: 100,000 nodes between y and x
         y = ((y * 1.0 + 0.0) - 0.0) / 1.0
     first = weakref.ref(graph_nodes(y)[-1])  # the op next to x, at the bottom of the chain
     y.sum().backward()

@@ -13,10 +13,8 @@ import pytest
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
-from tinygrad_acts import Tensor, activations, gradcheck, losses, metrics
+from tinygrad_acts import Tensor, activations, diagnostics, gradcheck, initializers, losses, metrics
 from tinygrad_acts.callbacks import Callback
-from tinygrad_acts import initializers
-from tinygrad_acts import diagnostics
 from tinygrad_acts.layers import ELU, Activation, BatchNormalization, Dense, Dropout, Flatten, Input, ReLU, Softmax
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import Adam
@@ -117,7 +115,8 @@ ERRORS = [
          r"`x if x > 0 else 0` do\), but it receives the whole batch, a Tensor of shape \(3, 2\), .* Write it with "
          r"Tensor ops, .*: tinygrad_acts.maximum\(x, 0\) \(or the name 'relu'\), tinygrad_acts.where\(x > 0, x, 0\)"),
     case("dense-activation-for-one-number",
-         lambda tmp: Dense(2, activation=lambda x: x if x > 0 else 0)(np.ones((3, 2))), ValueError, r"Dense 'dense': the activation <lambda> treats its input as one number"),
+         lambda tmp: Dense(2, activation=lambda x: x if x > 0 else 0)(np.ones((3, 2))), ValueError,
+         r"Dense 'dense': the activation <lambda> treats its input as one number"),
     case("activation-numpy-function-not-a-tensor-op", lambda tmp: Activation(np.arctan), TypeError,
          r"np.arctan is not an op on Tensors, so it cannot be an activation: its gradient is unknown\. Use a name such "
          r"as 'tanh', a numpy function that is a Tensor op \(np.absolute, .*np.tanh\), .* or make np.arctan an op "
@@ -226,8 +225,8 @@ ERRORS = [
     case("gradcheck-none", lambda tmp: gradcheck(lambda x: x, None), TypeError, r"must be numbers, got NoneType"),
     case("gradcheck-nan", lambda tmp: gradcheck(lambda x: x * 2, [1.0, np.nan]), ValueError,
          r"gradcheck: input 0 holds nan or inf; finite differences need finite inputs"),
-    case("gradcheck-nan-gradient", lambda tmp: gradcheck(lambda x: x._child(x.data, (x,), lambda g, out, x: (g * np.nan,),
-                                                                            "broken"), [1.0]),
+    case("gradcheck-nan-gradient",
+         lambda tmp: gradcheck(lambda x: x._child(x.data, (x,), lambda g, out, x: (g * np.nan,), "broken"), [1.0]),
          AssertionError, r"autodiff gives np.float64\(nan\)"),
     # custom_op, grad and numpy functions on Tensors
     case("custom-op-not-a-function", lambda tmp: ta.custom_op(3), TypeError,
@@ -323,12 +322,13 @@ def assert_unchanged(before, after):
     for key in before:
         if key in ("weights", "grads"):
             assert len(before[key]) == len(after[key])
-            assert all(a is b or np.array_equal(a, b) for a, b in zip(before[key], after[key])), key
+            assert all(a is b or np.array_equal(a, b) for a, b in zip(before[key], after[key], strict=True)), key
         elif key == "slots":
             assert before[key].keys() == after[key].keys()
             assert all(np.array_equal(before[key][k], after[key][k]) for k in before[key])
         elif key == "compiled":
-            assert all(a is b for a, b in zip(before[key][:2], after[key][:2])) and before[key][2] == after[key][2]
+            assert all(a is b for a, b in zip(before[key][:2], after[key][:2], strict=True))
+            assert before[key][2] == after[key][2]
         else:
             assert before[key] == after[key], key
 

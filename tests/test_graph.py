@@ -3,6 +3,7 @@
 The DOT text is parsed back into nodes and edges, so the tests check the graph itself, not the formatting.
 """
 import html
+import itertools
 import pathlib
 import re
 import subprocess
@@ -14,8 +15,20 @@ import pytest
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Sequential, Tensor
-from tinygrad_acts.graph import (Dot, Node, STYLES, _assign_layers, _layout, draw_graph, plot_model, render,
-                                 retain_grads, tensor_graph, to_dot, trace)
+from tinygrad_acts.graph import (
+    STYLES,
+    Dot,
+    Node,
+    _assign_layers,
+    _layout,
+    draw_graph,
+    plot_model,
+    render,
+    retain_grads,
+    tensor_graph,
+    to_dot,
+    trace,
+)
 from tinygrad_acts.layers import Activation, Dense, Flatten, Input, LeakyReLU
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -284,7 +297,7 @@ def test_plot_model_and_model_plot_show_as_a_picture_too(small_model):
 def test_render_draws_a_chain_of_labelled_boxes(tmp_path):
     names = ["input", "dense", "tanh", "dense_1"]
     nodes = [Node(name, f"{name}\n(None, 4)", "layer") for name in names]
-    path = render(nodes, list(zip(names, names[1:])), tmp_path / "model" / "chain.png", rankdir="TB")
+    path = render(nodes, list(itertools.pairwise(names)), tmp_path / "model" / "chain.png", rankdir="TB")
     assert path.read_bytes().startswith(PNG_SIGNATURE)
 
 
@@ -348,7 +361,8 @@ def test_plot_model_shows_every_kind_of_layer_with_its_shapes_and_counts():
     model.layers[1].trainable = False
     labels = parse_dot(plot_model(model, show_layer_activations=True, show_trainable=True))[0]
     assert labels["input"] == "input\n(None, 4, 5)"
-    assert labels["layer0"] == "flatten (Flatten)\n(None, 4, 5) -> (None, 20)\n0 params"  # no weights: no trainable line
+    # no weights: no trainable line
+    assert labels["layer0"] == "flatten (Flatten)\n(None, 4, 5) -> (None, 20)\n0 params"
     assert labels["layer1"] == "dense (Dense)\n(None, 20) -> (None, 64)\n1,344 params\nactivation: tanh\nnon-trainable"
     assert labels["layer2"] == "leaky_re_lu (LeakyReLU)\n(None, 64) -> (None, 64)\n0 params"  # no .activation
     assert labels["layer3"].splitlines()[2] == "65,000 params"  # 64 * 1000 + 1000, with Keras' thousands separator

@@ -11,9 +11,24 @@ import pytest
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import initializers
-from tinygrad_acts.initializers import (Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity,
-                                        LecunNormal, LecunUniform, Ones, Orthogonal, RandomNormal, RandomUniform,
-                                        TruncatedNormal, VarianceScaling, Zeros, compute_fans)
+from tinygrad_acts.initializers import (
+    Constant,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    Identity,
+    LecunNormal,
+    LecunUniform,
+    Ones,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    Zeros,
+    compute_fans,
+)
 from tinygrad_acts.layers import Dense
 
 FAN_IN, FAN_OUT = 400, 300

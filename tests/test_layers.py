@@ -4,8 +4,20 @@ import pytest
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor, gradcheck, gradgradcheck
-from tinygrad_acts.layers import (ELU, Activation, BatchNormalization, Dense, Dropout, Flatten, Input, Layer,
-                                  LeakyReLU, Linear, ReLU, Softmax)
+from tinygrad_acts.layers import (
+    ELU,
+    Activation,
+    BatchNormalization,
+    Dense,
+    Dropout,
+    Flatten,
+    Input,
+    Layer,
+    LeakyReLU,
+    Linear,
+    ReLU,
+    Softmax,
+)
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import SGD
 from tinygrad_acts.utils import set_random_seed
@@ -196,7 +208,7 @@ def test_set_weights_round_trip():
     model = Sequential([Dense(3, input_shape=(2,)), Dense(1)])
     new = [np.full(w.shape, i, dtype=np.float32) for i, w in enumerate(model.get_weights())]
     model.set_weights(new)
-    for got, expected in zip(model.get_weights(), new):
+    for got, expected in zip(model.get_weights(), new, strict=True):
         assert np.array_equal(got, expected)
 
 
@@ -211,7 +223,7 @@ def test_set_weights_with_a_bad_list_raises_and_changes_nothing(change, match):
     before = model.get_weights()
     with pytest.raises(ValueError, match=match):
         model.set_weights(change([np.ones_like(w) for w in before]))
-    for got, expected in zip(model.get_weights(), before):
+    for got, expected in zip(model.get_weights(), before, strict=True):
         assert np.array_equal(got, expected)
 
 
@@ -220,7 +232,7 @@ def test_same_seed_same_initial_weights():
         set_random_seed(seed)
         return Sequential([Dense(4, input_shape=(3,)), Dense(2)]).get_weights()
 
-    for a, b in zip(weights(42), weights(42)):
+    for a, b in zip(weights(42), weights(42), strict=True):
         assert np.array_equal(a, b)
     assert not np.array_equal(weights(42)[0], weights(43)[0])
 
@@ -463,7 +475,7 @@ def test_moving_statistics_after_three_steps_of_fit_follow_keras_formula(rng):
     before = layer.get_weights()
     model.predict(x)
     model.evaluate(x, np.zeros((12, 1)))
-    for got, expected in zip(layer.get_weights(), before):  # inference leaves the moving statistics alone
+    for got, expected in zip(layer.get_weights(), before, strict=True):  # inference leaves the moving statistics alone
         np.testing.assert_array_equal(got, expected)
 
 

@@ -7,11 +7,9 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from tinygrad_acts import Tensor, gradcheck
-from tinygrad_acts import losses
+from tinygrad_acts import Tensor, gradcheck, losses
 
 EPS = 1e-7  # keras.backend.epsilon()
 LOSS_FUNCTIONS = [losses.mean_squared_error, losses.mean_absolute_error, losses.huber, losses.binary_crossentropy,

@@ -32,7 +32,7 @@ def small_model(optimizer="sgd", loss="mse", metrics=None, hidden=4, inputs=2, o
 
 def assert_same_weights(a, b):
     assert len(a) == len(b)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         assert np.array_equal(x, y)
 
 

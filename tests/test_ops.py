@@ -11,8 +11,7 @@ import pathlib
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
@@ -190,7 +189,7 @@ def test_split_gives_numpy_s_pieces(indices_or_sections, axis):
     pieces = ta.split(Tensor(x), indices_or_sections, axis=axis)
     expected = np.split(x, indices_or_sections, axis=axis)
     assert isinstance(pieces, list) and len(pieces) == len(expected)
-    for piece, numpy_piece in zip(pieces, expected):
+    for piece, numpy_piece in zip(pieces, expected, strict=True):
         np.testing.assert_array_equal(piece.data, numpy_piece)
 
 
@@ -325,7 +324,7 @@ def test_values_and_gradients_match_pytorch(case):
     weights = case["weights"] if isinstance(out, list) else [case["weights"]]
     assert len(pieces) == len(expected)
     total = Tensor(np.float32(0.0))
-    for piece, values, weight in zip(pieces, expected, weights):
+    for piece, values, weight in zip(pieces, expected, weights, strict=True):
         assert piece.dtype == np.float32
         np.testing.assert_allclose(piece.data, np.float32(values), rtol=2e-6, atol=1e-6)
         total = total + (piece * np.float32(weight)).sum()

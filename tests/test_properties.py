@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
+from test_activations import AXIS_BASED, ELEMENTWISE  # every activation, with the kinks of its parameters
 
 import tinygrad_acts as ta
 from tinygrad_acts import Tensor, activations, gradcheck, losses
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
-from test_activations import AXIS_BASED, ELEMENTWISE  # every activation, with the kinks of its parameters
 
 # Values on a grid of odd multiples of 1/128: exact binary fractions, never 0, +-0.5, +-1, +-3 or any other kink of
 # the ops and activations tested here, and at least 1/128 away from one. Finite differences (step 1e-6) straddling
@@ -259,7 +259,7 @@ def test_log_softmax_is_the_log_of_softmax_wherever_both_are_finite(data, shape)
 def test_collapse_predicts_what_the_linear_stack_predicts(data, widths, biases, seed):
     ta.backend.set_random_seed(seed)
     layers = [Dense(units, use_bias=use_bias, bias_initializer="random_normal")
-              for units, use_bias in zip(widths[1:], biases)]
+              for units, use_bias in zip(widths[1:], biases, strict=False)]  # biases: enough for any depth
     model = Sequential([ta.Input((widths[0],))] + layers)
     x = data.draw(hnp.arrays(np.float32, (5, widths[0]), elements=st.floats(-10, 10, width=32)), label="x")
     collapsed = ta.collapse(model)

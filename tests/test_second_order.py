@@ -12,11 +12,22 @@ import math
 
 import numpy as np
 import pytest
+from test_activations import AXIS_BASED, ELEMENTWISE, away_from
 
 import tinygrad_acts as ta
-from tinygrad_acts import (Tensor, activations, grad, gradcheck, gradgradcheck, hessian, hvp, jacobian, losses,
-                           no_grad, value_and_grad)
-from test_activations import AXIS_BASED, ELEMENTWISE, away_from
+from tinygrad_acts import (
+    Tensor,
+    activations,
+    grad,
+    gradcheck,
+    gradgradcheck,
+    hessian,
+    hvp,
+    jacobian,
+    losses,
+    no_grad,
+    value_and_grad,
+)
 
 POINTS = [-2.5, -0.7, -0.1, 0.3, 1.2, 3.0]
 

@@ -405,7 +405,8 @@ def test_gradcheck_fails_on_a_deliberately_wrong_backward():
         x = t.data
         return t._child(x * x, (t,), lambda g, out, x: (g * x,), "wrong_square")  # should be 2x
 
-    with pytest.raises(AssertionError, match=r"d output index \(\d,\) / d input 0 \(shape \(3,\)\) at index \(\d,\).*autodiff.*finite"):
+    with pytest.raises(AssertionError,
+                       match=r"d output index \(\d,\) / d input 0 \(shape \(3,\)\) at index \(\d,\).*autodiff.*finite"):
         gradcheck(wrong_square, np.array([1.0, 2.0, 3.0]))
 
 

@@ -3,16 +3,27 @@
 Start reading at tensor.py. ``import tinygrad_acts as keras`` gives ``keras.layers``, ``keras.models``,
 ``keras.backend``, ``keras.activations``, ``keras.losses``, ``keras.optimizers``, ``keras.utils``.
 """
-from . import (activations, backend, callbacks, creation, diagnostics, initializers, layers, losses, metrics, models,
-               optimizers, utils)
+from . import (
+    activations,
+    backend,
+    callbacks,
+    creation,
+    diagnostics,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    utils,
+)
 from .collapse import NotLinearError, collapse, is_linear  # after this, ta.collapse is the function
 from .creation import arange, eye, full, normal, ones, ones_like, rand, randn, uniform, zeros, zeros_like
 from .gradcheck import gradcheck, gradgradcheck
 from .graph import draw_graph, plot_model, retain_grads
 from .layers import Input
 from .models import Sequential
-from .tensor import (Tensor, concatenate, custom_op, is_grad_enabled, maximum, minimum, no_grad, split, stack,
-                     where)
+from .tensor import Tensor, concatenate, custom_op, is_grad_enabled, maximum, minimum, no_grad, split, stack, where
 from .transforms import grad, hessian, hvp, jacobian, value_and_grad
 
 __version__ = "0.1.0"

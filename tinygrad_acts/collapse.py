@@ -104,7 +104,9 @@ def collapse(model: Sequential) -> Sequential:
     has_bias = any(isinstance(layer, Dense) and layer.use_bias for layer in model.layers)
     dense = Dense(kernel.shape[1], use_bias=has_bias, kernel_initializer="zeros", name="collapsed_dense")
     # zeros, not the default glorot: building the new layer must not draw from (and so shift) the session's seed
-    layers = [Flatten(input_shape=model.input_shape[1:], name="flatten"), dense] if flatten_first else [dense]
+    layers: list[Layer] = [dense]
+    if flatten_first:
+        layers.insert(0, Flatten(input_shape=model.input_shape[1:], name="flatten"))
     collapsed = Sequential(layers, name=f"{model.name}_collapsed")
     collapsed.build(model.input_shape)
     weights = [kernel] + ([bias] if has_bias else [])  # set_weights rounds them to the new layer's dtype
@@ -115,6 +117,7 @@ def collapse(model: Sequential) -> Sequential:
 def _fold(model: Sequential) -> tuple[np.ndarray, np.ndarray, bool]:
     """Multiply the layers out, in float64: (W, b, whether the model starts by flattening its input)."""
     shape = model.input_shape
+    assert shape is not None  # the callers checked that the model is built
     flatten_first = False
     kernel = np.eye(shape[-1])  # start from the identity map x -> x @ I + 0
     bias = np.zeros(shape[-1])

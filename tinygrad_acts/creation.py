@@ -85,10 +85,10 @@ def _sizes(shape: tuple) -> Any:
 def _uniform(function: str, shape: Any, minval: float, maxval: float, dtype: Any, seed: Any,
              requires_grad: bool) -> Tensor:
     values = _generator(seed, function).uniform(minval, maxval, size=_shape(shape, function))
-    values = _tensor(values, dtype, requires_grad)
-    if values.dtype.kind == "f" and minval < maxval:  # rounding to float32 could reach maxval itself: keep it out
-        np.minimum(values.data, np.nextafter(values.dtype.type(maxval), values.dtype.type(minval)), out=values.data)
-    return values
+    tensor = _tensor(values, dtype, requires_grad)
+    if tensor.dtype.kind == "f" and minval < maxval:  # rounding to float32 could reach maxval itself: keep it out
+        np.minimum(tensor.data, np.nextafter(tensor.dtype.type(maxval), tensor.dtype.type(minval)), out=tensor.data)
+    return tensor
 
 
 def _normal(function: str, shape: Any, mean: float, stddev: float, dtype: Any, seed: Any,

@@ -103,6 +103,30 @@ class Record:
       ``weight_grad_norm[s, w]``, ``update_ratio[s, w]`` = ||Δw|| / ||w||.
     """
 
+    # set from ``arrays`` in __init__; written out here for the reader (and the type checker)
+    layer_names: np.ndarray
+    activation_names: np.ndarray
+    weight_names: np.ndarray
+    weight_layer: np.ndarray
+    value_edges: np.ndarray
+    grad_edges: np.ndarray
+    steps: np.ndarray
+    output_mean: np.ndarray
+    output_std: np.ndarray
+    output_hist: np.ndarray
+    preactivation_mean: np.ndarray
+    preactivation_std: np.ndarray
+    preactivation_hist: np.ndarray
+    saturated: np.ndarray
+    dead: np.ndarray
+    grad_mean: np.ndarray
+    grad_std: np.ndarray
+    grad_norm: np.ndarray
+    grad_hist: np.ndarray
+    weight_norm: np.ndarray
+    weight_grad_norm: np.ndarray
+    update_ratio: np.ndarray
+
     def __init__(self, arrays: dict[str, np.ndarray]):
         for name in _FIXED + tuple(_PER_STEP):
             setattr(self, name, arrays[name])
@@ -186,14 +210,14 @@ def _activation_of(layer: Any) -> tuple[Callable | None, str]:
 def _derivative(function: Callable, z: np.ndarray) -> np.ndarray | None:
     """f'(z), entry by entry, from the engine: the gradient of sum(f(z)) with respect to z, for f alone.
     None when f does not act entry by entry (its output has another shape)."""
-    z = Tensor(z, requires_grad=True)
-    out = function(z)
-    if out.shape != z.shape:
+    leaf = Tensor(z, requires_grad=True)
+    out = function(leaf)
+    if out.shape != leaf.shape:
         return None
     if not out.requires_grad:  # a constant function
-        return np.zeros_like(z.data)
+        return np.zeros_like(leaf.data)
     out.backward(np.ones_like(out.data))
-    return z.grad
+    return leaf.grad
 
 
 _peaks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # activation (or its layer) -> largest f'
@@ -381,7 +405,7 @@ class LayerStats(Callback):
         if stepped:
             row["update_ratio"] = np.array([_norm(w.data - before) / norm if norm > 0 else math.nan
                                             for w, before, norm in zip(weights, pending["weights_before"],
-                                                                       pending["weight_norm"])])
+                                                                       pending["weight_norm"], strict=True)])
         else:
             row["update_ratio"] = np.full(len(weights), math.nan)
         layer_rows = [_layer_row(*forward[index]) for index in range(len(model.layers))]
@@ -435,8 +459,9 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     if data.ndim == 1 and model.input_shape == (None, 1):
         data = data[:, None]  # as predict: 13 numbers for a model of one input feature are 13 samples
     expected = model.input_shape
-    if data.ndim != len(expected) or any(size is not None and size != got for size, got in zip(expected[1:],
-                                                                                                  data.shape[1:])):
+    assert expected is not None  # a built model knows its input shape
+    if data.ndim != len(expected) or any(size is not None and size != got
+                                         for size, got in zip(expected[1:], data.shape[1:], strict=True)):
         shape = "(batch, " + ", ".join("any" if size is None else str(size) for size in expected[1:]) + ")"
         raise ValueError(f"inspect: model '{model.name}' expects x of shape {shape}, got shape {data.shape}")
     if data.shape[0] == 0:
@@ -460,13 +485,13 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
             w.grad = None
         output = model(Tensor(data))
         if y is not None:
-            loss = (model.loss or losses.get("mse"))(targets, output).mean()
+            loss = (model.loss if model.loss is not None else losses.get("mse"))(targets, output).mean()
             loss.backward()
         stats.after_backward(model)
         stats._finish(model, stepped=False)
     finally:
         model._observers.remove(stats)
-        for w, grad in zip(weights, grads):
+        for w, grad in zip(weights, grads, strict=True):
             w.grad = grad
     return stats.record
 
@@ -497,7 +522,7 @@ def _row(record: Record, step: int) -> int:
     return int(rows[0])
 
 
-def _label(record: Record, layer: int) -> str:
+def _label(record: Record, layer: int | np.integer) -> str:
     activation = record.activation_names[layer]
     return f"{layer}: {record.layer_names[layer]}" + (f" ({activation})" if activation else "")
 

@@ -151,7 +151,7 @@ def _check_jacobian(f: Callable[..., Any], tensors: list[Tensor], eps: float, at
     if size > MAX_FULL_OUTPUTS:
         _check_projections(f, outputs, tensors, eps, atol, rtol)
         return
-    for which, (tensor, autodiff) in enumerate(zip(tensors, analytical_jacobian(outputs, tensors))):
+    for which, (tensor, autodiff) in enumerate(zip(tensors, analytical_jacobian(outputs, tensors), strict=True)):
         numeric = numerical_jacobian(f, tensors, which, eps)
         worst = _compare(autodiff, numeric, atol, rtol)
         if worst is not None:
@@ -206,7 +206,7 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, grad_outputs: Any = None,
 
     def weighted_sum(*xs: Tensor) -> Tensor:
         total = Tensor(0.0, dtype=np.float64)
-        for output, weight in zip(_outputs(f, xs), weights):
+        for output, weight in zip(_outputs(f, xs), weights, strict=True):
             total = total + (output * weight).sum()
         return total
 

@@ -28,17 +28,16 @@ from __future__ import annotations
 import collections
 import dataclasses
 import io
+import itertools
 import os
 import pathlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
+from .layers import Layer
 from .tensor import Tensor
-
-if TYPE_CHECKING:  # for type hints only: models may import this module (Sequential.plot)
-    from .models import Sequential
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")  # drawn with matplotlib
 DOT_SUFFIXES = (".dot", ".gv")  # written as DOT text
@@ -159,7 +158,7 @@ def tensor_graph(tensor: Tensor | Sequence[Tensor], show_data: bool = True, show
     for i, t in enumerate(tensors):
         if t._parents:
             op_key = f"op{i}"
-            nodes.append(Node(op_key, t._op, "op"))
+            nodes.append(Node(op_key, str(t._op), "op"))
             edges += [(key[id(parent)], op_key) for parent in t._parents]
             edges.append((op_key, key[id(t)]))
             kind = "result"
@@ -306,7 +305,7 @@ def _place_across(order: list[list], breadth: dict, up: dict, down: dict, rounds
             placed[i] = max(placed[i], placed[i - 1] + (breadth[layer[i - 1]] + breadth[layer[i]]) / 2 + NODE_GAP)
         # then move the whole layer back towards where its boxes want to be, the heavy ones first
         shift = float(np.average(np.subtract(wanted, placed), weights=[weight[k] for k in layer]))
-        for k, position in zip(layer, placed):
+        for k, position in zip(layer, placed, strict=True):
             across[k] = position + shift
 
     for _ in range(rounds):
@@ -322,26 +321,27 @@ def _layout(sizes: dict[str, tuple[float, float]], edges: Sequence[tuple[str, st
     from matplotlib.path import Path
 
     keys = list(sizes)
-    layer = _assign_layers(keys, edges)
+    layer: dict[Any, int] = _assign_layers(keys, edges)  # keys: the boxes' str, and (waypoint, arrow, layer)
     # An arrow that skips layers gets an invisible waypoint in each layer it crosses, so it is routed between boxes.
     routes, up, down = [], collections.defaultdict(list), collections.defaultdict(list)
     n_layers = max(layer.values()) + 1
     layers: list[list] = [[] for _ in range(n_layers)]
     for k in keys:
         layers[layer[k]].append(k)
-    along_size, breadth = {}, {}  # a box's size along the arrows and across them
+    along_size: dict[Any, float] = {}  # a box's size along the arrows
+    breadth: dict[Any, float] = {}  # and across them
     for k, (width, height) in sizes.items():
         along_size[k], breadth[k] = (width, height) if rankdir == "LR" else (height, width)
-    for index, (a, b) in enumerate(edges):
-        route = [a]
-        for i in range(layer[a] + 1, layer[b]):
+    for index, (tail, head) in enumerate(edges):
+        route: list[Any] = [tail]
+        for i in range(layer[tail] + 1, layer[head]):
             waypoint = ("waypoint", index, i)
             layer[waypoint], along_size[waypoint], breadth[waypoint] = i, 0.0, 0.0
             layers[i].append(waypoint)
             route.append(waypoint)
-        route.append(b)
+        route.append(head)
         routes.append(route)
-        for u, v in zip(route, route[1:]):
+        for u, v in itertools.pairwise(route):
             down[u].append(v)
             up[v].append(u)
 
@@ -357,7 +357,7 @@ def _layout(sizes: dict[str, tuple[float, float]], edges: Sequence[tuple[str, st
     for layer_keys in order:
         starts.append(position)
         position += max(along_size[k] for k in layer_keys) + RANK_GAP
-    ends = [start + max(along_size[k] for k in layer_keys) for start, layer_keys in zip(starts, order)]
+    ends = [start + max(along_size[k] for k in layer_keys) for start, layer_keys in zip(starts, order, strict=True)]
     along = {k: (starts[layer[k]] + ends[layer[k]]) / 2 for k in across}
     extent_along = ends[-1] + MARGIN
     extent_across = max(across[k] + breadth[k] / 2 for k in across) + MARGIN
@@ -367,7 +367,8 @@ def _layout(sizes: dict[str, tuple[float, float]], edges: Sequence[tuple[str, st
     for index, route in enumerate(routes):
         ports_out[route[0]].append((across[route[1]], index))
         ports_in[route[-1]].append((across[route[-2]], index))
-    offset_in, offset_out = {}, {}
+    offset_in: dict[int, float] = {}  # per arrow
+    offset_out: dict[int, float] = {}
     for ports, offset in ((ports_in, offset_in), (ports_out, offset_out)):
         for k, arrivals in ports.items():
             spacing = min(8.0, 0.6 * breadth[k] / max(len(arrivals) - 1, 1))
@@ -492,6 +493,10 @@ class Dot(str):
     ``render``'s matplotlib drawing into an SVG document in memory (no file, no Graphviz).
     """
 
+    _nodes: tuple[Node, ...]
+    _edges: tuple[tuple[str, str], ...]
+    _render_options: dict[str, Any]
+
     def __new__(cls, source: str, nodes: Sequence[Node] = (), edges: Sequence[tuple[str, str]] = (),
                 **render_options):
         dot = super().__new__(cls, source)
@@ -561,7 +566,21 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def model_graph(model: Sequential, show_shapes: bool = True, show_layer_names: bool = True,
+class LayerStack(Protocol):
+    """What model_graph reads of a model: a Sequential is one. This module sits below models.py (Sequential.plot
+    calls plot_model), so it names no model class, only the attributes it reads."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def built(self) -> bool: ...
+    @property
+    def input_shape(self) -> tuple | None: ...
+    @property
+    def layers(self) -> Sequence[Layer]: ...
+
+
+def model_graph(model: LayerStack, show_shapes: bool = True, show_layer_names: bool = True,
                 show_layer_activations: bool = False,
                 show_trainable: bool = False) -> tuple[list[Node], list[tuple[str, str]]]:
     """The boxes and arrows of a built Sequential model: an ``input`` box, then one box per layer (``layer0``,
@@ -573,9 +592,7 @@ def model_graph(model: Sequential, show_shapes: bool = True, show_layer_names: b
         activation: relu              for a layer with an .activation           (show_layer_activations)
         trainable                     or "non-trainable", for a layer with weights        (show_trainable)
     """
-    from .models import Sequential  # here, not at the top: models may import this module for Sequential.plot
-
-    if not isinstance(model, Sequential):
+    if not all(hasattr(model, attribute) for attribute in ("layers", "built", "name", "input_shape")):
         raise TypeError(f"plot_model expects a Sequential model, got {type(model).__name__}")
     if not model.built:  # the wording of Sequential._require_built
         raise ValueError(f"plot_model: the model '{model.name}' has not been built yet, so its layers have no "
@@ -590,8 +607,9 @@ def model_graph(model: Sequential, show_shapes: bool = True, show_layer_names: b
         if show_shapes:
             lines.append(f"{shape} -> {layer.output_shape}")
         lines.append(_count(layer.count_params(), "param"))
-        if show_layer_activations and getattr(layer, "activation", None) is not None:
-            lines.append(f"activation: {getattr(layer.activation, '__name__', repr(layer.activation))}")
+        activation = getattr(layer, "activation", None)
+        if show_layer_activations and activation is not None:
+            lines.append(f"activation: {getattr(activation, '__name__', repr(activation))}")
         if show_trainable and layer.weights:
             lines.append("trainable" if layer.trainable else "non-trainable")
         nodes.append(Node(f"layer{i}", "\n".join(lines), "layer"))
@@ -600,7 +618,7 @@ def model_graph(model: Sequential, show_shapes: bool = True, show_layer_names: b
     return nodes, edges
 
 
-def plot_model(model: Sequential, to_file: str | os.PathLike | None = None, *, show_shapes: bool = True,
+def plot_model(model: LayerStack, to_file: str | os.PathLike | None = None, *, show_shapes: bool = True,
                show_layer_names: bool = True, show_layer_activations: bool = False, show_trainable: bool = False,
                rankdir: str = "TB", dpi: int = 200) -> Dot:
     """The layer stack of a Sequential model, as ``keras.utils.plot_model`` draws it: an input box on top, then a

@@ -77,7 +77,7 @@ def _as_tensor(x: Any, what: str = "the input") -> Tensor:
     return Tensor(_to_float(data, what))
 
 
-def _explain_truth_value_error(layer: Layer, error: ValueError, shape: tuple) -> None:
+def _explain_truth_value_error(layer: Dense | Activation, error: ValueError, shape: tuple) -> None:
     """Runs when a layer's activation function raised ValueError: if it is numpy's "truth value of an array with
     more than one element is ambiguous", the function was written for one number (max(x, 0), `x if x > 0 else 0`),
     so raise an error that says so and what to write instead. Any other error is left to propagate as it is."""
@@ -99,6 +99,7 @@ class Layer:
     ``evaluate`` False. A ``call(self, x)`` never sees it.
     """
     _call_takes_training = False
+    output_shape: tuple  # set by the Sequential that builds the layer (Sequential.build)
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
@@ -135,7 +136,7 @@ class Layer:
         if not self.built:
             self.build((None,) + x.shape[1:])
         if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
-            return self.call(x, training=training)
+            return self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
         return self.call(x)
 
     def add_weight(self, name: str, shape: tuple, initializer: Any, trainable: bool = True) -> Tensor:
@@ -177,10 +178,10 @@ def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
         raise ValueError(f"set_weights on {owner} expects a list of arrays, got {type(weights).__name__}")
     if len(weights) != len(targets):
         raise ValueError(f"set_weights on {owner} expects {len(targets)} arrays "
-                         f"({', '.join(t.name for t in targets) or 'the model has no weights yet'}), "
+                         f"({', '.join(str(t.name) for t in targets) or 'the model has no weights yet'}), "
                          f"got {len(weights)}; nothing was changed")
     arrays = []
-    for target, value in zip(targets, weights):
+    for target, value in zip(targets, weights, strict=True):
         try:
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
         except ValueError:  # a ragged nested list
@@ -193,7 +194,7 @@ def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
             raise ValueError(f"set_weights on {owner}: '{target.name}' needs numbers, got dtype {array.dtype}; "
                              f"nothing was changed")
         arrays.append(_to_float(array, f"set_weights on {owner}: '{target.name}'", target.dtype))
-    for target, array in zip(targets, arrays):
+    for target, array in zip(targets, arrays, strict=True):
         target.data[...] = array  # in place: optimizers and graphs keep pointing at the same arrays
 
 
@@ -230,8 +231,8 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel: Tensor | None = None
-        self.bias: Tensor | None = None
+        self.kernel: Tensor = None  # type: ignore[assignment]  # made by build, which runs before any call
+        self.bias: Tensor | None = None  # stays None without use_bias
 
     def build(self, input_shape: tuple) -> None:
         if len(input_shape) < 2:
@@ -401,7 +402,7 @@ class Dropout(Layer):
         shape = x.shape
         if self.noise_shape is not None:
             shape = tuple(x.shape[i] if size is None else size for i, size in enumerate(self.noise_shape))
-            if len(shape) != x.ndim or any(size not in (1, full) for size, full in zip(shape, x.shape)):
+            if len(shape) != x.ndim or any(size not in (1, full) for size, full in zip(shape, x.shape, strict=True)):
                 raise ValueError(f"Dropout '{self.name}' has noise_shape {self.noise_shape}, which does not broadcast "
                                  f"to its input of shape {x.shape} (each size must be None, 1 or the input's)")
         keep = (self._generator or backend.rng()).random(shape) >= self.rate  # kept with probability 1 - rate
@@ -444,7 +445,11 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+        self.gamma: Tensor | None = None  # stays None without scale
+        self.beta: Tensor | None = None  # stays None without center
+        # made by build, which runs before any call
+        self.moving_mean: Tensor = None  # type: ignore[assignment]
+        self.moving_variance: Tensor = None  # type: ignore[assignment]
 
     def build(self, input_shape: tuple) -> None:
         rank = len(input_shape)
@@ -474,7 +479,7 @@ class BatchNormalization(Layer):
 
     def call(self, x: Tensor, training: bool | None = None) -> Tensor:
         if x.ndim != len(self._input_shape) or any(size is not None and size != got
-                                                   for size, got in zip(self._input_shape, x.shape)):
+                                                   for size, got in zip(self._input_shape, x.shape, strict=True)):
             raise ValueError(f"BatchNormalization '{self.name}' expects inputs of shape {self._input_shape}, got input "
                              f"of shape {x.shape}")
         if training and self.trainable:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -318,6 +318,6 @@ def get(identifier: str | LossFunction) -> LossFunction:
         raise ValueError(f"loss={identifier.__name__} is the class; pass an instance, {identifier.__name__}(), or a "
                          f"name such as 'mse'")
     if callable(identifier):
-        return identifier
+        return cast(LossFunction, identifier)
     raise ValueError(f"A loss must be a name ({', '.join(sorted(_LOSSES))}) or a function (y_true, y_pred) -> "
                      f"Tensor, got {identifier!r} of type {type(identifier).__name__}")

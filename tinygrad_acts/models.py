@@ -1,4 +1,4 @@
-"""Sequential: a stack of layers with Keras' model API — predict, compile, fit, evaluate, summary, weights in and out."""
+"""Sequential: a stack of layers with Keras' model API — predict, compile, fit, evaluate, summary, weights in/out."""
 from __future__ import annotations
 
 import contextlib
@@ -7,8 +7,8 @@ import os
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -36,9 +36,9 @@ class NanLossWarning(UserWarning):
 
 
 class Sequential:
-    """Layers applied one after the other: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``."""
+    """Layers applied in order: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``."""
 
-    def __init__(self, layers: list[Layer] | None = None, name: str | None = None):
+    def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise TypeError(f"Sequential expects a list of layers, e.g. Sequential([Dense(4), Dense(1)]), got "
                             f"{type(layers).__name__}")
@@ -49,7 +49,9 @@ class Sequential:
         self.input_shape: tuple | None = None  # with the batch axis: (None, features)
         self.output_shape: tuple | None = None
         self.built = False
-        self.optimizer = self.loss = None
+        # set by compile; every method that uses them checks for that first (_check_xy)
+        self.optimizer: optimizers.Optimizer = None  # type: ignore[assignment]
+        self.loss: Callable[[Any, Tensor], Tensor] = None  # type: ignore[assignment]
         self.metrics: list[Any] = []
         self.stop_training = False
         self._observers: list[Any] = []  # who watches each layer and step (diagnostics.LayerStats); usually no one
@@ -66,6 +68,7 @@ class Sequential:
         if isinstance(layer, InputLayer):
             if self.layers or self.input_shape is not None:
                 raise ValueError("Input(...) must come first in a Sequential model")
+            assert layer.input_shape is not None  # Input(shape) always has one
             self.input_shape = (None,) + layer.input_shape
             return
         if any(existing.name == layer.name for existing in self.layers):
@@ -140,7 +143,7 @@ class Sequential:
 
     def _weight_keys(self) -> list[str]:
         """Names for a weight file that do not depend on the session's layer numbering: '0.Dense.kernel'."""
-        return [f"{index}.{type(layer).__name__}.{w.name.rsplit('/', 1)[-1]}"
+        return [f"{index}.{type(layer).__name__}.{str(w.name).rsplit('/', 1)[-1]}"
                 for index, layer in enumerate(self.layers) for w in layer.weights]
 
     def save_weights(self, path: str | os.PathLike) -> None:
@@ -156,7 +159,8 @@ class Sequential:
         handle, temporary = tempfile.mkstemp(suffix=".npz.tmp", dir=folder)
         try:
             with os.fdopen(handle, "wb") as file:
-                np.savez(file, **dict(zip(self._weight_keys(), (w.data for w in self.weights))))
+                arrays = dict(zip(self._weight_keys(), (w.data for w in self.weights), strict=True))
+                np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
@@ -209,7 +213,7 @@ class Sequential:
         return data
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0,
-                callbacks: list[Callback] | None = None) -> np.ndarray:
+                callbacks: Sequence[Callback] | None = None) -> np.ndarray:
         """The model's output for ``x``, as a numpy array of floatx (float32), with nothing recorded for gradients.
 
         nan or inf in ``x`` give nan or inf in the rows they reach, silently, as in Keras.
@@ -265,7 +269,8 @@ class Sequential:
 
     def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         values = {}
-        for name, metric in zip(self._metric_names, self.metrics):
+        # one name per metric, made together in compile; a bare zip in fit's loop, as strict= costs ~0.3 µs a call
+        for name, metric in zip(self._metric_names, self.metrics):  # noqa: B905
             if metric in ("accuracy", "acc"):
                 metric = metrics_module.accuracy_for(y_true, y_pred)
             values[name] = float(np.mean(metric(y_true, y_pred)))
@@ -297,7 +302,7 @@ class Sequential:
 
     def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
             validation_data: tuple | None = None, validation_split: float = 0.0, shuffle: bool = True,
-            callbacks: list[Callback] | None = None) -> History:
+            callbacks: Sequence[Callback] | None = None) -> History:
         """Train for ``epochs`` passes over the data, ``batch_size`` samples per step.
 
         Stops by itself, with a NanLossWarning naming the epoch and batch, if the loss or a gradient becomes nan or
@@ -326,7 +331,7 @@ class Sequential:
                                  f"validation out of {len(data)}")
             data, targets, validation_data = data[:cut], targets[:cut], (data[cut:], targets[cut:])
         if validation_data is not None:
-            validation_data = self._check_xy(*validation_data, "fit (validation_data)")
+            validation_data = self._check_xy(validation_data[0], validation_data[1], "fit (validation_data)")
         verbose = 1 if verbose == "auto" else verbose
         if not self.built:
             self.build((None,) + data.shape[1:])
@@ -335,14 +340,14 @@ class Sequential:
                              f"add a layer with weights, such as Dense(1)")
 
         history = History()  # last, as in Keras: it records what the others logged
-        callbacks = CallbackList(callbacks + [history], self, "fit", verbose=verbose, epochs=int(epochs),
-                                 steps=-(-len(data) // batch_size))
+        callback_list = CallbackList(callbacks + [history], self, "fit", verbose=verbose, epochs=int(epochs),
+                                     steps=-(-len(data) // batch_size))
         snapshot = self.get_weights(), self.optimizer.get_state()
         observers = list(self._observers)
         try:
             with _numpy_quiet_unless_finite(data, targets):
                 self._fit_loop(data, targets, int(batch_size), int(epochs), verbose, validation_data, shuffle,
-                               callbacks)
+                               callback_list)
         except Exception:
             self.set_weights(snapshot[0])
             self.optimizer.set_state(snapshot[1])
@@ -395,8 +400,9 @@ class Sequential:
                 break
             logs = {k: v / seen for k, v in totals.items()}
             if validation_data is not None:
-                results = self.evaluate(*validation_data, batch_size=batch_size, return_dict=True,
-                                        callbacks=callbacks)
+                results = cast(dict[str, float], self.evaluate(validation_data[0], validation_data[1],
+                                                               batch_size=batch_size, return_dict=True,
+                                                               callbacks=callbacks))
                 logs.update({f"val_{k}": v for k, v in results.items()})
             if progress:
                 progress.finish(logs)
@@ -406,8 +412,8 @@ class Sequential:
         callbacks.call("on_train_end", logs)
 
     def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
-                 return_dict: bool = False, callbacks: list[Callback] | None = None
-                 ) -> float | list[float] | dict[str, float]:
+                 return_dict: bool = False, callbacks: Sequence[Callback] | None = None
+                 ) -> Any:  # float, list [loss, *metrics] or dict: Any, so `loss, acc = evaluate(...)` type-checks
         """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras."""
         data, targets = self._check_xy(x, y, "evaluate")
         batch_size = _batch_size("evaluate", batch_size)
@@ -450,7 +456,8 @@ class Sequential:
         widths = (34, 26, 12)
         rule = "_" * sum(widths)
         lines = [f'Model: "{self.name}"', rule,
-                 f"{'Layer (type)':<{widths[0]}}{'Output Shape':<{widths[1]}}{'Param #':>{widths[2]}}", "=" * sum(widths)]
+                 f"{'Layer (type)':<{widths[0]}}{'Output Shape':<{widths[1]}}{'Param #':>{widths[2]}}",
+                 "=" * sum(widths)]
         for i, layer in enumerate(self.layers):
             lines.append(f"{f'{layer.name} ({type(layer).__name__})':<{widths[0]}}"
                          f"{str(layer.output_shape):<{widths[1]}}{layer.count_params():>{widths[2]},}")

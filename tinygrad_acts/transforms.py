@@ -77,7 +77,7 @@ def _trace(f: Callable, args: tuple, argnums: int | Sequence[int], name: str) ->
     recording_outside = _grad_enabled.get()
     stand_ins = [_stand_in(args[i]) for i in numbers]
     call_args = list(args)
-    for i, stand_in in zip(numbers, stand_ins):
+    for i, stand_in in zip(numbers, stand_ins, strict=True):
         call_args[i] = stand_in
     token = _grad_enabled.set(True)  # as torch.func.grad: f is differentiated even inside no_grad()
     try:
@@ -109,7 +109,7 @@ def value_and_grad(f: Callable[..., Tensor], argnums: int | Sequence[int] = 0) -
             raise ValueError(f"grad: f must return a single number (a one-element Tensor), got shape {output.shape}; "
                              f"use jacobian for a function with several outputs, or reduce it (e.g. .sum())")
         grads = [g if isinstance(g, Tensor) else Tensor(g) for g in _backward_of(output, stand_ins, originals, record)]
-        for stand_in, original in zip(stand_ins, originals):
+        for stand_in, original in zip(stand_ins, originals, strict=True):
             _join(stand_in, original)
         return output, grads[0] if isinstance(argnums, int) else tuple(grads)
 

@@ -91,7 +91,7 @@ def run(op, kwargs, x, function):
     if not tensor.requires_grad:
         return case
     weights = [RNG.standard_normal(tuple(piece.shape)).astype(np.float32) for piece in pieces]
-    total = sum((piece * torch.tensor(w)).sum() for piece, w in zip(pieces, weights))
+    total = sum((piece * torch.tensor(w)).sum() for piece, w in zip(pieces, weights, strict=True))
     total.backward()
     case["weights"] = [w.tolist() for w in weights] if isinstance(out, tuple) else weights[0].tolist()
     case["grad"] = tensor.grad.tolist()

@@ -1,0 +1,53 @@
+"""The tools engineers use, run by the test command: ruff (lint) and mypy (types), with the settings in
+pyproject.toml, on the whole repository; and no import cycle inside the package.
+
+Without ruff or mypy installed (they come with the test extra) the tool tests are skipped; under CI they must run.
+"""
+import ast
+import graphlib
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def run_tool(module: str, *args: str) -> subprocess.CompletedProcess:
+    """``python -m module args`` in the repository root, or a skip that says how to get the tool; under CI (which
+    installs the test extra) it must be there."""
+    if importlib.util.find_spec(module) is None and not os.environ.get("CI"):
+        pytest.skip(f'{module} is not installed: pip install -e ".[test]"')
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_ruff_finds_nothing():
+    result = run_tool("ruff", "check", "--no-cache", ".")  # the rules in [tool.ruff]; no cache to keep in the repo
+    assert result.returncode == 0, f"ruff check reports:\n{result.stdout}{result.stderr}"
+
+
+def test_mypy_finds_nothing():
+    result = run_tool("mypy")  # the files and settings in [tool.mypy]; the cache (.mypy_cache) makes reruns fast
+    assert result.returncode == 0, f"mypy reports:\n{result.stdout}{result.stderr}"
+
+
+def test_the_package_has_no_import_cycle():
+    """Dependencies go downward (STYLE.md): tensor at the bottom, models above layers and graph, diagnostics and
+    collapse on top. Every relative import counts, also one inside a function."""
+    imports = {}
+    for path in (ROOT / "tinygrad_acts").glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        imports[path.stem] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:  # from .x import y, from . import x
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                imports[path.stem].update(name.split(".")[0] for name in names)
+    try:
+        list(graphlib.TopologicalSorter(imports).static_order())
+    except graphlib.CycleError as error:
+        pytest.fail(f"tinygrad_acts has an import cycle: {' -> '.join(error.args[1])}")
