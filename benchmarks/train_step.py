@@ -27,16 +27,20 @@ Other processes on the same cores make multithreaded BLAS calls wait for each ot
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import gc
+import io
 import os
+import pathlib
 import platform
+import re
 import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -463,11 +467,55 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-hvp", action="store_true", help="skip the Hessian-vector product table")
     parser.add_argument("--no-callbacks", action="store_true", help="skip the callbacks and diagnostics table")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it is installed")
+    parser.add_argument("--readme", metavar="PATH",
+                        help="also write the report into PATH (the README) between its two benchmark markers")
     return parser.parse_args(argv)
+
+
+README_START = "<!-- benchmark report: written by `python benchmarks/train_step.py --readme README.md` -->"
+README_END = "<!-- end of benchmark report -->"
+
+
+def write_into_readme(path: str, report: str) -> None:
+    """Replace what stands between the README's two markers with this run's report, so the README's numbers are
+    the ones the script printed (the README names the command; nobody types them in)."""
+    text = pathlib.Path(path).read_text()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"--readme: {path} has no region between the lines {README_START!r} and {README_END!r}")
+    report = re.sub(r"^(#+) ", r"#\1 ", report, flags=re.MULTILINE)  # its headings one level down, under Speed
+    pathlib.Path(path).write_text(text[:start + len(README_START)] + "\n\n" + report.strip() + "\n\n" + text[end:])
+    print(f"wrote the report into {path}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.readme is None:
+        return run(args, argv)
+    report = io.StringIO()
+    with contextlib.redirect_stdout(Tee(sys.stdout, report)):
+        status = run(args, argv)
+    write_into_readme(args.readme, report.getvalue())
+    return status
+
+
+class Tee(io.TextIOBase):
+    """A stream that writes to two: the terminal and the report for the README."""
+
+    def __init__(self, *streams: TextIO):
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def run(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
     settings = QUICK if args.quick else FULL
     settings = Settings(rounds=args.rounds or settings.rounds, warmup_rounds=settings.warmup_rounds,
                         block_seconds=args.block_ms / 1000 if args.block_ms else settings.block_seconds,

@@ -240,3 +240,41 @@ def test_the_layer_stats_memory_check_reports_the_records_bytes_per_step():
                         "(8 + 952 L + 24 W = 3,008)")
     assert lines[1].startswith("- after 4 steps: resident") and lines[2].startswith("- after 40 steps: resident")
     assert lines[3].startswith("- resident growth between the two:")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The README's speed numbers are the script's output, written by --readme, never typed
+# ----------------------------------------------------------------------------------------------------------------
+def test_readme_writes_the_report_between_the_markers_and_nothing_else(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\n## Speed\n\nprose\n\n{train_step.README_START}\nold numbers\n"
+                      f"{train_step.README_END}\n\nafter\n")
+    train_step.write_into_readme(str(readme), "## tinygrad_acts training step\n\n| a |\n\n### Memory\n\n- x\n")
+    text = readme.read_text()
+    assert "old numbers" not in text and text.startswith("# Title\n\n## Speed\n\nprose\n\n")
+    assert "\n### tinygrad_acts training step" in text and "\n#### Memory" in text  # one level below ## Speed
+    assert text.endswith(f"{train_step.README_END}\n\nafter\n")
+
+
+def test_readme_without_the_markers_is_refused(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# no markers here\n")
+    with pytest.raises(SystemExit, match="no region between"):
+        train_step.write_into_readme(str(readme), "report")
+    assert readme.read_text() == "# no markers here\n"
+
+
+def test_the_readme_speed_numbers_are_a_report_written_by_the_script():
+    """Every number in the README's report region comes from a run of the script with --readme (it prints the
+    command it was run with); outside the region the Speed section quotes no measured ratio."""
+    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    start = readme.index(train_step.README_START) + len(train_step.README_START)
+    region = readme[start:readme.index(train_step.README_END)]
+    assert "\n### tinygrad_acts training step against hand-written numpy" in region
+    assert "- command: `python benchmarks/train_step.py" in region and "--readme README.md`" in region
+    for table in ("| W1: ", "| W2: ", "| W3: ", "| M1: ", "#### Second order", "#### Callbacks and diagnostics",
+                  "#### Memory: 10,000 training steps of W2"):
+        assert table in region
+    speed = readme[readme.index("## Speed"):readme.index(train_step.README_START)]
+    assert not [number for number in speed.split() if number.rstrip(".,;)").endswith("x") and
+                number.rstrip("x.,;)").replace(".", "").isdigit()], "a ratio typed into the Speed prose"
