@@ -13,6 +13,14 @@ import numpy as np
 import pytest
 
 DEMOS = pathlib.Path(__file__).resolve().parents[1] / "demos"
+README = (DEMOS.parent / "README.md").read_text(encoding="utf-8")
+
+
+def readme_headline(demo: str) -> str:
+    """The headline cell of the README's demo table for ``demos/<demo>``: it must be a number the demo prints."""
+    row = re.search(rf"^\| `demos/{demo}` \|.*\| ([^|]+) \|$", README, re.MULTILINE)
+    assert row is not None, f"the README's demo table has no row for demos/{demo}"
+    return row.group(1)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -79,6 +87,7 @@ def test_xor_prints_the_truth_table_and_a_keras_style_log(capsys):
                                                                 ("1", "1", "0")]
     assert all(answer == target for _, _, target, _, answer in rows)
     assert "accuracy: 100% (4/4)" in printed
+    assert readme_headline("train_xor.py") == "100% (4/4)"  # what the demo printed, as the README quotes it
 
 
 def test_xor_script_writes_its_figures(tmp_path):
@@ -108,6 +117,8 @@ def test_regression_fits_sine_to_well_below_the_noise():
     assert 0.8 * results["noise_mse"] < results["train_mse"] < 1.2 * results["noise_mse"]
     assert results["noise_mse"] == pytest.approx(0.01, rel=0.25)
     assert results["loss"][-1] < results["loss"][0] / 10
+    # the README quotes the number the demo prints ("mse against sin(x) on a 500-point grid: 0.00036")
+    assert readme_headline("train_regression.py") == f"mse to sin(x) {results['sine_mse']:.5f}"
 
 
 def test_regression_learning_rate_decays_from_first_to_last():
@@ -148,6 +159,9 @@ def test_spiral_softmax_classifier_reaches_95_percent_and_a_linear_one_cannot():
     np.testing.assert_allclose(probabilities.sum(axis=-1), 1, rtol=1e-5)  # a softmax output
     linear = train_spiral.train((), print_every=None)
     assert linear["accuracy"] < 0.7  # no straight-line boundaries separate the arms
+    # the README quotes the two accuracies the demo prints ("training accuracy 99.33%")
+    assert readme_headline("train_spiral.py") == \
+        f"{linear['accuracy']:.2%} against {mlp['accuracy']:.2%} training accuracy"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
