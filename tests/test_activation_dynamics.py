@@ -16,7 +16,6 @@ The claims, each measured on ten hidden layers of 64 units:
 Expected values come from the theory (the factors above) and from numpy written here, never from the code under
 test; the margins are stated where they are asserted.
 """
-import importlib
 import itertools
 import pathlib
 import re
@@ -26,6 +25,7 @@ from typing import cast
 
 import numpy as np
 import pytest
+from test_demos_training import import_demo  # the demos folder on the path while importing one
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor
@@ -203,14 +203,6 @@ def test_layer_stats_sees_the_unit_variance_at_the_first_training_step():
 # ----------------------------------------------------------------------------------------------------------------
 # Dead ReLUs after a too-high learning rate; leaky ReLUs keep learning
 # ----------------------------------------------------------------------------------------------------------------
-def import_demo(name: str):
-    sys.path.insert(0, str(DEMOS))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(DEMOS))
-
-
 def never_positive(model: Sequential, x: np.ndarray) -> float:
     """The fraction of hidden units whose pre-activation is <= 0 on every point of x (a dead ReLU)."""
     h, dead = x.astype(np.float64), []
