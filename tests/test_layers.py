@@ -162,6 +162,31 @@ def test_input_fixes_the_input_shape():
     assert len(model.layers) == 1  # as in Keras 3, the input is not a layer
 
 
+def test_input_dim_is_keras_2s_way_to_give_the_number_of_input_features():
+    model = Sequential([Dense(12, input_dim=8, activation="relu"), Dense(1, activation="sigmoid")])
+    assert model.built and model.input_shape == (None, 8) and model.layers[0].kernel.shape == (8, 12)
+    assert Dense(2, input_dim=3, input_shape=(3,)).input_shape == (3,)  # both, saying the same: fine
+
+
+def test_pop_removes_the_last_layer_and_returns_it():
+    model = Sequential([Dense(4, activation="tanh", input_shape=(3,)), Dense(2), Dense(1)])
+    last = model.layers[-1]
+    assert model.pop() is last
+    assert [layer.name for layer in model.layers] == ["dense", "dense_1"]
+    assert model.output_shape == (None, 2) and len(model.weights) == 4
+    assert model.predict(np.ones((5, 3))).shape == (5, 2)
+    model.add(Dense(7))  # as Keras' transfer-learning recipe: pop the head, add a new one
+    assert model.predict(np.ones((5, 3))).shape == (5, 7)
+
+
+def test_get_layer_by_name_or_by_index_as_keras():
+    model = Sequential([Dense(4, input_shape=(3,), name="hidden"), Dense(1, name="out")])
+    assert model.get_layer("out") is model.layers[1]
+    assert model.get_layer(name="hidden") is model.layers[0]
+    assert model.get_layer(index=0) is model.layers[0]
+    assert model.get_layer(index=-1) is model.layers[1]  # as a list: negative counts from the end
+
+
 def test_a_model_without_an_input_shape_builds_on_first_use(rng):
     model = Sequential()
     model.add(Dense(3))

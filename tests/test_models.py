@@ -84,6 +84,34 @@ def test_evaluate_returns_the_loss_or_loss_and_metrics():
     assert isinstance(small_model().evaluate(XOR_X, XOR_Y), float)
 
 
+def test_evaluate_with_return_dict_names_each_value():
+    model = small_model(metrics=["mae"])
+    loss, mae = model.evaluate(XOR_X, XOR_Y)
+    assert model.evaluate(XOR_X, XOR_Y, return_dict=True) == {"loss": loss, "mae": mae}
+
+
+def test_metrics_names_label_what_evaluate_returns_as_keras_2():
+    # Keras 2 gives ['loss', 'accuracy']; Keras 3 gives ['loss', 'compile_metrics'], which does not label the list
+    model = small_model(loss="binary_crossentropy", metrics=["accuracy"], activation="sigmoid")
+    assert model.metrics_names == ["loss", "accuracy"]
+    assert len(model.evaluate(XOR_X, XOR_Y)) == 2
+    assert small_model().metrics_names == ["loss"]
+    assert Sequential([Dense(1, input_shape=(2,))]).metrics_names == []  # not compiled: nothing to report
+
+
+def test_test_on_batch_is_the_loss_on_one_batch_and_changes_nothing():
+    model = small_model(metrics=["mae"])
+    weights = model.get_weights()
+    predictions = model.predict(XOR_X)
+    loss = float(np.mean((predictions - XOR_Y) ** 2))
+    mae = float(np.mean(np.abs(predictions - XOR_Y)))
+    assert model.test_on_batch(XOR_X, XOR_Y) == pytest.approx([loss, mae], rel=1e-5)
+    result = model.test_on_batch(XOR_X, XOR_Y, return_dict=True)
+    assert result.keys() == {"loss", "mae"} and result["loss"] == pytest.approx(loss, rel=1e-5)
+    assert isinstance(small_model().test_on_batch(XOR_X, XOR_Y), float)  # no metrics: the loss alone, as Keras
+    assert_same_weights(weights, model.get_weights())
+
+
 @pytest.mark.parametrize("loss,y,outputs,activation", [
     ("sparse_categorical_crossentropy", np.array([0, 1, 2, 1]), 3, "softmax"),
     ("categorical_crossentropy", np.eye(3)[[0, 1, 2, 1]], 3, "softmax"),

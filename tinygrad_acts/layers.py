@@ -49,6 +49,18 @@ def _check_shape(owner: str, shape: Any) -> tuple:
     return tuple(None if size is None else int(size) for size in shape)
 
 
+def _input_dim_as_shape(owner: str, input_dim: Any, input_shape: tuple | None) -> tuple:
+    """Keras 2's input_dim=n, the number of input features: input_shape=(n,). Given with an input_shape that says
+    otherwise, which of the two is meant is unclear, so that is an error."""
+    if isinstance(input_dim, bool) or not isinstance(input_dim, (int, np.integer)) or input_dim <= 0:
+        raise ValueError(f"{owner} expects input_dim, the number of input features, to be a positive integer, got "
+                         f"{input_dim!r}")
+    if input_shape is not None and input_shape != (int(input_dim),):
+        raise ValueError(f"{owner} got input_dim={input_dim} and input_shape={input_shape}, which disagree: "
+                         f"input_dim=n means input_shape=(n,); give one of them")
+    return (int(input_dim),)
+
+
 def _to_float(array: np.ndarray, what: str, dtype: Any = None) -> np.ndarray:
     """An array in ``dtype``, by default the float type of weights (float32 unless backend.set_floatx says otherwise).
 
@@ -107,13 +119,15 @@ class Layer:
         cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
 
     def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True,
-                 **unknown: Any):
+                 input_dim: int | None = None, **unknown: Any):
         if unknown:  # as Keras: a misspelt argument is an error, not silently ignored
             raise TypeError(f"{type(self).__name__} got unexpected keyword arguments {unknown}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a layer name must be a string, got {type(name).__name__}")
         # without the batch axis
         self.input_shape = None if input_shape is None else _check_shape(type(self).__name__, input_shape)
+        if input_dim is not None:  # Keras 2's Dense(12, input_dim=8) means input_shape=(8,)
+            self.input_shape = _input_dim_as_shape(type(self).__name__, input_dim, self.input_shape)
         self.name = name or backend.unique_name(_snake_case(type(self).__name__))
         self.trainable = trainable
         self.built = False

@@ -53,6 +53,7 @@ class Sequential:
         self.optimizer: optimizers.Optimizer = None  # type: ignore[assignment]
         self.loss: Callable[[Any, Tensor], Tensor] = None  # type: ignore[assignment]
         self.metrics: list[Any] = []
+        self._metric_names: list[str] = []
         self.stop_training = False
         self._observers: list[Any] = []  # who watches each layer and step (diagnostics.LayerStats); usually no one
         for layer in layers or []:
@@ -84,6 +85,32 @@ class Sequential:
                 self.layers.pop()
                 self.input_shape = input_shape
                 raise
+
+    def pop(self) -> Layer:
+        """Remove the last layer and return it, as Keras does. The model keeps its input shape (Keras 3 too)."""
+        if not self.layers:
+            raise IndexError(f"pop: the model '{self.name}' has no layers to remove")
+        layer = self.layers.pop()
+        if self.built:  # the layers left are built: this only recomputes the output shape
+            self.build(cast(tuple, self.input_shape))
+        return layer
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called ``name``, or the one at position ``index`` (negative counts from the end), as Keras."""
+        if (name is None) == (index is None):
+            raise ValueError(f"get_layer expects a layer name or a layer index, exactly one of them, got "
+                             f"name={name!r}, index={index!r}")
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or \
+                    not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index!r} is not a position in model '{self.name}', which has "
+                                 f"{len(self.layers)} layers")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"get_layer: model '{self.name}' has no layer named {name!r}; its layers are "
+                         f"{[layer.name for layer in self.layers]}")
 
     def build(self, input_shape: tuple) -> None:
         """Create every layer's weights for inputs of ``input_shape`` (batch axis included, as ``None``)."""
@@ -248,6 +275,12 @@ class Sequential:
         resolved = optimizers.get(optimizer), losses.get(loss), [metrics_module.get(m) for m in metrics or []]
         self.optimizer, self.loss, self.metrics = resolved
         self._metric_names = [m if isinstance(m, str) else getattr(m, "__name__", "metric") for m in metrics or []]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """The labels of evaluate's list, ['loss', 'accuracy'], as Keras 2 (Keras 3 gives ['loss',
+        'compile_metrics'], which does not label the list); [] before compile."""
+        return ["loss", *self._metric_names] if self.loss is not None else []
 
     def _check_xy(self, x: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
         if self.loss is None:
@@ -446,6 +479,11 @@ class Sequential:
         if return_dict:
             return results
         return loss_value if len(results) == 1 else list(results.values())
+
+    def test_on_batch(self, x: Any, y: Any, return_dict: bool = False) -> Any:
+        """The loss (and metrics) on one batch, with nothing changed: what evaluate gives for batch_size=len(x)."""
+        data, targets = self._check_xy(x, y, "test_on_batch")
+        return self.evaluate(data, targets, batch_size=len(data), return_dict=return_dict)
 
     # ----------------------------------------------------------------------------------------------------------
     # Looking at the model
