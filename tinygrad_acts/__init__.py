@@ -14,6 +14,7 @@ from . import (
     losses,
     metrics,
     models,
+    ops,
     optimizers,
     utils,
 )
@@ -31,5 +32,5 @@ __all__ = ["Input", "NotLinearError", "Sequential", "Tensor", "activations", "ar
            "collapse", "concatenate", "creation", "custom_op", "diagnostics", "draw_graph", "eye", "full", "grad",
            "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear", "jacobian",
            "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones", "ones_like",
-           "optimizers", "plot_model", "rand", "randn", "retain_grads", "split", "stack", "uniform", "utils",
+           "ops", "optimizers", "plot_model", "rand", "randn", "retain_grads", "split", "stack", "uniform", "utils",
            "value_and_grad", "where", "zeros", "zeros_like"]

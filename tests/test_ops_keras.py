@@ -1,0 +1,156 @@
+"""Tests for tinygrad_acts.ops: Keras 3's keras.ops names, checked against numpy and by finite differences.
+
+Each function is a thin wrapper over a Tensor op, so the tests check what the wrapper adds: Keras' argument names,
+numbers and arrays becoming Tensors, and gradients flowing through; and that a custom activation written with ops
+trains in a Dense layer, as it would in Keras.
+"""
+import numpy as np
+import pytest
+
+import tinygrad_acts.backend as K
+from tinygrad_acts import Tensor, gradcheck, gradgradcheck, ops
+from tinygrad_acts.layers import Dense
+from tinygrad_acts.models import Sequential
+
+RNG = np.random.default_rng(0)
+A = RNG.standard_normal((3, 4))
+B = RNG.standard_normal((4, 2))
+P = RNG.uniform(0.5, 2.0, (3, 4))  # positive, for sqrt, log and power
+C = RNG.standard_normal((5, 4, 2))  # for np.dot's rule past two axes: every row of x1 with every matrix of x2
+
+
+def leaf(values):
+    return Tensor(np.array(values, dtype=np.float64), requires_grad=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Values against numpy: Keras' argument names, Tensors, numbers and arrays all accepted
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, call, expected", [
+    ("add", lambda: ops.add(Tensor(A), 1.5), A + 1.5),
+    ("subtract", lambda: ops.subtract(1.5, Tensor(A)), 1.5 - A),
+    ("multiply", lambda: ops.multiply(A, Tensor(P)), A * P),
+    ("divide", lambda: ops.divide(Tensor(A), P), A / P),
+    ("power", lambda: ops.power(Tensor(P), 3), P**3),
+    ("matmul", lambda: ops.matmul(Tensor(A), B), A @ B),
+    ("dot", lambda: ops.dot(Tensor(A), B), np.dot(A, B)),
+    ("dot-scalar", lambda: ops.dot(2.0, Tensor(A)), 2.0 * A),
+    ("dot-3d", lambda: ops.dot(Tensor(A), C), np.dot(A, C)),
+    ("sum", lambda: ops.sum(Tensor(A), axis=1, keepdims=True), A.sum(axis=1, keepdims=True)),
+    ("mean", lambda: ops.mean(Tensor(A), axis=0), A.mean(axis=0)),
+    ("max", lambda: ops.max(Tensor(A), axis=-1), A.max(axis=-1)),
+    ("max-initial", lambda: ops.max(Tensor(A), axis=1, initial=0.5), np.max(A, axis=1, initial=0.5)),
+    ("min", lambda: ops.min(Tensor(A), axis=(0, 1), keepdims=True), A.min(axis=(0, 1), keepdims=True)),
+    ("square", lambda: ops.square(Tensor(A)), A**2),
+    ("sqrt", lambda: ops.sqrt(Tensor(P)), np.sqrt(P)),
+    ("exp", lambda: ops.exp(Tensor(A)), np.exp(A)),
+    ("log", lambda: ops.log(P), np.log(P)),
+    ("abs", lambda: ops.abs(Tensor(A)), np.abs(A)),
+    ("maximum", lambda: ops.maximum(Tensor(A), 0.0), np.maximum(A, 0.0)),
+    ("minimum", lambda: ops.minimum(0.0, Tensor(A)), np.minimum(A, 0.0)),
+    ("where", lambda: ops.where(A > 0, Tensor(A), 0.0), np.where(A > 0, A, 0.0)),
+    ("clip", lambda: ops.clip(Tensor(A), x_min=-0.5, x_max=0.5), np.clip(A, -0.5, 0.5)),
+    ("reshape", lambda: ops.reshape(Tensor(A), newshape=(2, 6)), A.reshape(2, 6)),
+    ("reshape-minus-one", lambda: ops.reshape(Tensor(A), (-1,)), A.reshape(-1)),
+    ("transpose", lambda: ops.transpose(Tensor(A)), A.T),
+    ("transpose-axes", lambda: ops.transpose(Tensor(A[None]), axes=(2, 0, 1)), A[None].transpose(2, 0, 1)),
+    ("concatenate", lambda: ops.concatenate([Tensor(A), A], axis=1), np.concatenate([A, A], axis=1)),
+    ("stack", lambda: ops.stack([Tensor(A), A], axis=-1), np.stack([A, A], axis=-1)),
+    ("expand_dims", lambda: ops.expand_dims(Tensor(A), axis=1), np.expand_dims(A, 1)),
+    ("squeeze", lambda: ops.squeeze(Tensor(A[:, None]), axis=1), A),
+    ("sigmoid", lambda: ops.sigmoid(Tensor(A)), 1 / (1 + np.exp(-A))),
+    ("tanh", lambda: ops.tanh(Tensor(A)), np.tanh(A)),
+    ("relu", lambda: ops.relu(Tensor(A)), np.maximum(A, 0)),
+    ("softmax", lambda: ops.softmax(Tensor(A), axis=0), np.exp(A) / np.exp(A).sum(axis=0)),
+    ("logsumexp", lambda: ops.logsumexp(Tensor(A), axis=1), np.log(np.exp(A).sum(axis=1))),
+    ("zeros", lambda: ops.zeros((2, 3)), np.zeros((2, 3))),
+    ("ones", lambda: ops.ones(3, dtype="float64"), np.ones(3)),
+    ("array", lambda: ops.array([[1, 2], [3, 4]]), np.array([[1.0, 2.0], [3.0, 4.0]])),
+    ("convert_to_tensor", lambda: ops.convert_to_tensor(A), A),
+])
+def test_each_op_computes_what_numpy_computes(name, call, expected):
+    out = call()
+    assert isinstance(out, Tensor)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-6, atol=1e-12)
+    assert out.shape == np.shape(expected)
+
+
+def test_python_numbers_and_lists_become_float32_tensors_and_constants_take_the_tensors_dtype():
+    assert ops.array([1, 2]).dtype == np.float32  # Keras' floatx
+    assert ops.add(Tensor(A), 1).dtype == np.float64
+    assert ops.multiply(2, Tensor(A.astype(np.float32))).dtype == np.float32
+
+
+def test_convert_to_tensor_returns_a_tensor_itself_so_gradients_still_reach_it():
+    x = leaf(A)
+    assert ops.convert_to_tensor(x) is x
+
+
+def test_shape_returns_a_tuple_of_python_integers():
+    assert ops.shape(Tensor(A)) == (3, 4)
+    assert ops.shape(A[0]) == (4,)
+    assert all(type(n) is int for n in ops.shape(Tensor(A)))
+
+
+def test_cast_changes_the_dtype_and_between_floats_lets_the_gradient_through():
+    x = Tensor(A.astype(np.float32), requires_grad=True)
+    y = ops.cast(x, "float64")
+    assert y.dtype == np.float64
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float32  # the gradient comes back in x's own dtype
+    np.testing.assert_allclose(x.grad, 2 * A, rtol=1e-6)
+    assert ops.cast(Tensor([1.7, -2.2]), "int32").data.tolist() == [1, -2]  # integers: a constant, as numpy casts
+    assert gradcheck(lambda x: ops.cast(x, "float32"), leaf(A), eps=1e-2, atol=1e-3)  # float32 rounding: a wide step
+    assert gradgradcheck(lambda x: ops.cast(x * x, "float64"), leaf(A))
+
+
+def test_where_without_branches_gives_the_indices_where_the_condition_holds():
+    rows, columns = ops.where(np.array([[True, False], [False, True]]))
+    assert rows.data.tolist() == [0, 1] and columns.data.tolist() == [0, 1]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Gradients by finite differences (float64), on plain and broadcast shapes
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, f, inputs", [
+    ("sum-axis", lambda x: ops.sum(x, axis=0), [A]),
+    ("sum-keepdims", lambda x: ops.sum(x * x, axis=1, keepdims=True), [A]),
+    ("mean-axis", lambda x: ops.mean(x, axis=(0, 1)), [A]),
+    ("max-axis", lambda x: ops.max(x, axis=1), [A]),
+    ("matmul", ops.matmul, [A, B]),
+    ("matmul-vector", ops.matmul, [A, B[:, 0]]),
+    ("dot", ops.dot, [A, B]),
+    ("dot-3d", ops.dot, [A, C]),
+    ("add-broadcast", ops.add, [A, B[:, 0]]),
+    ("divide-broadcast", ops.divide, [A, P[0]]),
+    ("square", ops.square, [A]),
+    ("power", ops.power, [P, RNG.uniform(0.5, 2.0, (4,))]),
+    ("sqrt-log", lambda x: ops.sqrt(x) + ops.log(x), [P]),
+    ("where", lambda x, y: ops.where(A > 0, x, y), [A, B[:, 1]]),
+    ("clip", lambda x: ops.clip(x, -0.5, 0.5), [np.array([-1.3, -0.2, 0.1, 0.4, 0.9])]),
+    ("softmax", lambda x: ops.softmax(x, axis=-1), [A]),
+    ("logsumexp", lambda x: ops.logsumexp(x, axis=0, keepdims=True), [A]),
+    ("maximum", lambda x: ops.maximum(x, 0.1 * x), [A]),
+    ("reshape-transpose", lambda x: ops.transpose(ops.reshape(x, (2, 6)), axes=(1, 0)), [A]),
+    ("concatenate-stack", lambda x, y: ops.stack([ops.concatenate([x, y]), ops.concatenate([y, x])], axis=1),
+     [P[0], A[0]]),
+])
+def test_gradients_match_finite_differences(name, f, inputs):
+    assert gradcheck(f, *[leaf(x) for x in inputs])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# A custom activation written with ops, as in Keras
+# ----------------------------------------------------------------------------------------------------------------
+def test_a_custom_activation_written_with_ops_trains_in_a_dense_layer():
+    K.clear_session()
+    K.set_random_seed(0)
+    model = Sequential([Dense(4, activation=lambda x: ops.maximum(x, 0.1 * x), input_shape=(3,)), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = RNG.standard_normal((8, 3)).astype(np.float32)
+    y = RNG.standard_normal((8, 1)).astype(np.float32)
+    kernel = model.layers[0].kernel.data.copy()
+    before = model.evaluate(x, y, verbose=0)
+    model.train_on_batch(x, y)
+    assert not np.array_equal(model.layers[0].kernel.data, kernel)  # the gradient reached through the activation
+    assert model.evaluate(x, y, verbose=0) < before

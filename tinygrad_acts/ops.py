@@ -1,0 +1,225 @@
+"""keras.ops: the numpy-like functions custom layers and activations are written with, differentiable.
+
+These are Keras 3's names and signatures over our Tensor ops: each is a one- or two-line wrapper, and a number or an
+array given where a tensor is expected becomes a Tensor (taking the dtype of the Tensor beside it).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import activations, creation, tensor
+from .tensor import Tensor, _as_tensors, custom_op
+
+TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
+Axis = int | tuple[int, ...] | None
+
+
+def _tensor(x: TensorLike) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+# Making tensors
+def array(x: TensorLike, dtype: Any = None) -> Tensor:
+    """A new Tensor of x's values (float32 for Python numbers and lists, as Keras' floatx)."""
+    return Tensor(x.data if isinstance(x, Tensor) else x, dtype=dtype)
+
+
+def convert_to_tensor(x: TensorLike, dtype: Any = None) -> Tensor:
+    """x itself if it is already a Tensor of that dtype (so gradients still reach it), else a Tensor made from it."""
+    if isinstance(x, Tensor):
+        return x if dtype is None or np.dtype(dtype) == x.dtype else cast(x, dtype)
+    return Tensor(x, dtype=dtype)
+
+
+def zeros(shape: int | Sequence[int], dtype: Any = None) -> Tensor:
+    return creation.zeros(shape, dtype=dtype)
+
+
+def ones(shape: int | Sequence[int], dtype: Any = None) -> Tensor:
+    return creation.ones(shape, dtype=dtype)
+
+
+def cast(x: TensorLike, dtype: Any) -> Tensor:
+    """x in ``dtype``. Between float dtypes the gradient passes unchanged, cast back to x's dtype; a cast to or from
+    integers or booleans gives a constant."""
+    x = _tensor(x)
+    if np.dtype(dtype).kind != "f" or x.dtype.kind != "f":
+        return Tensor(x.data.astype(dtype), dtype=dtype)
+
+    @custom_op(backward=_cast_gradient)
+    def cast(data: np.ndarray) -> np.ndarray:  # named so the graph shows the op as 'cast'
+        return data.astype(dtype)
+
+    return cast(x)
+
+
+def _cast_gradient(g: Any, out: Any, x: Any) -> tuple:
+    """cast's backward rule: g unchanged, back in x's dtype (with cast itself in a recorded pass, so it
+    differentiates again)."""
+    return (cast(g, x.dtype) if isinstance(g, Tensor) else g.astype(x.dtype),)
+
+
+def shape(x: TensorLike) -> tuple[int, ...]:
+    """The shape as a tuple of Python integers."""
+    return tuple(int(n) for n in np.shape(x.data if isinstance(x, Tensor) else x))
+
+
+# Arithmetic: numbers and arrays mix in, taking the dtype of the Tensor beside them
+def add(x1: TensorLike, x2: TensorLike) -> Tensor:
+    x1, x2 = _as_tensors(x1, x2)
+    return x1 + x2
+
+
+def subtract(x1: TensorLike, x2: TensorLike) -> Tensor:
+    x1, x2 = _as_tensors(x1, x2)
+    return x1 - x2
+
+
+def multiply(x1: TensorLike, x2: TensorLike) -> Tensor:
+    x1, x2 = _as_tensors(x1, x2)
+    return x1 * x2
+
+
+def divide(x1: TensorLike, x2: TensorLike) -> Tensor:
+    x1, x2 = _as_tensors(x1, x2)
+    return x1 / x2
+
+
+def power(x1: TensorLike, x2: TensorLike) -> Tensor:
+    x1, x2 = _as_tensors(x1, x2)
+    return x1**x2
+
+
+def matmul(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """x1 @ x2, with numpy's rules for vectors and batches."""
+    x1, x2 = _as_tensors(x1, x2)
+    return x1 @ x2
+
+
+def dot(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """np.dot: a product for a scalar, x1 @ x2 when x2 has at most 2 axes, and otherwise the sum over x1's last axis
+    and x2's second-to-last, the remaining axes of x1 then of x2 (done as one matmul on a reshaped x2)."""
+    x1, x2 = _as_tensors(x1, x2)
+    if x1.ndim == 0 or x2.ndim == 0:
+        return x1 * x2
+    if x2.ndim <= 2:
+        return x1 @ x2
+    order = (x2.ndim - 2,) + tuple(range(x2.ndim - 2)) + (x2.ndim - 1,)  # the summed axis first, then the rest
+    flat = x2.transpose(order).reshape(x2.shape[-2], -1)
+    return (x1 @ flat).reshape(x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:])
+
+
+def maximum(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return tensor.maximum(x1, x2)
+
+
+def minimum(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return tensor.minimum(x1, x2)
+
+
+def where(condition: TensorLike, x1: TensorLike = None, x2: TensorLike = None) -> Tensor | tuple[Tensor, ...]:
+    """x1 where condition holds, else x2. With neither given, the indices where condition holds, one integer
+    Tensor per axis (np.nonzero), as in Keras."""
+    if x1 is None and x2 is None:
+        return tuple(Tensor(index, dtype=index.dtype) for index in np.nonzero(np.asarray(condition)))
+    if x1 is None or x2 is None:
+        raise ValueError(f"where: x1 and x2 must both be given or both be None, got x1={x1!r} and x2={x2!r}")
+    return tensor.where(condition, x1, x2)
+
+
+def clip(x: TensorLike, x_min: Any, x_max: Any) -> Tensor:
+    return _tensor(x).clip(x_min, x_max)
+
+
+# Elementwise functions
+def square(x: TensorLike) -> Tensor:
+    x = _tensor(x)
+    return x * x
+
+
+def sqrt(x: TensorLike) -> Tensor:
+    return _tensor(x).sqrt()
+
+
+def exp(x: TensorLike) -> Tensor:
+    return _tensor(x).exp()
+
+
+def log(x: TensorLike) -> Tensor:
+    return _tensor(x).log()
+
+
+def abs(x: TensorLike) -> Tensor:
+    return _tensor(x).abs()
+
+
+absolute = abs  # Keras has both names
+
+
+def sigmoid(x: TensorLike) -> Tensor:
+    return activations.sigmoid(x)
+
+
+def tanh(x: TensorLike) -> Tensor:
+    return activations.tanh(x)
+
+
+def relu(x: TensorLike) -> Tensor:
+    return activations.relu(x)
+
+
+def softmax(x: TensorLike, axis: int = -1) -> Tensor:
+    return activations.softmax(x, axis=axis)
+
+
+# Reductions
+def sum(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return _tensor(x).sum(axis=axis, keepdims=keepdims)
+
+
+def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return _tensor(x).mean(axis=axis, keepdims=keepdims)
+
+
+def max(x: TensorLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor:
+    """The largest entry along axis; with ``initial``, at least initial (numpy's and Keras' meaning)."""
+    out = _tensor(x).max(axis=axis, keepdims=keepdims)
+    return out if initial is None else tensor.maximum(out, initial)
+
+
+def min(x: TensorLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor:
+    out = _tensor(x).min(axis=axis, keepdims=keepdims)
+    return out if initial is None else tensor.minimum(out, initial)
+
+
+def logsumexp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return _tensor(x).logsumexp(axis=axis, keepdims=keepdims)
+
+
+# Shapes
+def reshape(x: TensorLike, newshape: int | Sequence[int]) -> Tensor:
+    return _tensor(x).reshape(newshape)
+
+
+def transpose(x: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
+    """Axes reversed, or put in the order ``axes`` gives."""
+    return _tensor(x).transpose(*(() if axes is None else (tuple(axes),)))
+
+
+def expand_dims(x: TensorLike, axis: int | tuple[int, ...]) -> Tensor:
+    return _tensor(x).expand_dims(axis)
+
+
+def squeeze(x: TensorLike, axis: Axis = None) -> Tensor:
+    return _tensor(x).squeeze(axis)
+
+
+def concatenate(xs: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    return tensor.concatenate(xs, axis=axis)
+
+
+def stack(x: Sequence[TensorLike], axis: int = 0) -> Tensor:
+    return tensor.stack(x, axis=axis)
