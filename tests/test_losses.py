@@ -433,3 +433,166 @@ def test_categorical_crossentropy_of_a_row_with_a_tiny_total_has_a_finite_gradie
     # loss = -log(x0 / S) with S = sum(x) = 4e-20 (the zeros are clipped to epsilon, where clip passes no gradient):
     # d/dx0 = -1/x0 + 1/S = -1/(12e-20), and d/dxk = 1/S = 2.5e19 for the others
     np.testing.assert_allclose(p.grad, [[-1 / 12e-20, 2.5e19, 2.5e19, 2.5e19]], rtol=1e-5)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The losses of issue 15: hinge family, kl_divergence, log_cosh, mape, msle, poisson
+# ----------------------------------------------------------------------------------------------------------------
+def test_hinge_and_squared_hinge_by_hand():
+    y_pred = np.array([[0.2, 0.7], [-0.5, 2.0]])
+    # labels -1/1: 1 - y*p = [[1.2, 0.3], [1.5, 3.0]] for y = [[-1, 1], [1, -1]]
+    signed = np.array([[-1.0, 1.0], [1.0, -1.0]])
+    np.testing.assert_allclose(losses.hinge(signed, Tensor(y_pred)).data, [(1.2 + 0.3) / 2, (1.5 + 3.0) / 2])
+    np.testing.assert_allclose(losses.squared_hinge(signed, Tensor(y_pred)).data,
+                               [(1.44 + 0.09) / 2, (2.25 + 9.0) / 2])
+    # 0/1 labels are converted to -1/1 first, as in Keras: the same numbers
+    np.testing.assert_allclose(losses.hinge((signed + 1) / 2, Tensor(y_pred)).data, [0.75, 2.25])
+    # a margin above 1 costs nothing
+    np.testing.assert_allclose(losses.hinge(np.array([[1.0], [-1.0]]), Tensor(np.array([[1.5], [-3.0]]))).data, 0)
+
+
+def test_categorical_hinge_by_hand():
+    y_true = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    y_pred = np.array([[0.3, 0.9, 0.5], [0.2, 2.5, -1.0]])
+    # row 1: pos = 0.9, neg = max(0.3, 0, 0.5) = 0.5 -> 0.6; row 2: pos = 0.2, neg = 2.5 -> 3.3
+    np.testing.assert_allclose(losses.categorical_hinge(y_true, Tensor(y_pred)).data, [0.6, 3.3])
+    np.testing.assert_allclose(losses.categorical_hinge(y_true, Tensor(np.array([[0, 2.0, 0.5], [3.0, 1, 1]]))).data,
+                               [0.0, 0.0])  # margins 1.5 and 2
+
+
+def test_kl_divergence_by_hand_with_keras_clipping():
+    y_true = np.array([[0.5, 0.5, 0.0], [0.2, 0.8, 0.0]])
+    y_pred = np.array([[0.25, 0.75, 0.0], [0.2, 0.8, 0.0]])
+    expected_first = 0.5 * np.log(0.5 / 0.25) + 0.5 * np.log(0.5 / 0.75) + EPS * np.log(EPS / EPS)
+    result = losses.kl_divergence(y_true, Tensor(y_pred)).data
+    np.testing.assert_allclose(result, [expected_first, 0.0], atol=1e-15)
+    # a predicted 0 where y_true is 1 costs -log(1e-7), not infinity
+    np.testing.assert_allclose(losses.get("kld")(np.array([[1.0, 0.0]]), Tensor(np.array([[0.0, 1.0]]))).data,
+                               [-np.log(EPS) + EPS * np.log(EPS)], rtol=1e-12)
+
+
+def test_log_cosh_by_hand_and_far_from_zero():
+    y_true = np.array([[0.0, 1.0], [0.0, 0.0]])
+    y_pred = np.array([[1.0, 1.0], [0.0, -0.5]])
+    expected = [np.log(np.cosh(1.0)) / 2, np.log(np.cosh(0.5)) / 2]
+    np.testing.assert_allclose(losses.log_cosh(y_true, Tensor(y_pred)).data, expected, rtol=1e-12)
+    # Keras docstring: mean over the batch is 0.108
+    assert losses.log_cosh(y_true, Tensor(np.array([[1.0, 1.0], [0.0, 0.0]]))).data.mean() == pytest.approx(0.108,
+                                                                                                            abs=5e-4)
+    # cosh(1000) overflows; log cosh(x) = |x| - log 2 there
+    far = Tensor(np.array([[1000.0], [-1000.0]]), requires_grad=True)
+    value = losses.log_cosh(np.zeros((2, 1)), far)
+    value.sum().backward()
+    np.testing.assert_allclose(value.data, 1000 - np.log(2))
+    np.testing.assert_allclose(far.grad[:, 0], [1.0, -1.0])  # tanh(+-1000)
+
+
+def test_mean_absolute_percentage_error_by_hand():
+    y_true = np.array([[2.0, -4.0], [10.0, 0.0]])
+    y_pred = np.array([[1.0, -5.0], [12.0, 1e-7]])
+    # |2 - 1| / 2 = 0.5, |-4 + 5| / 4 = 0.25; |10 - 12| / 10 = 0.2, |0 - 1e-7| / max(0, 1e-7) = 1
+    np.testing.assert_allclose(losses.mean_absolute_percentage_error(y_true, Tensor(y_pred)).data,
+                               [100 * 0.75 / 2, 100 * 1.2 / 2], rtol=1e-9)
+
+
+def test_mean_squared_logarithmic_error_by_hand():
+    y_true = np.array([[np.e - 1, 0.0], [3.0, -2.0]])
+    y_pred = np.array([[0.0, np.e ** 2 - 1], [3.0, -5.0]])
+    # row 1: (log 1 - log e)^2 = 1, (log e^2 - log 1)^2 = 4; row 2: 0, and both negatives raised to 1e-7: 0
+    np.testing.assert_allclose(losses.mean_squared_logarithmic_error(y_true, Tensor(y_pred)).data,
+                               [(1 + 4) / 2, 0.0], rtol=1e-6, atol=1e-12)  # the zeros are 1e-7 (below)
+    # y_pred = 0 is raised to epsilon: log(1 + 1e-7) = 1e-7 - 5e-15
+    first = losses.mean_squared_logarithmic_error(y_true[:1], Tensor(y_pred[:1])).data[0]
+    assert first == pytest.approx(((EPS - 1) ** 2 + (2 - EPS) ** 2) / 2, rel=1e-12)
+
+
+def test_poisson_by_hand():
+    y_true = np.array([[2.0, 0.0], [1.0, 3.0]])
+    y_pred = np.array([[1.0, 0.5], [np.e, 0.0]])
+    # p - y log(p + eps): 1 - 2 log(1 + eps), 0.5; e - log(e + eps), 0 - 3 log(eps)
+    expected = [(1 - 2 * np.log(1 + EPS) + 0.5) / 2, (np.e - np.log(np.e + EPS) - 3 * np.log(EPS)) / 2]
+    np.testing.assert_allclose(losses.poisson(y_true, Tensor(y_pred)).data, expected, rtol=1e-12)
+
+
+NEW_LOSSES = [losses.hinge, losses.squared_hinge, losses.categorical_hinge, losses.kl_divergence, losses.log_cosh,
+              losses.mean_absolute_percentage_error, losses.mean_squared_logarithmic_error, losses.poisson]
+
+
+def new_loss_inputs(rng, loss):
+    """Targets and predictions each loss is smooth at (no kinks within the finite-difference step)."""
+    if loss in (losses.hinge, losses.squared_hinge):
+        y_true = rng.choice([-1.0, 1.0], size=(4, 3))
+        margin = rng.choice([-1, 1], size=(4, 3)) * rng.uniform(0.2, 1.0, size=(4, 3))
+        return y_true, y_true * (1 + margin)  # 1 - y p = -margin: away from the kink at 0
+    if loss is losses.categorical_hinge:
+        y_true = one_hot(rng.integers(0, 3, size=4), 3)
+        return y_true, rng.permutation(np.array([[-1.0, 0.0, 1.5]] * 4), axis=1) + rng.uniform(0, 0.1, (4, 3))
+    if loss is losses.kl_divergence:
+        return probability_rows(rng, 4, 3) / 3, probability_rows(rng, 4, 3) / 3  # inside (eps, 1): no clipping
+    if loss is losses.mean_absolute_percentage_error:
+        y_true = rng.uniform(0.5, 2.0, size=(4, 3)) * rng.choice([-1, 1], size=(4, 3))
+        return y_true, y_true + rng.choice([-1, 1], size=(4, 3)) * rng.uniform(0.1, 1.0, size=(4, 3))
+    if loss in (losses.mean_squared_logarithmic_error, losses.poisson):
+        return rng.uniform(0.0, 3.0, size=(4, 3)), rng.uniform(0.1, 3.0, size=(4, 3))
+    return rng.normal(size=(4, 3)), rng.normal(size=(4, 3)) * 3
+
+
+@pytest.mark.parametrize("loss", NEW_LOSSES)
+def test_gradients_of_the_new_losses(rng, loss):
+    y_true, y_pred = new_loss_inputs(rng, loss)
+    assert gradcheck(lambda p: loss(y_true, p), y_pred)
+
+
+@pytest.mark.parametrize("loss", [losses.hinge, losses.log_cosh, losses.mean_absolute_percentage_error,
+                                  losses.mean_squared_logarithmic_error, losses.poisson])
+def test_gradients_of_the_new_losses_for_batch_targets_against_dense_1(rng, loss):
+    y_true, y_pred = new_loss_inputs(rng, loss)
+    assert gradcheck(lambda p: loss(y_true[:, 0], p), y_pred[:, :1])  # (batch,) targets, (batch, 1) predictions
+
+
+@pytest.mark.parametrize("loss", NEW_LOSSES)
+def test_new_losses_give_one_float32_value_per_sample_and_no_gradient_to_y_true(rng, loss):
+    y_true, y_pred = new_loss_inputs(rng, loss)
+    target = Tensor(y_true, requires_grad=True)
+    prediction = Tensor(y_pred.astype(np.float32), requires_grad=True)
+    value = loss(target, prediction)
+    value.sum().backward()
+    assert value.shape == (4,) and value.dtype == np.float32 and prediction.grad.dtype == np.float32
+    assert target.grad is None
+
+
+@pytest.mark.parametrize("names, function", [
+    (["hinge", "Hinge"], losses.hinge), (["squared_hinge"], losses.squared_hinge),
+    (["categorical_hinge"], losses.categorical_hinge),
+    (["kl_divergence", "kld", "KLD", "kullback_leibler_divergence"], losses.kl_divergence),
+    (["log_cosh", "logcosh", "LogCosh"], losses.log_cosh),
+    (["mean_absolute_percentage_error", "mape", "MAPE"], losses.mean_absolute_percentage_error),
+    (["mean_squared_logarithmic_error", "msle", "MSLE"], losses.mean_squared_logarithmic_error),
+    (["poisson", "Poisson"], losses.poisson),
+])
+def test_the_new_losses_are_found_by_name(names, function):
+    for name in names:
+        assert losses.get(name) is function
+
+
+@pytest.mark.parametrize("cls, function", [
+    (losses.Hinge, losses.hinge), (losses.SquaredHinge, losses.squared_hinge),
+    (losses.CategoricalHinge, losses.categorical_hinge), (losses.KLDivergence, losses.kl_divergence),
+    (losses.LogCosh, losses.log_cosh), (losses.MeanAbsolutePercentageError, losses.mean_absolute_percentage_error),
+    (losses.MeanSquaredLogarithmicError, losses.mean_squared_logarithmic_error), (losses.Poisson, losses.poisson),
+])
+def test_the_new_loss_classes_average_over_the_batch_and_train_in_compile(rng, cls, function):
+    from tinygrad_acts.layers import Dense
+    from tinygrad_acts.models import Sequential
+
+    y_true, y_pred = new_loss_inputs(rng, function)
+    assert cls()(y_true, Tensor(y_pred)).item() == pytest.approx(function(y_true, Tensor(y_pred)).data.mean())
+    activation = "softmax" if function is losses.kl_divergence else \
+        "softplus" if function in (losses.poisson, losses.mean_squared_logarithmic_error) else None
+    model = Sequential([Dense(3, activation=activation, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss=cls())
+    x = rng.normal(size=(4, 2)).astype(np.float32)
+    before = model.evaluate(x, y_true, verbose=0)
+    history = model.fit(x, y_true, epochs=1, batch_size=4, verbose=0)
+    assert np.isfinite(history.history["loss"][0]) and history.history["loss"][0] == pytest.approx(before, rel=1e-5)
+    assert model.evaluate(x, y_true, verbose=0) != before  # one step changed the weights

@@ -18,6 +18,7 @@ Two numerical tricks keep every loss finite, even for a confident wrong answer:
 """
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any, cast
@@ -25,6 +26,7 @@ from typing import Any, cast
 import numpy as np
 
 from . import backend
+from .activations import softplus
 from .tensor import Tensor, _sigmoid, where
 
 LossFunction = Callable[[Any, Tensor], Tensor]
@@ -81,6 +83,17 @@ def _mean_over_last_axis(values: Tensor) -> Tensor:
     """One loss per sample. A rank-1 result already has one value per sample (Keras would average it to a scalar;
     the batch mean is the same either way)."""
     return values if values.ndim == 1 else values.mean(axis=-1)
+
+
+def _sum_over_last_axis(values: Tensor) -> Tensor:
+    """One sum per sample; a rank-1 result already has one value per sample, as in _mean_over_last_axis."""
+    return values if values.ndim == 1 else values.sum(axis=-1)
+
+
+def _elementwise(loss: str, y_true: Any, y_pred: Any) -> tuple[np.ndarray, Tensor]:
+    """The checked, shape-matched inputs of an elementwise loss, with y_true in y_pred's dtype."""
+    target, y_pred = _match_shapes(loss, *_prepare(loss, y_true, y_pred))
+    return target.astype(y_pred.dtype), y_pred
 
 
 def _class_targets(loss: str, target: np.ndarray, y_pred: Tensor) -> np.ndarray:
@@ -145,6 +158,77 @@ def huber(y_true: Any, y_pred: Tensor, delta: float = 1.0) -> Tensor:
                                       delta * abs_error - 0.5 * delta ** 2))
 
 
+def log_cosh(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean(log(cosh(x)), axis=-1)`` for the error x = y_pred - y_true. Alias 'logcosh'.
+
+    About x^2 / 2 near 0 and |x| - log 2 far away: mse for small errors, mae for outliers. cosh(x) overflows past
+    |x| ~ 710, so, as Keras, we use the identity ``log(cosh(x)) = x + softplus(-2x) - log 2`` (softplus is stable).
+    """
+    target, y_pred = _elementwise("log_cosh", y_true, y_pred)
+    error = y_pred - target
+    return _mean_over_last_axis(error + softplus(-2 * error) - math.log(2.0))
+
+
+def mean_absolute_percentage_error(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)``. Aliases 'mape', 'MAPE'.
+
+    The error as a percentage of the target; Keras' epsilon (1e-7) keeps a target of 0 from dividing by zero (the
+    loss is then huge, 1e9 times the error: MAPE suits targets far from 0).
+    """
+    target, y_pred = _elementwise("mean_absolute_percentage_error", y_true, y_pred)
+    scale = np.maximum(np.abs(target), _epsilon())  # a constant: no gradient flows into y_true
+    return 100.0 * _mean_over_last_axis((y_pred - target).abs() / scale)
+
+
+def mean_squared_logarithmic_error(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean((log(1 + max(y_pred, eps)) - log(1 + max(y_true, eps)))^2, axis=-1)``. Aliases 'msle', 'MSLE'.
+
+    Relative error for non-negative targets spanning orders of magnitude. As Keras, values below epsilon (1e-7) are
+    raised to it, so a negative prediction gives a finite loss (and no gradient). log1p is log(1 + x), exact for
+    small x.
+    """
+    target, y_pred = _elementwise("mean_squared_logarithmic_error", y_true, y_pred)
+    eps = _epsilon()
+    return _mean_over_last_axis((y_pred.maximum(eps).log1p() - np.log1p(np.maximum(target, eps))) ** 2)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Hinge losses (maximum-margin classifiers)
+# ----------------------------------------------------------------------------------------------------------------
+def _hinge_labels(target: np.ndarray) -> np.ndarray:
+    """Keras' convert_binary_labels_to_hinge: labels that are all 0 or 1 become -1 or 1; others are kept."""
+    return 2 * target - 1 if np.all((target == 0) | (target == 1)) else target
+
+
+def hinge(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean(max(1 - y_true * y_pred, 0), axis=-1)``: no loss once the score has the label's sign with margin 1.
+
+    Labels are -1 or 1; 0/1 labels are converted to -1/1 first, as Keras does (when every label is 0 or 1).
+    """
+    target, y_pred = _elementwise("hinge", y_true, y_pred)
+    return _mean_over_last_axis((1 - y_pred * _hinge_labels(target)).maximum(0.0))
+
+
+def squared_hinge(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean(max(1 - y_true * y_pred, 0)^2, axis=-1)``, labels as in hinge (0/1 become -1/1)."""
+    target, y_pred = _elementwise("squared_hinge", y_true, y_pred)
+    return _mean_over_last_axis((1 - y_pred * _hinge_labels(target)).maximum(0.0) ** 2)
+
+
+def categorical_hinge(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``max(neg - pos + 1, 0)`` per sample, with ``pos = sum(y_true * y_pred)`` (the true class's score, for a
+    one-hot y_true) and ``neg = max((1 - y_true) * y_pred)`` (the best other score), over the last (class) axis.
+
+    No loss once the true class beats every other by a margin of 1. y_true is one-hot, shaped as y_pred.
+    """
+    target, y_pred = _elementwise("categorical_hinge", y_true, y_pred)
+    if y_pred.ndim == 1:  # (batch,) scores: one class per sample, not a max over the batch
+        target, y_pred = target[:, None], y_pred.reshape(len(y_pred), 1)
+    positive = (target * y_pred).sum(axis=-1)
+    negative = ((1 - target) * y_pred).max(axis=-1)
+    return (negative - positive + 1).maximum(0.0)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Probabilistic losses
 # ----------------------------------------------------------------------------------------------------------------
@@ -192,6 +276,29 @@ def _crossentropy_from_probabilities(target: np.ndarray, probabilities: Tensor) 
     eps = _epsilon()
     p = (probabilities / total).clip(eps, 1 - eps)
     return -(target * p.log()).sum(axis=-1)
+
+
+def kl_divergence(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped into [epsilon, 1] first (epsilon = 1e-7), as
+    Keras does. Aliases 'kld', 'KLD', 'kullback_leibler_divergence'.
+
+    How far the predicted distribution is from the true one (0 when equal). The clipping keeps log finite: a true
+    probability of 0 contributes ~0, and a predicted 0 costs as much as a predicted 1e-7 (with no gradient).
+    """
+    target, y_pred = _elementwise("kl_divergence", y_true, y_pred)
+    eps = _epsilon()
+    target = np.clip(target, eps, 1)
+    return _sum_over_last_axis(target * (np.log(target) - y_pred.clip(eps, 1).log()))  # log(t / p), t a constant
+
+
+def poisson(y_true: Any, y_pred: Tensor) -> Tensor:
+    """``mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)`` (epsilon = 1e-7, as Keras): the negative
+    log-likelihood of counts y_true under Poisson rates y_pred, up to a term that does not depend on y_pred.
+
+    Rates must be >= 0 (e.g. from a softplus or exp output); a predicted 0 costs y_true * -log(1e-7), not infinity.
+    """
+    target, y_pred = _elementwise("poisson", y_true, y_pred)
+    return _mean_over_last_axis(y_pred - target * (y_pred + _epsilon()).log())
 
 
 def binary_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) -> Tensor:
@@ -256,6 +363,15 @@ _LOSSES: dict[str, LossFunction] = {
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "huber": huber,
+    "log_cosh": log_cosh, "logcosh": log_cosh,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error, "mape": mean_absolute_percentage_error,
+    "MAPE": mean_absolute_percentage_error,
+    "mean_squared_logarithmic_error": mean_squared_logarithmic_error, "msle": mean_squared_logarithmic_error,
+    "MSLE": mean_squared_logarithmic_error,
+    "hinge": hinge, "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge,
+    "kl_divergence": kl_divergence, "kld": kl_divergence, "KLD": kl_divergence,
+    "kullback_leibler_divergence": kl_divergence,
+    "poisson": poisson,
 }  # the names Keras 3's losses.get accepts for these functions; we also forgive case ('Mse'), Keras does not
 
 
@@ -290,6 +406,38 @@ class Huber(Loss):
 
     def __init__(self, delta: float = 1.0):
         super().__init__(delta=delta)
+
+
+class LogCosh(Loss):
+    function = staticmethod(log_cosh)
+
+
+class MeanAbsolutePercentageError(Loss):
+    function = staticmethod(mean_absolute_percentage_error)
+
+
+class MeanSquaredLogarithmicError(Loss):
+    function = staticmethod(mean_squared_logarithmic_error)
+
+
+class Hinge(Loss):
+    function = staticmethod(hinge)
+
+
+class SquaredHinge(Loss):
+    function = staticmethod(squared_hinge)
+
+
+class CategoricalHinge(Loss):
+    function = staticmethod(categorical_hinge)
+
+
+class KLDivergence(Loss):
+    function = staticmethod(kl_divergence)
+
+
+class Poisson(Loss):
+    function = staticmethod(poisson)
 
 
 class BinaryCrossentropy(Loss):

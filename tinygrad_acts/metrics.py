@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import backend
+from . import backend, losses
+from .tensor import Tensor, no_grad
 
 
 def binary_accuracy(y_true: np.ndarray, y_pred: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -33,11 +34,54 @@ def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     return np.mean(np.square(np.reshape(y_true, y_pred.shape) - y_pred), axis=-1)
 
 
+def _loss_values(loss: losses.LossFunction, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """A loss as a metric, as Keras' metrics of the same names are: its value per sample, with no graph kept."""
+    with no_grad():
+        return loss(y_true, Tensor(y_pred)).data
+
+
+def mean_absolute_percentage_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.mean_absolute_percentage_error, y_true, y_pred)
+
+
+def mean_squared_logarithmic_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.mean_squared_logarithmic_error, y_true, y_pred)
+
+
+def log_cosh(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.log_cosh, y_true, y_pred)
+
+
+def hinge(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.hinge, y_true, y_pred)
+
+
+def squared_hinge(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.squared_hinge, y_true, y_pred)
+
+
+def categorical_hinge(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.categorical_hinge, y_true, y_pred)
+
+
+def kl_divergence(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.kl_divergence, y_true, y_pred)
+
+
+def poisson(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    return _loss_values(losses.poisson, y_true, y_pred)
+
+
 ALL_METRICS: dict[str, Callable] = {
     "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
     "sparse_categorical_accuracy": sparse_categorical_accuracy,
     "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
     "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
+    "mape": mean_absolute_percentage_error, "mean_absolute_percentage_error": mean_absolute_percentage_error,
+    "msle": mean_squared_logarithmic_error, "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
+    "log_cosh": log_cosh, "logcosh": log_cosh,
+    "hinge": hinge, "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge,
+    "kld": kl_divergence, "kl_divergence": kl_divergence, "poisson": poisson,
 }
 
 
