@@ -13,8 +13,11 @@ The loop every optimizer serves — with a model or with your own tensors::
 it records nothing and the graph does not grow from step to step.
 
 The update rules, defaults and state names are Keras 3's (``keras/src/optimizers/sgd.py``, ``adam.py``,
-``rmsprop.py``). Per-parameter state — Keras calls these optimizer variables: momentums, velocities — starts at zero
-the first time a parameter gets a gradient, in the parameter's own dtype, so float32 stays float32.
+``rmsprop.py``). ``learning_rate`` is a number or a schedule from ``optimizers.schedules`` (``ExponentialDecay``,
+``PiecewiseConstantDecay``, ``InverseTimeDecay``, ``CosineDecay``); each step then uses ``schedule(iterations)``, as
+Keras does, and ``optimizer.learning_rate`` reads the rate the next step will use. Per-parameter state — Keras
+calls these optimizer variables: momentums, velocities — starts at zero the first time a parameter gets a gradient,
+in the parameter's own dtype, so float32 stays float32.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from . import backend
+from . import backend, schedules  # schedules: optimizers.schedules.ExponentialDecay, ..., as in Keras
 from .tensor import Tensor
 
 
@@ -47,18 +50,35 @@ class Optimizer:
     arrays from ``self._slot(param, name)``.
     """
 
-    def __init__(self, learning_rate: float):
-        self.learning_rate = learning_rate
+    def __init__(self, learning_rate: float | schedules.LearningRateSchedule):
+        self._schedule: schedules.LearningRateSchedule | None = None
         self.iterations = 0  # the number of steps taken, as Keras' optimizer.iterations
+        self.learning_rate = learning_rate
         self._slots: dict[Tensor, dict[str, np.ndarray]] = {}  # per-parameter state (Tensors hash by identity)
 
     @property
     def learning_rate(self) -> float:
-        return self._learning_rate
+        """The rate the next step uses: the number given, or ``schedule(iterations)`` for a schedule."""
+        if self._schedule is None:
+            return self._learning_rate
+        return self._schedule(self.iterations)
 
     @learning_rate.setter
-    def learning_rate(self, value: float) -> None:  # checked here too, so a callback cannot set a negative rate
+    def learning_rate(self, value: float | schedules.LearningRateSchedule) -> None:
+        if isinstance(value, schedules.LearningRateSchedule):
+            self._schedule = value
+            return
+        if self._schedule is not None:  # as Keras: a number would silently end the schedule
+            raise TypeError(f"{type(self).__name__}: this optimizer's learning_rate is the schedule "
+                            f"{self._schedule!r}, so it cannot be set to the number {value!r}; give the optimizer a "
+                            f"number as its learning_rate to change it during training")
+        # checked here too, so a callback cannot set a negative rate
         self._learning_rate = _hyperparameter(type(self).__name__, "learning_rate", value, 0.0)
+
+    @property
+    def learning_rate_schedule(self) -> schedules.LearningRateSchedule | None:
+        """The schedule given as ``learning_rate``, or None when it was a number."""
+        return self._schedule
 
     def step(self, params: Iterable[Tensor]) -> None:
         """Update every parameter that has a gradient; one that has none (``grad is None``) is left alone.
@@ -66,6 +86,7 @@ class Optimizer:
         As Keras, ``iterations`` counts a step only if at least one parameter was updated.
         """
         updated = False
+        learning_rate = self.learning_rate  # once per step: a schedule's rate at this step's `iterations`
         for param in self._tensors(params, "step"):
             if param.grad is None:
                 continue
@@ -73,7 +94,7 @@ class Optimizer:
             if grad.shape != param.shape:
                 raise ValueError(f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
                                  f"shape {grad.shape}")
-            self.update_step(param, grad, self.learning_rate)
+            self.update_step(param, grad, learning_rate)
             updated = True
         if updated:
             self.iterations += 1
@@ -138,7 +159,8 @@ class SGD(Optimizer):
         w = w + momentum * velocity - learning_rate * g
     """
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
+    def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.01, momentum: float = 0.0,
+                 nesterov: bool = False):
         super().__init__(learning_rate)
         self.momentum = _hyperparameter("SGD", "momentum", momentum, 0.0, 1.0)
         self.nesterov = bool(nesterov)
@@ -168,8 +190,8 @@ class Adam(Optimizer):
     With ``amsgrad=True``, v is replaced by its running maximum in the last line.
     """
 
-    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, amsgrad: bool = False):
+    def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False):
         super().__init__(learning_rate)
         self.beta_1 = _hyperparameter("Adam", "beta_1", beta_1, 0.0, 1.0, high_included=False)
         self.beta_2 = _hyperparameter("Adam", "beta_2", beta_2, 0.0, 1.0, high_included=False)
@@ -202,8 +224,8 @@ class RMSprop(Optimizer):
     variance) replaces ``velocity`` under the sqrt.
     """
 
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7,
-                 centered: bool = False):
+    def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001, rho: float = 0.9,
+                 momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False):
         super().__init__(learning_rate)
         self.rho = _hyperparameter("RMSprop", "rho", rho, 0.0, 1.0, high_included=False)
         self.momentum = _hyperparameter("RMSprop", "momentum", momentum, 0.0, 1.0)
