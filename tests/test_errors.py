@@ -55,6 +55,8 @@ ERRORS = [
     case("tensor-complex", lambda tmp: Tensor(1 + 2j), TypeError, r"must be numbers, got complex"),
     case("tensor-string-operand", lambda tmp: Tensor([1.0]) + "a", TypeError, r"must be numbers, got str"),
     case("tensor-none-operand", lambda tmp: Tensor([1.0]) * None, TypeError, r"must be numbers, got NoneType"),
+    case("ops-where-one-branch", lambda tmp: ta.ops.where([True], Tensor([1.0])), ValueError,
+         r"where: x1 and x2 must both be given or both be None, got x1=Tensor\(\[1\.\]\) and x2=None"),
     case("matmul-scalar", lambda tmp: Tensor([1.0, 2.0]) @ Tensor(2.0), ValueError, r"matmul: shapes \(2,\) and \(\)"),
     case("concatenate-nothing", lambda tmp: ta.concatenate([]), ValueError, r"concatenate: shapes \[\]"),
     case("stack-different-shapes", lambda tmp: ta.stack([Tensor([1.0]), Tensor([1.0, 2.0])]), ValueError,
