@@ -67,31 +67,37 @@ class LearningRateSchedule:
         return float(_at_least_zero(type(self).__name__, "step", step))
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: the same arguments, and the progress p = step / decay_steps
+    (floor(step / decay_steps) with staircase=True) that their formulas decay by."""
+
+    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool = False,
+                 name: str | None = None):
+        owner = type(self).__name__
+        self.initial_learning_rate = _at_least_zero(owner, "initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _positive(owner, "decay_steps", decay_steps)
+        self.decay_rate = _at_least_zero(owner, "decay_rate", decay_rate)
+        self.staircase = bool(staircase)
+        self.name = owner if name is None else name  # Keras' default name is the class name
+
+    def _progress(self, step: Any) -> float:
+        p = self._step(step) / self.decay_steps
+        return math.floor(p) if self.staircase else p
+
+    def get_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_StepDecay):
     """Multiply the rate by ``decay_rate`` every ``decay_steps`` steps, smoothly or (``staircase=True``) at once::
 
         p = step / decay_steps                    # floor(step / decay_steps) with staircase=True
         learning_rate = initial_learning_rate * decay_rate ** p
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool = False,
-                 name: str = "ExponentialDecay"):
-        self.initial_learning_rate = _at_least_zero("ExponentialDecay", "initial_learning_rate",
-                                                    initial_learning_rate)
-        self.decay_steps = _positive("ExponentialDecay", "decay_steps", decay_steps)
-        self.decay_rate = _at_least_zero("ExponentialDecay", "decay_rate", decay_rate)
-        self.staircase = bool(staircase)
-        self.name = name
-
     def __call__(self, step: int) -> float:
-        p = self._step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return float(self.initial_learning_rate * self.decay_rate ** p)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return float(self.initial_learning_rate * self.decay_rate ** self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -127,31 +133,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         return {"boundaries": list(self.boundaries), "values": list(self.values), "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """Divide the rate by a count that grows linearly with the step::
 
         p = step / decay_steps                    # floor(step / decay_steps) with staircase=True
         learning_rate = initial_learning_rate / (1 + decay_rate * p)
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool = False,
-                 name: str = "InverseTimeDecay"):
-        self.initial_learning_rate = _at_least_zero("InverseTimeDecay", "initial_learning_rate",
-                                                    initial_learning_rate)
-        self.decay_steps = _positive("InverseTimeDecay", "decay_steps", decay_steps)
-        self.decay_rate = _at_least_zero("InverseTimeDecay", "decay_rate", decay_rate)
-        self.staircase = bool(staircase)
-        self.name = name
-
     def __call__(self, step: int) -> float:
-        p = self._step(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return float(self.initial_learning_rate / (1 + self.decay_rate * p))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return float(self.initial_learning_rate / (1 + self.decay_rate * self._progress(step)))
 
 
 class CosineDecay(LearningRateSchedule):
