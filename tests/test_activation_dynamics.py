@@ -291,6 +291,8 @@ def test_the_demo_prints_the_textbook_claims(stdout):
         int(trained["RandomNormal(0.01)"]) < 50
     sigmoid_bn = re.search(r"before sigmoid \(GlorotNormal\): gradient layer 1 / 10 at step 0 (\S+) -> (\S+);", lines)
     assert float(sigmoid_bn.group(1)) < 1e-4 < 1e-2 < float(sigmoid_bn.group(2))  # no longer vanishing
+    for before, after in re.findall(r"BatchNormalization before .* last 5 epochs (\d+)% -> (\d+)%", lines):
+        assert int(before) < 40 and int(after) > 75  # a network that could not learn now does
     before, after, relu, leaky = re.search(r"ReLUs with z <= 0 on all 300 points (\d+)% -> (\d+)%, accuracy (\d+)%; "
                                            r"LeakyReLU accuracy (\d+)%", lines).groups()
     assert int(after) > 60 > 30 > int(before) and int(leaky) > int(relu) + 30
@@ -300,6 +302,17 @@ def test_the_readme_quotes_the_headlines_the_demo_prints(stdout):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Inside the network: what activations do while it trains", 1)[1].split("\n## ", 1)[0]
     quoted = re.search(r"```text\n(.*?)```", section, re.S).group(1).splitlines()
-    assert quoted == headlines(stdout)
+    printed = headlines(stdout)
+    assert len(quoted) == len(printed)
+    for said, seen in zip(quoted, printed, strict=True):
+        if said.startswith("- at init"):
+            assert said == seen  # one forward and backward pass: the same digits on every CPU
+            continue
+        # After training, CPUs differ: OpenBLAS sums matrix products in another order on each CPU family, and 400
+        # steps amplify the last bits (seen here across OpenBLAS's kernels: up to 5 points). Same words, and each
+        # percentage within 6 points; the gradient ratios at step 0 are the same digits.
+        assert re.sub(r"\d+%", "N%", said) == re.sub(r"\d+%", "N%", seen)
+        for a, b in zip(re.findall(r"(\d+)%", said), re.findall(r"(\d+)%", seen), strict=True):
+            assert abs(int(a) - int(b)) <= 6, (said, seen)
     for name in ("dynamics_init_std_gradients.png", "dynamics_training.png", "dynamics_remedies.png"):
         assert f"docs/figures/{name}" in section

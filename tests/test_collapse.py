@@ -276,11 +276,14 @@ def test_the_readme_quotes_what_the_demo_prints(tmp_path):
     optimum = re.search(r"least-squares line \(numpy, closed form\): .*, mse = (\d+\.\d+)", result.stdout).group(1)
     readme = (DEMOS.parent / "README.md").read_text(encoding="utf-8")
     claim = re.search(r"a (\d+)-layer, (\d+)-parameter stack without activations ends at mse (\S+) —.*?a single "
-                      r"(\d+)-parameter Dense layer also reaches —.*?with tanh between its layers reaches mse "
-                      r"(\d+\.\d+)\.", " ".join(readme.split()))
-    assert claim, "the README should say '... stack without activations ends at mse X ... reaches mse Y.'"
-    layers, params, linear_mse, single_params, tanh_mse = claim.groups()
+                      r"(\d+)-parameter Dense layer also reaches —.*?with tanh between its layers reaches "
+                      r"an mse below (\d+\.\d+) \((\d+\.\d+) on the machine", " ".join(readme.split()))
+    assert claim, "the README should say '... stack without activations ends at mse X ... reaches an mse below Y'"
+    layers, params, linear_mse, single_params, bound, example = claim.groups()
     assert result.stdout.count(f"linear stack ({layers} Dense)") == 1
     assert (params, linear_mse) == rows["linear stack"] and linear_mse == optimum
     assert single_params == rows["single Dense"][0] and rows["single Dense"][1] == optimum
-    assert tanh_mse == rows["nonlinear stack"][1] and rows["nonlinear stack"][0] == params
+    # the least-squares optimum is the same digits on every CPU; 400 steps of training are not (README), so the
+    # README bounds the tanh stack's mse and gives one machine's value as an example
+    assert float(rows["nonlinear stack"][1]) < float(bound) == 0.01 and float(example) < float(bound)
+    assert rows["nonlinear stack"][0] == params and float(bound) < float(linear_mse) / 100

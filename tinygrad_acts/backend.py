@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import difflib
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -57,11 +58,14 @@ def clear_session() -> None:
 
 
 def set_random_seed(seed: int) -> None:
-    """Same seed, same initial weights and the same shuffling in fit(). Also reachable as utils.set_random_seed."""
+    """Same seed, same initial weights and the same shuffling in fit(). Also reachable as utils.set_random_seed.
+    As Keras 3's does, it also seeds Python's ``random`` and numpy's global generator (``np.random.randn``)."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"set_random_seed expects an integer >= 0, got {seed!r}")
     global _rng
     _rng = np.random.default_rng(seed)
+    random.seed(seed)
+    np.random.seed(seed)
 
 
 def rng() -> np.random.Generator:
