@@ -1,7 +1,9 @@
-"""keras.utils: to_categorical turns class ids into one-hot rows, as Keras does."""
+"""keras.utils: to_categorical turns class ids into one-hot rows, and set_random_seed seeds every generator, as Keras does."""
 import numpy as np
 
-from tinygrad_acts.utils import to_categorical
+import random
+
+from tinygrad_acts.utils import set_random_seed, to_categorical
 
 
 def test_class_ids_become_one_hot_float32_rows():
@@ -26,3 +28,14 @@ def test_whole_floats_are_class_ids_too():
 
 def test_no_labels_with_num_classes_give_no_rows():
     assert to_categorical(np.array([], dtype=int), num_classes=3).shape == (0, 3)
+
+
+def test_set_random_seed_also_seeds_python_random_and_numpy_global_generator():
+    """As keras.utils.set_random_seed does: code that calls np.random.randn or random.random repeats too."""
+    draws = []
+    for _ in range(2):
+        set_random_seed(7)
+        draws.append((random.random(), float(np.random.randn())))
+    assert draws[0] == draws[1]
+    set_random_seed(8)
+    assert (random.random(), float(np.random.randn())) != draws[0]
