@@ -1,7 +1,7 @@
-"""keras.utils: to_categorical turns class ids into one-hot rows, and set_random_seed seeds every generator, as Keras does."""
-import numpy as np
-
+"""keras.utils: to_categorical makes one-hot rows, set_random_seed seeds every generator, as Keras does."""
 import random
+
+import numpy as np
 
 from tinygrad_acts.utils import set_random_seed, to_categorical
 
