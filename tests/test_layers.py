@@ -305,6 +305,10 @@ class PlainCall(Layer):
 def test_the_training_flag_reaches_a_custom_layer_through_fit_predict_evaluate_and_calls(rng):
     recorder = Recorder()
     model = Sequential([Dense(2, input_shape=(3,)), recorder, PlainCall()])
+    # building ran it once, on one sample of zeros and with no flag, to learn its output shape (as Keras' symbolic
+    # build does): a custom layer need not define compute_output_shape
+    assert recorder.seen == [None]
+    recorder.seen.clear()
     model.compile(optimizer="sgd", loss="mse")
     x, y = rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)

@@ -16,6 +16,7 @@ from . import (
     models,
     ops,
     optimizers,
+    regularizers,
     utils,
 )
 from .collapse import NotLinearError, collapse, is_linear  # after this, ta.collapse is the function
@@ -23,14 +24,14 @@ from .creation import arange, eye, full, normal, ones, ones_like, rand, randn, u
 from .gradcheck import gradcheck, gradgradcheck
 from .graph import draw_graph, plot_model, retain_grads
 from .layers import Input
-from .models import Sequential
+from .models import Model, Sequential
 from .tensor import Tensor, concatenate, custom_op, is_grad_enabled, maximum, minimum, no_grad, split, stack, where
 from .transforms import grad, hessian, hvp, jacobian, value_and_grad
 
 __version__ = "0.1.0"
-__all__ = ["Input", "NotLinearError", "Sequential", "Tensor", "activations", "arange", "backend", "callbacks",
+__all__ = ["Input", "Model", "NotLinearError", "Sequential", "Tensor", "activations", "arange", "backend", "callbacks",
            "collapse", "concatenate", "creation", "custom_op", "diagnostics", "draw_graph", "eye", "full", "grad",
            "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear", "jacobian",
            "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones", "ones_like",
-           "ops", "optimizers", "plot_model", "rand", "randn", "retain_grads", "split", "stack", "uniform", "utils",
-           "value_and_grad", "where", "zeros", "zeros_like"]
+           "ops", "optimizers", "plot_model", "rand", "randn", "regularizers", "retain_grads", "split", "stack",
+           "uniform", "utils", "value_and_grad", "where", "zeros", "zeros_like"]

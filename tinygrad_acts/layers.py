@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, backend, initializers
+from . import activations, backend, initializers, regularizers
 from .tensor import Tensor
 
 
@@ -109,8 +109,13 @@ class Layer:
     ``layer(x, training=True)`` hands the flag to ``call`` when ``call`` has a ``training`` argument (Dropout,
     BatchNormalization, or your own ``def call(self, x, training=None)``); ``fit`` sets it True, ``predict`` and
     ``evaluate`` False. A ``call(self, x)`` never sees it.
+
+    Extra losses (``regularizers.py``): ``layer.losses`` lists the penalties of its regularized weights, at their
+    current values, and what its last call added — ``activity_regularizer(output) / batch size``, or your own
+    ``self.add_loss(...)`` inside ``call``. ``fit`` adds them all to the training loss, as Keras does.
     """
     _call_takes_training = False
+    activity_regularizer: Any = None  # a layer given one keeps it on the instance (the class default costs no lookup)
     output_shape: tuple  # set by the Sequential that builds the layer (Sequential.build)
 
     def __init_subclass__(cls, **kwargs: Any):
@@ -119,7 +124,7 @@ class Layer:
         cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
 
     def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True,
-                 input_dim: int | None = None, **unknown: Any):
+                 input_dim: int | None = None, activity_regularizer: Any = None, **unknown: Any):
         if unknown:  # as Keras: a misspelt argument is an error, not silently ignored
             raise TypeError(f"{type(self).__name__} got unexpected keyword arguments {unknown}")
         if name is not None and not isinstance(name, str):
@@ -133,6 +138,10 @@ class Layer:
         self.built = False
         self._trainable_weights: list[Tensor] = []
         self._non_trainable_weights: list[Tensor] = []  # updated by the layer itself, such as a moving mean
+        self._regularized: list[tuple[Tensor, Callable]] = []  # (weight, its regularizer), from add_weight
+        self._losses: list[Tensor] = []  # what the last call added (activity_regularizer, add_loss)
+        if activity_regularizer is not None:
+            self.activity_regularizer = regularizers.get(activity_regularizer)
 
     def build(self, input_shape: tuple) -> None:
         """Create the weights for inputs of this shape (batch axis included). Layers without weights need nothing."""
@@ -144,21 +153,70 @@ class Layer:
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return input_shape  # most layers keep the shape
 
-    def __call__(self, x: Any, training: bool | None = None) -> Tensor:
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
         if not isinstance(x, Tensor):
+            if isinstance(x, (InputLayer, KerasTensor)):  # the functional API: no numbers yet, only the chain
+                return KerasTensor.after(x, self)
             x = _as_tensor(x, f"the input of layer '{self.name}'")
         if not self.built:
             self.build((None,) + x.shape[1:])
+            self.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
+        if self._losses:  # a new call: the losses of the last one are gone, as in Keras
+            self._losses = []
         if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
-            return self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
-        return self.call(x)
+            output = self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
+        else:
+            output = self.call(x)
+        if self.activity_regularizer is not None:  # divided by the batch size, as Keras 3 does
+            penalty = self.activity_regularizer(output)
+            self._losses.append(penalty / len(output) if output.ndim else penalty)
+        return output
 
-    def add_weight(self, name: str, shape: tuple, initializer: Any, trainable: bool = True) -> Tensor:
-        """A Tensor named like Keras' variables: 'dense/kernel'. A non-trainable one needs no gradient: the
-        optimizer never sees it, and the layer updates it itself."""
-        weight = Tensor(initializers.get(initializer)(shape), requires_grad=trainable, name=f"{self.name}/{name}")
+    def add_weight(self, *args: Any, shape: Any = None, initializer: Any = None, dtype: Any = None,
+                   trainable: bool = True, regularizer: Any = None, constraint: Any = None,
+                   name: str | None = None) -> Tensor:
+        """A new weight, a Tensor named like Keras' variables ('dense/kernel'), in Keras 3's form:
+        ``self.add_weight(shape=(n, units), initializer="random_normal", trainable=True, name="w")``.
+
+        Positional arguments are Keras 3's ``(shape, initializer, dtype)``, or, when the first is a string, Keras 2's
+        ``(name, shape, dtype, initializer)``. The initializer defaults to 'glorot_uniform', the dtype to the
+        backend's float type. A non-trainable weight needs no gradient: the optimizer never sees it, and the layer
+        updates it itself. ``regularizer``'s penalty on this weight joins ``layer.losses``."""
+        order = ("name", "shape", "dtype", "initializer") if args and isinstance(args[0], str) else \
+            ("shape", "initializer", "dtype")
+        if len(args) > len(order):
+            raise TypeError(f"add_weight takes at most {len(order)} positional arguments {order}, got {len(args)}; "
+                            f"write add_weight(shape=..., initializer=..., name=...)")
+        given = {"shape": shape, "initializer": initializer, "dtype": dtype, "name": name}
+        for key, value in zip(order, args):  # noqa: B905  # fewer args than names: the rest are keywords
+            if given[key] is not None:
+                raise TypeError(f"add_weight got {key} both as a positional and as a keyword argument")
+            given[key] = value
+        if constraint is not None:
+            raise NotImplementedError(f"add_weight on layer '{self.name}': constraints are not supported "
+                                      f"(got constraint={constraint!r}); clip the weights in a callback instead")
+        shape = () if given["shape"] is None else _check_shape(f"add_weight on layer '{self.name}'", given["shape"])
+        values = initializers.get(given["initializer"] or "glorot_uniform")(shape)
+        if given["dtype"] is not None:
+            values = np.asarray(values, dtype=given["dtype"])
+        label = given["name"] or _unused_weight_name(self.weights, self.name)
+        weight = Tensor(values, requires_grad=trainable, name=f"{self.name}/{label}")
         (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
+        if regularizer is not None:
+            self._regularized.append((weight, regularizers.get(regularizer)))
         return weight
+
+    def add_loss(self, loss: Any) -> None:
+        """Inside ``call``: add a number (a 0-d Tensor, so it can be differentiated) to the training loss."""
+        self._losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """The last call's added losses, then each trainable weight's penalty at its current value (Keras' order)."""
+        if not self.trainable:
+            return list(self._losses)
+        return [*self._losses, *(regularizer(weight) for weight, regularizer in self._regularized
+                                 if weight.requires_grad)]
 
     @property
     def weights(self) -> list[Tensor]:
@@ -184,6 +242,15 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
+
+
+def _unused_weight_name(weights: list[Tensor], layer: str) -> str:
+    """'variable', 'variable_1', ...: the first such name this layer's weights do not have yet."""
+    taken = {str(w.name) for w in weights}
+    count = 0
+    while f"{layer}/{'variable' if count == 0 else f'variable_{count}'}" in taken:
+        count += 1
+    return "variable" if count == 0 else f"variable_{count}"
 
 
 def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
@@ -221,10 +288,37 @@ class InputLayer(Layer):
     def call(self, x: Tensor) -> Tensor:
         return x
 
+    @property
+    def shape(self) -> tuple:
+        """With the batch axis, as a Keras Input's: (None, 2)."""
+        return (None,) + tuple(self.input_shape or ())
+
 
 def Input(shape: tuple, name: str | None = None) -> InputLayer:
-    """``Input(shape=(2,))``: the first entry of a Sequential, fixing its input shape, as in Keras."""
+    """``Input(shape=(2,))``: the first entry of a Sequential, fixing its input shape, as in Keras; or the start of
+    the functional API, ``x = Dense(4)(inputs)``, ..., ``Model(inputs, x)``."""
     return InputLayer(shape, name=name)
+
+
+class KerasTensor:
+    """The functional API's placeholder: what calling layers on ``Input(shape)`` gives. It holds no numbers, only
+    the input it started from, the layers applied since, in order, and the shape they give (batch axis None).
+    ``models.Model(inputs, outputs)`` turns the chain into a model. A chain has one input and one output: layers
+    that join two tensors (Add, Concatenate) do not exist here, so a branching graph cannot be built."""
+
+    def __init__(self, source: InputLayer, layers: tuple[Layer, ...], shape: tuple):
+        self.source, self.layers, self.shape = source, layers, shape
+
+    @staticmethod
+    def after(x: InputLayer | KerasTensor, layer: Layer) -> KerasTensor:
+        source, chain = (x, ()) if isinstance(x, InputLayer) else (x.source, x.layers)
+        if layer in chain:
+            raise ValueError(f"layer '{layer.name}' is already in this chain; sharing a layer between two places of "
+                             f"a model is not supported: make a second layer")
+        return KerasTensor(source, chain + (layer,), layer.compute_output_shape(x.shape))
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape}, after {self.layers[-1].name if self.layers else self.source.name}>"
 
 
 class Dense(Layer):
@@ -236,10 +330,16 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"Dense expects units to be a positive integer, got units={units!r}")
+        for constraint in ("kernel_constraint", "bias_constraint"):
+            if kwargs.pop(constraint, None) is not None:
+                raise NotImplementedError(f"Dense: {constraint} is not supported; clip the weights in a callback")
         super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -255,9 +355,11 @@ class Dense(Layer):
         if not input_shape[-1]:  # None (unknown) or 0: no kernel to make (and fan_in = 0 in he_uniform's 6 / fan_in)
             raise ValueError(f"Dense '{self.name}' needs to know its number of input features, at least 1, got input "
                              f"shape {input_shape}")
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, name="kernel")
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer)
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, name="bias")
         self.built = True
 
     def call(self, x: Tensor) -> Tensor:
@@ -479,12 +581,13 @@ class BatchNormalization(Layer):
         size = (input_shape[axis],)
         self._broadcast_shape = size + (1,) * (rank - 1 - axis)  # lines a (features,) vector up with the axis
         if self.scale:
-            self.gamma = self.add_weight("gamma", size, self.gamma_initializer)
+            self.gamma = self.add_weight(shape=size, initializer=self.gamma_initializer, name="gamma")
         if self.center:
-            self.beta = self.add_weight("beta", size, self.beta_initializer)
-        self.moving_mean = self.add_weight("moving_mean", size, self.moving_mean_initializer, trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", size, self.moving_variance_initializer,
-                                               trainable=False)
+            self.beta = self.add_weight(shape=size, initializer=self.beta_initializer, name="beta")
+        self.moving_mean = self.add_weight(shape=size, initializer=self.moving_mean_initializer, trainable=False,
+                                           name="moving_mean")
+        self.moving_variance = self.add_weight(shape=size, initializer=self.moving_variance_initializer,
+                                               trainable=False, name="moving_variance")
         self.built = True
 
     def _along_axis(self, vector: Tensor) -> Tensor:

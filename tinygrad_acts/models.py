@@ -15,7 +15,7 @@ import numpy as np
 from . import backend, losses, metrics as metrics_module, optimizers
 from .callbacks import Callback, CallbackList, History, ProgressBar, check_callbacks
 from .graph import plot_model
-from .layers import InputLayer, Layer, _as_tensor, _assign
+from .layers import InputLayer, KerasTensor, Layer, _as_tensor, _assign
 from .tensor import Tensor, no_grad
 
 
@@ -62,8 +62,9 @@ class Sequential:
     # ----------------------------------------------------------------------------------------------------------
     # Building the stack
     # ----------------------------------------------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
-        if not isinstance(layer, Layer):
+    def add(self, layer: Layer | Sequential) -> None:
+        """Append a layer — or a whole model, which then acts as one layer (Keras' Sequential([model, Softmax()]))."""
+        if not isinstance(layer, (Layer, Sequential)):
             raise TypeError(f"Sequential.add expects a layer such as Dense(4) or Activation('tanh'), got {layer!r} "
                             f"of type {type(layer).__name__}")
         if isinstance(layer, InputLayer):
@@ -75,9 +76,10 @@ class Sequential:
         if any(existing.name == layer.name for existing in self.layers):
             raise ValueError(f"All layers in a Sequential model need unique names; '{layer.name}' is already used")
         input_shape = self.input_shape
-        self.layers.append(layer)
+        self.layers.append(cast(Layer, layer))  # a model added here acts as one layer: it has the same methods
         if len(self.layers) == 1 and self.input_shape is None and layer.input_shape is not None:
-            self.input_shape = (None,) + layer.input_shape
+            # a layer's input_shape has no batch axis; a model's has it
+            self.input_shape = layer.input_shape if isinstance(layer, Sequential) else (None,) + layer.input_shape
         if self.input_shape is not None:
             try:
                 self.build(self.input_shape)
@@ -119,10 +121,18 @@ class Sequential:
         for layer in self.layers:
             if not layer.built:
                 layer.build(shape)
-            shape = layer.compute_output_shape(shape)
+                layer.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
+            shape = _output_shape(layer, shape)
             layer.output_shape = shape
         self.output_shape = shape
         self.built = True
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """As a layer of another model: the shape its layers give, in turn."""
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
 
     def _require_built(self, what: str) -> None:
         if not self.built:
@@ -156,6 +166,19 @@ class Sequential:
     def trainable_weights(self) -> list[Tensor]:
         return [w for layer in self.layers for w in layer.trainable_weights]
 
+    @property
+    def losses(self) -> list[Tensor]:
+        """Every layer's added losses (regularizers.py): what ``fit`` adds to the compiled loss."""
+        return [loss for layer in self.layers if layer._losses or layer._regularized for loss in layer.losses]
+
+    @property
+    def _losses(self) -> list[Tensor]:  # as a layer of another model: its layers' last calls' added losses
+        return [loss for layer in self.layers for loss in layer._losses]
+
+    @property
+    def _regularized(self) -> list[tuple[Tensor, Callable]]:  # ... and its layers' regularized weights
+        return [pair for layer in self.layers for pair in layer._regularized]
+
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
 
@@ -177,8 +200,12 @@ class Sequential:
         """Write every weight to a numpy ``.npz`` file, atomically: a temporary file, then a rename."""
         self._require_built("save_weights")
         path = _file_path("save_weights", path)
+        if path.endswith(".weights.h5"):  # Keras' format, written by Keras itself (interop.py)
+            from .interop import save_keras_weights
+            return save_keras_weights(self, path)
         if not path.endswith(".npz"):
-            raise ValueError(f"save_weights writes numpy's .npz format, so the path must end in '.npz', got {path!r}")
+            raise ValueError(f"save_weights writes numpy's .npz format, so the path must end in '.npz' (or in "
+                             f"'.weights.h5' for Keras' format, with tinygrad-acts[keras]), got {path!r}")
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise FileNotFoundError(f"save_weights: the folder {folder!r} does not exist, so {path!r} cannot be "
@@ -201,6 +228,9 @@ class Sequential:
         — wrong count, names or shapes, or not an npz at all — raises ValueError and changes nothing."""
         self._require_built("load_weights")
         path = _file_path("load_weights", path)
+        if path.endswith(".weights.h5"):  # Keras' format, read by Keras itself (interop.py)
+            from .interop import load_keras_weights
+            return load_keras_weights(self, path)
         if not os.path.exists(path):
             raise FileNotFoundError(f"load_weights: there is no file {path!r}")
         try:
@@ -223,6 +253,22 @@ class Sequential:
                              + ("; same names in another order" if not missing and not extra else "")
                              + "; nothing was changed")
         _assign(self.weights, [stored[k] for k in keys], f"model '{self.name}' (from {path!r})")
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the whole model (layers and weights, not the compile state) in Keras' ``.keras`` format, through
+        ``to_keras``: ``keras.models.load_model`` reads it. Needs Keras; ``save_weights('m.npz')`` does not."""
+        path = _file_path("save", path)
+        if not path.endswith(".keras"):
+            raise ValueError(f"save writes Keras' .keras format, so the path must end in '.keras', got {path!r}; "
+                             f"to save the weights without Keras, use save_weights('model.weights.npz')")
+        from .interop import save_keras  # Keras is imported only here, never by `import tinygrad_acts`
+        save_keras(self, path)
+
+    def to_keras(self) -> Any:
+        """This model as a real, uncompiled ``keras.Sequential`` (Keras 3): the same layers, activations and
+        weights, so its ``predict`` gives ours. ``from_keras`` goes back. See interop.py."""
+        from .interop import to_keras
+        return to_keras(self)
 
     # ----------------------------------------------------------------------------------------------------------
     # Inference
@@ -317,6 +363,9 @@ class Sequential:
             param.grad = None
         predictions = self(Tensor(x), training=True)  # x is a checked float array (fit converted the data once)
         loss = self.loss(y, predictions).mean()
+        added = self.losses
+        if added:  # regularization penalties and the layers' add_loss: part of the loss, as in Keras
+            loss = loss + sum(added[1:], added[0])
         loss.backward()
         observers = self._observers
         if observers:  # diagnostics read the gradients here, before the step changes the weights
@@ -464,7 +513,8 @@ class Sequential:
                 rows = slice(step * batch_size, (step + 1) * batch_size)
                 x_batch, y_batch = data[rows], targets[rows]
                 predictions = self(x_batch, training=False).data
-                batch_logs = {"loss": self.loss(y_batch, Tensor(predictions)).mean().item(),
+                added = sum(float(loss.item()) for loss in self.losses)  # as in training, so the two compare
+                batch_logs = {"loss": self.loss(y_batch, Tensor(predictions)).mean().item() + added,
                               **self._metric_values(y_batch, predictions)}
                 for key, value in batch_logs.items():  # means over samples, weighted by batch size as in fit
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
@@ -516,6 +566,62 @@ class Sequential:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
 
 
+def _output_shape(layer: Layer, shape: tuple) -> tuple:
+    """The shape a layer gives for inputs of ``shape``. A layer of your own that does not define
+    compute_output_shape is run once on one sample of zeros, as Keras runs it symbolically to find out."""
+    if type(layer).__module__ == Layer.__module__ or type(layer).compute_output_shape is not \
+            Layer.compute_output_shape or any(size is None for size in shape[1:]):
+        return layer.compute_output_shape(shape)
+    probed = getattr(layer, "_probed_shapes", None)  # (input shape, output shape), once per input shape
+    if probed is None or probed[0] != shape:
+        with no_grad():  # no training flag, as in Keras' symbolic call
+            output = layer(np.zeros((1,) + tuple(shape[1:]), dtype=backend.floatx()))
+        probed = layer._probed_shapes = (shape, (None,) + output.shape[1:])  # type: ignore[attr-defined]
+    return probed[1]
+
+
+class Model(Sequential):
+    """Keras' functional API, for a chain of layers — its most common shape in tutorials:
+
+        inputs = Input(shape=(2,))
+        x = Dense(8, activation="relu")(inputs)
+        outputs = Dense(1, activation="sigmoid")(x)
+        model = Model(inputs=inputs, outputs=outputs)     # then compile, fit, predict, summary as for Sequential
+
+    Calling a layer on ``inputs`` computes nothing: it gives a ``KerasTensor`` that remembers the chain of layers
+    (``layers.py``). The model is the Sequential of that chain. One input and one output: with no layers that join
+    two tensors, a graph cannot branch and merge again. Subclassing Model with your own ``call`` is not supported.
+    """
+
+    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None):
+        if inputs is None or outputs is None:
+            raise TypeError("Model(inputs, outputs) needs both: inputs = Input(shape=...), outputs = the result of "
+                            "calling layers on it. (Subclassing Model with a call method is not supported here: "
+                            "write the layers as a Sequential.)")
+        inputs, outputs = _single("inputs", inputs), _single("outputs", outputs)
+        if not isinstance(inputs, InputLayer):
+            raise TypeError(f"Model: inputs must be what Input(shape=...) returns, got {type(inputs).__name__}")
+        if not isinstance(outputs, (KerasTensor, InputLayer)):
+            raise TypeError(f"Model: outputs must be the result of calling layers on the inputs, e.g. "
+                            f"Dense(1)(x), got {type(outputs).__name__}")
+        chain = () if isinstance(outputs, InputLayer) else outputs.layers
+        if (outputs if isinstance(outputs, InputLayer) else outputs.source) is not inputs:
+            raise ValueError("Model: outputs were not computed from these inputs (they start at another Input)")
+        super().__init__([inputs, *chain], name=name or backend.unique_name("functional"))
+
+
+def _single(what: str, value: Any) -> Any:
+    """The one input (or output) of a list, tuple or dict of one."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise ValueError(f"Model: {len(value)} {what} given; a model here has exactly one input and one output "
+                             f"(layers that join tensors, such as Concatenate, do not exist here)")
+        value = value[0]
+    return value
+
+
 def _batch_size(what: str, batch_size: Any) -> int:
     """A positive integer; None means Keras' default, 32."""
     if batch_size is None:
@@ -557,3 +663,10 @@ def _bytes(weights: list[Tensor]) -> str:
             return f"{size:.2f} {unit}"
         size /= 1024
     return ""
+
+
+def from_keras(keras_model: Any) -> Sequential:
+    """Our Sequential for a built ``keras.Sequential`` whose layers we all have, with a copy of its weights;
+    an error names the first layer (or argument) that has no counterpart here. See interop.py."""
+    from .interop import from_keras as layers_from_keras  # Keras is imported only here, never by `import tinygrad_acts`
+    return Sequential(layers_from_keras(keras_model), name=keras_model.name)
