@@ -32,18 +32,9 @@ INSTALL = "pip install tinygrad-acts[keras]"
 # (a kernel_constraint has no counterpart here). Input(shape) is not a layer of our Sequential (it sets the model's
 # input_shape); it becomes keras.Input.
 LAYERS: list[tuple[type[layers.Layer], str, tuple[str, ...]]] = [
-    (layers.Dense, "Dense", ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-                             "kernel_regularizer", "bias_regularizer")),
-    (layers.Activation, "Activation", ("activation",)),
-    (layers.ReLU, "ReLU", ("max_value", "negative_slope", "threshold")),
-    (layers.LeakyReLU, "LeakyReLU", ("negative_slope",)),
-    (layers.ELU, "ELU", ("alpha",)),
-    (layers.Softmax, "Softmax", ("axis",)),
-    (layers.Flatten, "Flatten", ()),
-    (layers.Dropout, "Dropout", ("rate", "noise_shape", "seed")),
-    (layers.BatchNormalization, "BatchNormalization", ("axis", "momentum", "epsilon", "center", "scale",
-                                                       "beta_initializer", "gamma_initializer",
-                                                       "moving_mean_initializer", "moving_variance_initializer")),
+    (cls, cls.__name__, cls._config)  # the same class name in Keras, and the arguments get_config records
+    for cls in (layers.Dense, layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.Softmax,
+                layers.Flatten, layers.Dropout, layers.BatchNormalization)
 ]
 COMMON = ("trainable", "activity_regularizer")
 # Initializers and regularizers are the same classes with the same configs on both sides ({'l1': 0.01} for L1).

@@ -115,6 +115,7 @@ class Layer:
     ``self.add_loss(...)`` inside ``call``. ``fit`` adds them all to the training loss, as Keras does.
     """
     _call_takes_training = False
+    _config: tuple[str, ...] = ()  # the constructor arguments get_config records (besides name, trainable, ...)
     activity_regularizer: Any = None  # a layer given one keeps it on the instance (the class default costs no lookup)
     output_shape: tuple  # set by the Sequential that builds the layer (Sequential.build)
 
@@ -240,8 +241,54 @@ class Layer:
     def set_weights(self, weights: list[Any]) -> None:
         _assign(self.weights, weights, f"layer '{self.name}'")
 
+    def get_config(self) -> dict[str, Any]:
+        """The arguments that make this layer again (not its weights), as JSON-ready values, as Keras' get_config:
+        ``Dense.from_config(layer.get_config())`` is a new, unbuilt Dense like ``layer``. A layer of your own adds
+        its arguments: ``return {**super().get_config(), "units": self.units}``."""
+        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
+        if self.input_shape is not None:
+            config["input_shape"] = list(self.input_shape)
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = serialize(self.activity_regularizer, "activity_regularizer")
+        for key in type(self)._config:
+            config[key] = serialize(getattr(self, key), key)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """The layer that ``config`` (from get_config) describes."""
+        return cls(**{key: deserialize(value, key) for key, value in config.items()})
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}, built={self.built}>"
+
+
+def serialize(value: Any, argument: str) -> Any:
+    """A layer argument as JSON can hold it: an activation by its name, an initializer or a regularizer as
+    ``{'class_name': 'HeNormal', 'config': {'seed': None}}`` (Keras' form), a tuple as a list."""
+    if isinstance(value, (initializers.Initializer, regularizers.Regularizer)):
+        return {"class_name": type(value).__name__, "config": value.get_config()}
+    if isinstance(value, tuple):
+        return list(value)
+    if callable(value):
+        for name, known in activations.ALL_ACTIVATIONS.items():
+            if known is value:
+                return name
+        raise ValueError(f"get_config: {argument}={value!r} is a Python function, which a config cannot hold; "
+                         f"give the layer a name instead (activation='relu'), or override get_config")
+    return value
+
+
+def deserialize(value: Any, argument: str) -> Any:
+    """The inverse of serialize, for the argument named ``argument``."""
+    if isinstance(value, dict) and "class_name" in value:
+        if argument.endswith("_initializer"):
+            return initializers.get(value)
+        if argument.endswith("_regularizer"):
+            return regularizers.get(value)
+    if isinstance(value, list) and argument in ("input_shape", "noise_shape", "axis", "batch_shape"):
+        return tuple(value)
+    return value
 
 
 def _unused_weight_name(weights: list[Tensor], layer: str) -> str:
@@ -282,8 +329,15 @@ def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
 class InputLayer(Layer):
     """Declares the input shape of a Sequential model (without the batch axis). Made by ``Input(shape)``."""
 
-    def __init__(self, shape: tuple, name: str | None = None):
+    def __init__(self, shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None):
+        if (shape is None) == (batch_shape is None):
+            raise TypeError("Input needs its shape without the batch axis, Input(shape=(2,)), or with it, "
+                            "batch_shape=(None, 2)")
+        shape = shape if batch_shape is None else tuple(batch_shape)[1:]
         super().__init__(name=name, input_shape=_check_shape("Input", shape))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_shape": list(self.shape), "name": self.name}  # Keras 3's InputLayer config
 
     def call(self, x: Tensor) -> Tensor:
         return x
@@ -294,10 +348,10 @@ class InputLayer(Layer):
         return (None,) + tuple(self.input_shape or ())
 
 
-def Input(shape: tuple, name: str | None = None) -> InputLayer:
+def Input(shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None) -> InputLayer:
     """``Input(shape=(2,))``: the first entry of a Sequential, fixing its input shape, as in Keras; or the start of
     the functional API, ``x = Dense(4)(inputs)``, ..., ``Model(inputs, x)``."""
-    return InputLayer(shape, name=name)
+    return InputLayer(shape, name=name, batch_shape=batch_shape)
 
 
 class KerasTensor:
@@ -327,6 +381,8 @@ class Dense(Layer):
     With no activation it is a linear (affine) map — and a stack of those is still one linear map
     (see ``collapse.py``).
     """
+    _config = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+               "bias_regularizer")
 
     def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
@@ -396,6 +452,7 @@ Linear = Dense  # the same layer, under the name learners know from PyTorch (wit
 
 class Activation(Layer):
     """Applies an activation: a name ('tanh', 'relu', ...), None (linear), or any function Tensor -> Tensor."""
+    _config = ("activation",)
 
     def __init__(self, activation: str | Callable | None, input_shape: tuple | None = None, name: str | None = None,
                  **kwargs: Any):
@@ -412,6 +469,7 @@ class Activation(Layer):
 
 class ReLU(Layer):
     """max(x, 0), with Keras' options: a slope below ``threshold`` and a cap at ``max_value``."""
+    _config = ("max_value", "negative_slope", "threshold")
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
                  input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
@@ -432,6 +490,7 @@ class LeakyReLU(Layer):
 
     The older Keras keyword ``alpha=`` is accepted too.
     """
+    _config = ("negative_slope",)
 
     def __init__(self, negative_slope: float = 0.3, input_shape: tuple | None = None, name: str | None = None,
                  alpha: float | None = None, **kwargs: Any):
@@ -447,6 +506,7 @@ class LeakyReLU(Layer):
 
 class ELU(Layer):
     """x for x > 0, alpha * (e^x - 1) below."""
+    _config = ("alpha",)
 
     def __init__(self, alpha: float = 1.0, input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
         super().__init__(name=name, input_shape=input_shape, **kwargs)
@@ -458,6 +518,7 @@ class ELU(Layer):
 
 class Softmax(Layer):
     """Probabilities along ``axis``: e^x / sum(e^x)."""
+    _config = ("axis",)
 
     def __init__(self, axis: int | tuple[int, ...] = -1, input_shape: tuple | None = None, name: str | None = None,
                  **kwargs: Any):
@@ -494,6 +555,7 @@ class Dropout(Layer):
     its own generator, so ``Dropout(rate, seed=s)`` gives the same sequence of masks each time it is made (a new mask
     on each call, as Keras 3); without it, from the backend's generator (see ``backend.set_random_seed``).
     """
+    _config = ("rate", "noise_shape", "seed")
 
     def __init__(self, rate: float, noise_shape: tuple | None = None, seed: int | None = None,
                  input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
@@ -542,6 +604,8 @@ class BatchNormalization(Layer):
     runs in inference mode even in training, as in Keras 3. A batch with nan or inf leaves the moving statistics as
     they were, so ``fit`` stopping at a bad batch keeps them from before it.
     """
+    _config = ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+               "moving_mean_initializer", "moving_variance_initializer")
 
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",

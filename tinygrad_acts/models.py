@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import tempfile
@@ -12,7 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from . import backend, losses, metrics as metrics_module, optimizers
+from . import backend, layers as layers_module, losses, metrics as metrics_module, optimizers
 from .callbacks import Callback, CallbackList, History, ProgressBar, check_callbacks
 from .graph import plot_model
 from .layers import InputLayer, KerasTensor, Layer, _as_tensor, _assign
@@ -562,6 +563,28 @@ class Sequential:
         """The layer stack as DOT text, drawn to ``to_file`` if given: see ``graph.plot_model`` for the options."""
         return plot_model(self, to_file, **kwargs)
 
+    # ----------------------------------------------------------------------------------------------------------
+    # The architecture as data: get_config, from_config, to_json (weights go to save_weights)
+    # ----------------------------------------------------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """The layers, in order, each as ``{'class_name': 'Dense', 'config': layer.get_config()}``, after an
+        InputLayer entry when the input shape is known, as Keras 3's Sequential config lists them. No weights."""
+        entries = [{"class_name": "InputLayer", "config": {"batch_shape": list(self.input_shape), "name": "input"}}] \
+            if self.input_shape is not None else []
+        entries += [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self.layers]
+        return {"name": self.name, "layers": entries}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Sequential:
+        """A new model with the layers ``config`` describes (new weights: load them with set_weights or
+        load_weights). Your own layer classes are found through ``custom_objects={'MyLayer': MyLayer}``."""
+        return Sequential([_layer_from_config(entry, custom_objects) for entry in config["layers"]],
+                          name=config.get("name"))
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The architecture as JSON text (``json.dumps`` options pass through); ``models.model_from_json`` reads it."""
+        return json.dumps({"class_name": type(self).__name__, "config": self.get_config()}, **kwargs)
+
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
 
@@ -609,6 +632,17 @@ class Model(Sequential):
             raise ValueError("Model: outputs were not computed from these inputs (they start at another Input)")
         super().__init__([inputs, *chain], name=name or backend.unique_name("functional"))
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Model:
+        """The same chain, rebuilt the functional way: the input, then each layer called on what came before."""
+        entries = [_layer_from_config(entry, custom_objects) for entry in config["layers"]]
+        if not entries or not isinstance(entries[0], InputLayer):
+            raise ValueError("Model.from_config: the config must start with its InputLayer")
+        x = inputs = entries[0]
+        for layer in entries[1:]:
+            x = layer(x)
+        return cls(inputs, x, name=config.get("name"))
+
 
 def _single(what: str, value: Any) -> Any:
     """The one input (or output) of a list, tuple or dict of one."""
@@ -620,6 +654,33 @@ def _single(what: str, value: Any) -> Any:
                              f"(layers that join tensors, such as Concatenate, do not exist here)")
         value = value[0]
     return value
+
+
+def _layer_from_config(entry: dict[str, Any], custom_objects: dict[str, Any] | None) -> Any:
+    """One layer (or a whole model, used as a layer) from its ``{'class_name': ..., 'config': ...}`` entry."""
+    name, config = entry.get("class_name"), entry.get("config", {})
+    known = {"Sequential": Sequential, "Model": Model, "Functional": Model, **(custom_objects or {})}
+    cls = known.get(str(name)) or getattr(layers_module, str(name), None)
+    if not (isinstance(cls, type) and issubclass(cls, (Layer, Sequential))):
+        raise ValueError(f"from_config: unknown layer class {name!r}; a layer of your own is passed as "
+                         f"custom_objects={{{name!r}: {name}}}")
+    if issubclass(cls, InputLayer):
+        return InputLayer(batch_shape=tuple(config["batch_shape"]), name=config.get("name"))
+    if issubclass(cls, Sequential):
+        return Sequential.from_config(config, custom_objects)
+    return cls.from_config(config)
+
+
+def model_from_json(json_string: str, custom_objects: dict[str, Any] | None = None) -> Sequential:
+    """The model ``to_json`` described, with new weights, as keras.models.model_from_json."""
+    try:
+        description = json.loads(json_string)
+    except (TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"model_from_json expects the text model.to_json() wrote: {error}") from None
+    if not isinstance(description, dict) or "config" not in description:
+        raise ValueError("model_from_json expects the text model.to_json() wrote: {'class_name': ..., 'config': ...}")
+    cls = Model if description.get("class_name") in ("Model", "Functional") else Sequential
+    return cls.from_config(description["config"], custom_objects)
 
 
 def _batch_size(what: str, batch_size: Any) -> int:

@@ -47,8 +47,9 @@ class Optimizer:
     """The shared machinery: walk the parameters, keep their state, count the steps.
 
     A subclass states its update rule in ``update_step(param, grad, learning_rate)``, reading and writing its state
-    arrays from ``self._slot(param, name)``.
+    arrays from ``self._slot(param, name)``, and lists its other arguments in ``_config`` for get_config.
     """
+    _config: tuple[str, ...] = ()
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule):
         self._schedule: schedules.LearningRateSchedule | None = None
@@ -74,6 +75,23 @@ class Optimizer:
                             f"number as its learning_rate to change it during training")
         # checked here too, so a callback cannot set a negative rate
         self._learning_rate = _hyperparameter(type(self).__name__, "learning_rate", value, 0.0)
+
+    def get_config(self) -> dict[str, Any]:
+        """The arguments that make this optimizer again (not its state), as Keras' get_config: a schedule as
+        ``{'class_name': 'ExponentialDecay', 'config': {...}}``."""
+        rate: Any = self._learning_rate if self._schedule is None else \
+            {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}
+        return {"name": type(self).__name__, "learning_rate": rate,
+                **{key: getattr(self, key) for key in type(self)._config}}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Optimizer:
+        """A new optimizer, with no state, from get_config's dict."""
+        arguments = {key: value for key, value in config.items() if key != "name"}
+        rate = arguments.get("learning_rate")
+        if isinstance(rate, dict):
+            arguments["learning_rate"] = getattr(schedules, rate["class_name"]).from_config(rate["config"])
+        return cls(**arguments)
 
     @property
     def learning_rate_schedule(self) -> schedules.LearningRateSchedule | None:
@@ -158,6 +176,7 @@ class SGD(Optimizer):
         w = w + velocity                                          #   or, with nesterov=True:
         w = w + momentum * velocity - learning_rate * g
     """
+    _config = ("momentum", "nesterov")
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.01, momentum: float = 0.0,
                  nesterov: bool = False):
@@ -189,6 +208,7 @@ class Adam(Optimizer):
 
     With ``amsgrad=True``, v is replaced by its running maximum in the last line.
     """
+    _config = ("beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False):
@@ -223,6 +243,7 @@ class RMSprop(Optimizer):
     With ``centered=True`` the running mean of g, a, is also kept and ``velocity - a^2`` (an estimate of the
     variance) replaces ``velocity`` under the sqrt.
     """
+    _config = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001, rho: float = 0.9,
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False):

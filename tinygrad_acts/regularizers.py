@@ -90,14 +90,17 @@ _REGULARIZERS = {"l1": L1, "l2": L2, "l1l2": L1L2, "L1": L1, "L2": L2, "L1L2": L
 
 
 def get(identifier: Any) -> Any:
-    """None, a name ('l1', 'l2', 'l1l2': the class with its defaults), a Regularizer, or any function of a Tensor
-    returning a number, as Keras 3's regularizers.get."""
+    """None, a name ('l1', 'l2', 'l1l2': the class with its defaults), a Regularizer, a config
+    ``{'class_name': 'L2', 'config': {'l2': 0.1}}``, or any function of a Tensor returning a number, as Keras 3's
+    regularizers.get."""
     if identifier is None:
         return None
     if isinstance(identifier, str):
         return backend.lookup("regularizer", identifier, _REGULARIZERS, ["l1", "l2", "l1l2"])()
     if isinstance(identifier, type) and issubclass(identifier, Regularizer):
         return identifier()
+    if isinstance(identifier, dict) and identifier.get("class_name") in _REGULARIZERS:  # a config, as get_config's
+        return _REGULARIZERS[identifier["class_name"]].from_config(identifier.get("config", {}))
     if callable(identifier):
         return identifier
     raise ValueError(f"A regularizer must be a name ('l1', 'l2', 'l1l2'), a Regularizer such as L2(0.01), or a "
