@@ -2,7 +2,10 @@
 on an ephemeral port in a thread, with every endpoint and every kind of bad request."""
 import base64
 import http.client
+import importlib.util
 import json
+import math
+import os
 import re
 import subprocess
 import sys
@@ -302,6 +305,20 @@ def test_the_exported_script_trains_like_the_playground(config, tmp_path):
     assert session.epoch == 2
     assert float(printed["training"]) == pytest.approx(session.loss["train"], rel=1e-4)
     assert float(printed["test"]) == pytest.approx(session.loss["test"], rel=1e-4)
+
+
+def test_the_keras_export_runs_on_real_keras(tmp_path):
+    """The same script with `import keras` trains in Keras 3 (its own initial weights, so other numbers)."""
+    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("torch") is None:
+        reason = "Keras 3 with torch is not installed (.ci/run installs it: pip install torch==2.13.0 keras)"
+        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
+    script = tmp_path / "exported_keras.py"
+    script.write_text(Session({"regularization": "l2", "regularization_rate": 0.01, "hidden": [4]}).export("keras"))
+    result = subprocess.run([sys.executable, str(script), "3"], capture_output=True, text=True, timeout=180,
+                            env={**os.environ, "KERAS_BACKEND": "torch"})
+    assert result.returncode == 0, result.stderr
+    losses = [float(value) for value in re.findall(r"epoch 3: training loss ([0-9.]+)", result.stdout)]
+    assert len(losses) == 1 and math.isfinite(losses[0])  # it reports the last epoch
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ numbers the browser paints (heat maps as 50 x 50 grids of bytes). Pure Python an
 The network is a ``Sequential`` of Dense layers ending in one linear unit: a logit for classification (class 1
 where it is > 0, trained with binary cross-entropy from logits), the value itself for regression (mean squared
 error). Training is plain SGD through ``train_on_batch``, the training data shuffled at the start of each epoch, as
-the TensorFlow Playground does. Regularization adds rate * sum |w| (L1) or rate * sum w^2 (L2) over the kernels to
-the loss, as Keras' kernel_regularizer does; the losses shown are the data loss alone.
+the TensorFlow Playground does. Regularization is every kernel's ``kernel_regularizer``, L1(rate) or L2(rate): rate *
+sum |w| or rate * sum w^2 joins the loss that is minimized; the losses shown are the data loss alone.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import inspect as source_code
 import math
 import textwrap
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -170,30 +169,17 @@ def _grid_points() -> np.ndarray:
 def build_model(config: dict[str, Any]) -> keras.Sequential:
     """Dense layers of the configured sizes and activation, then one linear output unit, compiled for SGD."""
     keras.utils.set_random_seed(config["seed"])
-    hidden = [keras.layers.Dense(units, activation=config["activation"]) for units in config["hidden"]]
-    model = keras.Sequential([keras.Input(shape=(len(config["features"]),)), *hidden, keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=config["learning_rate"]),
-                  loss=make_loss(model, config))
-    return model
-
-
-def make_loss(model: keras.Sequential, config: dict[str, Any]) -> Callable:
-    """The loss train_on_batch minimizes: the data loss per sample, plus the penalty on the kernels."""
-    def data_loss(y_true: Any, y_pred: keras.Tensor) -> keras.Tensor:
-        if config["problem"] == "classification":
-            return keras.losses.binary_crossentropy(y_true, y_pred, from_logits=True)
-        return keras.losses.mean_squared_error(y_true, y_pred)
-
     rate, kind = config["regularization_rate"], config["regularization"]
-    if kind == "none" or rate == 0:
-        return data_loss
-
-    def loss(y_true: Any, y_pred: keras.Tensor) -> keras.Tensor:
-        kernels = [layer.kernel for layer in _dense(model)]
-        penalty = sum((w.abs() if kind == "l1" else w * w).sum() for w in kernels)
-        return data_loss(y_true, y_pred) + rate * penalty
-
-    return loss
+    penalty = None if kind == "none" or rate == 0 else \
+        (keras.regularizers.L1(rate) if kind == "l1" else keras.regularizers.L2(rate))
+    hidden = [keras.layers.Dense(units, activation=config["activation"], kernel_regularizer=penalty)
+              for units in config["hidden"]]
+    model = keras.Sequential([keras.Input(shape=(len(config["features"]),)), *hidden,
+                              keras.layers.Dense(1, kernel_regularizer=penalty)])
+    loss = keras.losses.BinaryCrossentropy(from_logits=True) if config["problem"] == "classification" else \
+        keras.losses.MeanSquaredError()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=config["learning_rate"]), loss=loss)
+    return model
 
 
 def data_loss(problem: str, outputs: np.ndarray, labels: np.ndarray) -> float:
@@ -467,7 +453,6 @@ model = keras.Sequential([
     keras.Input(shape=({n_features},)),
 {layer_lines}    keras.layers.Dense(1{regularizer}),  # {output_comment}
 ])
-{loss_definition}
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss={loss_name})
 
 
@@ -497,21 +482,9 @@ def export_script(config: dict[str, Any], flavor: str, epochs: int) -> str:
     kind, rate = config["regularization"], config["regularization_rate"]
     regularized = kind != "none" and rate != 0
     constant = {"l1": "L1", "l2": "L2"}.get(kind, "")
-    if flavor == "keras":
-        regularizer = f", kernel_regularizer=keras.regularizers.{constant}({constant})" if regularized else ""
-        keras_loss = "keras.losses.BinaryCrossentropy(from_logits=True)" if classification else '"mean_squared_error"'
-        loss_definition, loss_name = "", keras_loss
-    else:  # tinygrad_acts has no kernel_regularizer: the penalty joins the loss, which is the same gradient
-        regularizer = ""
-        data = ("keras.losses.binary_crossentropy(y_true, y_pred, from_logits=True)" if classification
-                else "keras.losses.mean_squared_error(y_true, y_pred)")
-        penalty = "layer.kernel.abs().sum()" if kind == "l1" else "(layer.kernel * layer.kernel).sum()"
-        plus = f", plus the {constant} penalty on every kernel" if regularized else ""
-        body = (f"    penalty = sum({penalty} for layer in model.layers)\n    return {data} + {constant} * penalty\n"
-                if regularized else f"    return {data}\n")
-        loss_definition = f'\n\ndef loss(y_true, y_pred):\n    """The data loss of each sample{plus}."""\n{body}\n'
-
-        loss_name = "loss"
+    # the same code for both libraries: only the import differs
+    regularizer = f", kernel_regularizer=keras.regularizers.{constant}({constant})" if regularized else ""
+    loss_name = "keras.losses.BinaryCrossentropy(from_logits=True)" if classification else '"mean_squared_error"'
     if classification:
         loss_lines = ("        value = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))  "
                       "# cross-entropy of the logit\n"
@@ -544,5 +517,5 @@ def export_script(config: dict[str, Any], flavor: str, epochs: int) -> str:
         feature_code=", ".join(datasets.FEATURE_CODE[name] for name in config["features"]),
         n_features=len(config["features"]), layer_lines=layer_lines, regularizer=regularizer,
         output_comment="one logit: class 1 where it is > 0" if classification else "the predicted value",
-        loss_definition=loss_definition, loss_name=loss_name, loss_lines=loss_lines,
+        loss_name=loss_name, loss_lines=loss_lines,
         accuracy_doc=" and the accuracy" if classification else "")
