@@ -330,10 +330,10 @@ class InputLayer(Layer):
     """Declares the input shape of a Sequential model (without the batch axis). Made by ``Input(shape)``."""
 
     def __init__(self, shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None):
-        if (shape is None) == (batch_shape is None):
-            raise TypeError("Input needs its shape without the batch axis, Input(shape=(2,)), or with it, "
-                            "batch_shape=(None, 2)")
-        shape = shape if batch_shape is None else tuple(batch_shape)[1:]
+        if shape is not None and batch_shape is not None:
+            raise TypeError("Input takes its shape without the batch axis, Input(shape=(2,)), or with it, "
+                            "batch_shape=(None, 2), not both")
+        shape = tuple(batch_shape)[1:] if batch_shape is not None else shape  # None: _check_shape says what to write
         super().__init__(name=name, input_shape=_check_shape("Input", shape))
 
     def get_config(self) -> dict[str, Any]:

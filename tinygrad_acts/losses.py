@@ -4,7 +4,9 @@ Every loss is a plain function ``loss(y_true, y_pred) -> Tensor``, with Keras 3'
 (``keras/src/losses/losses.py``). ``y_true`` is a numpy array (or a Tensor: no gradient flows into it) and is cast to
 ``y_pred``'s dtype, so float32 predictions give a float32 loss. ``y_pred`` is the model's output Tensor. The result
 has one entry per sample: the loss averaged over the last axis, shape ``y_pred.shape[:-1]`` — ``(batch,)`` for the
-usual ``(batch, outputs)`` predictions. Training averages it over the batch: ``loss(y, model(x)).mean()``.
+usual ``(batch, outputs)`` predictions. Training averages it over the batch: ``loss(y, model(x)).mean()``; with
+sample weights, ``reduce_weighted_values`` gives Keras' ``sum(w * loss) / batch size``. The classes at the end
+(``MeanSquaredError(reduction=..., name=...)``, ...) are Keras' loss objects: ``loss(y_true, y_pred, sample_weight)``.
 
 Two numerical tricks keep every loss finite, even for a confident wrong answer:
 
@@ -117,6 +119,14 @@ def _class_targets(loss: str, target: np.ndarray, y_pred: Tensor) -> np.ndarray:
         raise ValueError(f"{loss}: class id {bad!r} is out of range for {classes} classes (ids must be in "
                          f"[0, {classes}))")
     return target.astype(np.intp)
+
+
+def _label_smoothing(loss: str, label_smoothing: Any) -> bool:
+    """Whether to smooth the labels: a number in [0, 1], where 0 means no smoothing."""
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.integer, np.floating)) \
+            or not 0 <= label_smoothing <= 1:
+        raise ValueError(f"{loss}: label_smoothing must be a number in [0, 1] (0 for none), got {label_smoothing!r}")
+    return bool(label_smoothing > 0)
 
 
 def _check_classes(loss: str, y_pred: Tensor) -> None:
@@ -301,16 +311,20 @@ def poisson(y_true: Any, y_pred: Tensor) -> Tensor:
     return _mean_over_last_axis(y_pred - target * (y_pred + _epsilon()).log())
 
 
-def binary_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) -> Tensor:
+def binary_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False,
+                        label_smoothing: float = 0.0) -> Tensor:
     """``mean(-(y_true log p + (1 - y_true) log(1 - p)), axis=-1)`` with p = y_pred, or p = sigmoid(y_pred) when
     ``from_logits``. Aliases 'bce', 'BCE'.
 
     Targets are 0/1 labels (or probabilities), shaped as y_pred; (batch,) targets fit (batch, 1) predictions.
     From probabilities p is clipped into [1e-7, 1 - 1e-7], as Keras does; from logits the stable form
-    ``max(z, 0) - z y + log(1 + e^-|z|)`` is exact for any z.
+    ``max(z, 0) - z y + log(1 + e^-|z|)`` is exact for any z. ``label_smoothing`` s pulls the targets toward 1/2,
+    as Keras: ``y_true (1 - s) + s / 2``, so a confident prediction is no longer free.
     """
     target, y_pred = _match_shapes("binary_crossentropy", *_prepare("binary_crossentropy", y_true, y_pred))
     target = target.astype(y_pred.dtype)
+    if _label_smoothing("binary_crossentropy", label_smoothing):
+        target = (target * (1 - label_smoothing) + 0.5 * label_smoothing).astype(y_pred.dtype)
     if from_logits:
         return _mean_over_last_axis(_binary_crossentropy_with_logits(target, y_pred))
     eps = _epsilon()
@@ -318,12 +332,14 @@ def binary_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) 
     return _mean_over_last_axis(-(target * p.log() + (1 - target) * (1 - p).log()))
 
 
-def categorical_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False) -> Tensor:
+def categorical_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = False,
+                             label_smoothing: float = 0.0) -> Tensor:
     """``-sum_k y_true_k log p_k`` over the last (class) axis, with p = y_pred rescaled to sum to 1 and clipped into
     [1e-7, 1 - 1e-7] (as Keras), or p = softmax(y_pred) when ``from_logits`` (computed as a stable log-softmax).
 
     ``y_true`` is one-hot (or a distribution over classes), shaped as y_pred: (batch, classes). For integer class
-    ids use sparse_categorical_crossentropy.
+    ids use sparse_categorical_crossentropy. ``label_smoothing`` s spreads part of each target over all K classes,
+    as Keras: ``y_true (1 - s) + s / K``.
     """
     target, y_pred = _prepare("categorical_crossentropy", y_true, y_pred)
     _check_classes("categorical_crossentropy", y_pred)
@@ -333,6 +349,8 @@ def categorical_crossentropy(y_true: Any, y_pred: Tensor, from_logits: bool = Fa
         raise ValueError(f"categorical_crossentropy: y_true shape {target.shape} does not match y_pred shape "
                          f"{y_pred.shape}; y_true must be one-hot, one row per sample{hint}")
     target = target.astype(y_pred.dtype)
+    if _label_smoothing("categorical_crossentropy", label_smoothing):
+        target = (target * (1 - label_smoothing) + label_smoothing / target.shape[-1]).astype(y_pred.dtype)
     if from_logits:
         return _softmax_crossentropy_with_logits(target, y_pred)
     return _crossentropy_from_probabilities(target, y_pred)
@@ -375,84 +393,207 @@ _LOSSES: dict[str, LossFunction] = {
 }  # the names Keras 3's losses.get accepts for these functions; we also forgive case ('Mse'), Keras does not
 
 
-class Loss:
-    """Keras' class form of a loss: the function with its options fixed, averaged over the batch when called.
+# ----------------------------------------------------------------------------------------------------------------
+# Sample weights and reductions: from one loss per sample to the number training minimizes
+# ----------------------------------------------------------------------------------------------------------------
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
-    ``compile(loss=SparseCategoricalCrossentropy(from_logits=True))`` is how Keras code passes options.
+
+def _check_reduction(reduction: Any) -> str | None:
+    if reduction not in REDUCTIONS:  # a list or a dict is no reduction, and `in` compares it without error
+        raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))} (Keras 3's), got {reduction!r}")
+    return reduction
+
+
+def _weights_for(values: Tensor, sample_weight: Any) -> tuple[Tensor, np.ndarray]:
+    """The losses and the weights in the losses' dtype, with Keras' squeeze_or_expand_to_same_rank: when their ranks
+    differ by one and the longer ends in an axis of 1, that axis goes (or, against a rank-1 array, the shorter gets
+    one). What then does not broadcast against the losses is an error naming both shapes."""
+    weights = np.asarray(sample_weight.data if isinstance(sample_weight, Tensor) else sample_weight)
+    if weights.dtype.kind not in "biuf":
+        raise TypeError(f"sample_weight must hold numbers, got numpy dtype {weights.dtype}")
+    weights = weights.astype(values.dtype)
+    if values.ndim == weights.ndim + 1 and values.shape[-1] == 1:
+        if weights.ndim == 1:
+            weights = weights[:, None]
+        else:
+            values = values.reshape(values.shape[:-1])
+    elif weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
+        if values.ndim == 1:
+            values = values.reshape(values.shape + (1,))
+        else:
+            weights = weights[..., 0]
+    try:
+        np.broadcast_shapes(values.shape, weights.shape)
+    except ValueError:
+        raise ValueError(f"sample_weight of shape {weights.shape} does not fit the losses of shape {values.shape}: "
+                         f"give one weight per sample, shape {values.shape[:1]}, or one number") from None
+    return values, weights
+
+
+def reduce_weighted_values(values: Tensor, sample_weight: Any = None,
+                           reduction: str | None = "sum_over_batch_size") -> Tensor:
+    """From one loss per sample to a number, as Keras 3 does (``reduce_weighted_values`` in keras/src/losses/loss.py).
+
+    With weights w (one per sample, or anything that broadcasts) the losses l become ``l * w``; then
+
+    - ``"sum_over_batch_size"`` (the default) and ``"mean"``: ``sum(l * w) / n``, n the number of losses. A weight
+      of 0 silences a sample but it still counts in n; weights of all 1 give the plain mean;
+    - ``"mean_with_sample_weight"``: ``sum(l * w) / sum(w)``, a true weighted mean (0 when the weights sum to 0);
+    - ``"sum"``: ``sum(l * w)``;
+    - ``"none"`` or None: the weighted losses ``l * w`` themselves.
+    """
+    reduction = _check_reduction(reduction)
+    weights = None
+    if sample_weight is not None:
+        values, weights = _weights_for(values, sample_weight)
+        values = values * weights
+    if reduction in (None, "none") or values.ndim == 0 or values.size == 0:  # as Keras: nothing to reduce
+        return values
+    if reduction == "sum":
+        return values.sum()
+    if weights is None or reduction != "mean_with_sample_weight":
+        return values.mean()  # sum / n: the weighted losses' count, as Keras (ops.shape of the product)
+    total_weight = float(weights.sum())  # the weights as given, as Keras: one number w gives sum(l * w) / w
+    return values.sum() / total_weight if total_weight else values.sum() * 0.0  # Keras' divide_no_nan
+
+
+class Loss:
+    """Keras' loss object: ``loss(y_true, y_pred, sample_weight=None)`` gives one number, the losses reduced as
+    ``reduction`` says (reduce_weighted_values). Subclass it and write ``call(y_true, y_pred)``, returning one loss
+    per sample, as in Keras; or use the classes below, which fix a loss function's options:
+    ``compile(loss=SparseCategoricalCrossentropy(from_logits=True))`` is how Keras code passes them.
     """
 
-    function: LossFunction
+    def __init__(self, name: str | None = None, reduction: str | None = "sum_over_batch_size", dtype: Any = None):
+        if dtype is not None:
+            raise NotImplementedError(f"{type(self).__name__}: dtype={dtype!r} is not supported here; a loss computes "
+                                      f"in its predictions' dtype (float32 unless the model is float64), so leave it "
+                                      f"out")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}")
+        self.name = name if name is not None else backend.unique_name(_snake_case(type(self).__name__))
+        self.reduction = _check_reduction(reduction)
+        self.options: dict[str, Any] = {}  # the loss function's options, for the classes below
 
-    def __init__(self, **options: Any):
-        self.options = options
+    def call(self, y_true: Any, y_pred: Tensor) -> Tensor:
+        """One loss per sample: what a subclass writes."""
+        raise NotImplementedError(f"{type(self).__name__} must define call(y_true, y_pred), returning one loss per "
+                                  f"sample")
 
-    def __call__(self, y_true: Any, y_pred: Tensor) -> Tensor:
-        return type(self).function(y_true, y_pred, **self.options).mean()
+    def __call__(self, y_true: Any, y_pred: Tensor, sample_weight: Any = None) -> Tensor:
+        return reduce_weighted_values(self.call(y_true, y_pred), sample_weight, self.reduction)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.options.items())})"
+        options = {**self.options, "reduction": self.reduction, "name": self.name}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in options.items())})"
 
 
-class MeanSquaredError(Loss):
-    function = staticmethod(mean_squared_error)
+def _snake_case(name: str) -> str:
+    """'MyLoss' -> 'my_loss', Keras' default name for a loss object."""
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
-class MeanAbsoluteError(Loss):
-    function = staticmethod(mean_absolute_error)
+class _LossFunction(Loss):
+    """A loss function with its options fixed (Keras' LossFunctionWrapper); its Keras signature:
+    ``(reduction='sum_over_batch_size', name=..., dtype=None)``, options first where it has some."""
+
+    function: LossFunction
+    default_name: str
+
+    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str | None = None, dtype: Any = None):
+        super().__init__(self.default_name if name is None else name, reduction, dtype)
+
+    def call(self, y_true: Any, y_pred: Tensor) -> Tensor:
+        return type(self).function(y_true, y_pred, **self.options)
 
 
-class Huber(Loss):
-    function = staticmethod(huber)
-
-    def __init__(self, delta: float = 1.0):
-        super().__init__(delta=delta)
-
-
-class LogCosh(Loss):
-    function = staticmethod(log_cosh)
+def _only_last_axis(loss: str, axis: Any) -> None:
+    if axis != -1:  # the class axis is the last one everywhere here; Keras' other axes are for channels-first data
+        raise NotImplementedError(f"{loss}: axis={axis!r} is not supported; only axis=-1 (the last axis holds the "
+                                  f"classes). Move the class axis last, e.g. np.moveaxis(y, {axis}, -1)")
 
 
-class MeanAbsolutePercentageError(Loss):
-    function = staticmethod(mean_absolute_percentage_error)
+class MeanSquaredError(_LossFunction):
+    function, default_name = staticmethod(mean_squared_error), "mean_squared_error"
 
 
-class MeanSquaredLogarithmicError(Loss):
-    function = staticmethod(mean_squared_logarithmic_error)
+class MeanAbsoluteError(_LossFunction):
+    function, default_name = staticmethod(mean_absolute_error), "mean_absolute_error"
 
 
-class Hinge(Loss):
-    function = staticmethod(hinge)
+class Huber(_LossFunction):
+    function, default_name = staticmethod(huber), "huber_loss"
+
+    def __init__(self, delta: float = 1.0, reduction: str | None = "sum_over_batch_size", name: str | None = None,
+                 dtype: Any = None):
+        super().__init__(reduction, name, dtype)
+        self.options = {"delta": delta}
 
 
-class SquaredHinge(Loss):
-    function = staticmethod(squared_hinge)
+class LogCosh(_LossFunction):
+    function, default_name = staticmethod(log_cosh), "log_cosh"
 
 
-class CategoricalHinge(Loss):
-    function = staticmethod(categorical_hinge)
+class MeanAbsolutePercentageError(_LossFunction):
+    function, default_name = staticmethod(mean_absolute_percentage_error), "mean_absolute_percentage_error"
 
 
-class KLDivergence(Loss):
-    function = staticmethod(kl_divergence)
+class MeanSquaredLogarithmicError(_LossFunction):
+    function, default_name = staticmethod(mean_squared_logarithmic_error), "mean_squared_logarithmic_error"
 
 
-class Poisson(Loss):
-    function = staticmethod(poisson)
+class Hinge(_LossFunction):
+    function, default_name = staticmethod(hinge), "hinge"
 
 
-class BinaryCrossentropy(Loss):
-    function = staticmethod(binary_crossentropy)
+class SquaredHinge(_LossFunction):
+    function, default_name = staticmethod(squared_hinge), "squared_hinge"
 
-    def __init__(self, from_logits: bool = False):
-        super().__init__(from_logits=from_logits)
+
+class CategoricalHinge(_LossFunction):
+    function, default_name = staticmethod(categorical_hinge), "categorical_hinge"
+
+
+class KLDivergence(_LossFunction):
+    function, default_name = staticmethod(kl_divergence), "kl_divergence"
+
+
+class Poisson(_LossFunction):
+    function, default_name = staticmethod(poisson), "poisson"
+
+
+class BinaryCrossentropy(_LossFunction):
+    function, default_name = staticmethod(binary_crossentropy), "binary_crossentropy"
+
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+                 reduction: str | None = "sum_over_batch_size", name: str | None = None, dtype: Any = None):
+        super().__init__(reduction, name, dtype)
+        _only_last_axis(type(self).__name__, axis)
+        _label_smoothing(type(self).__name__, label_smoothing)
+        self.options = {"from_logits": from_logits}
+        if label_smoothing:  # only when used: the repr of a plain loss stays short
+            self.options["label_smoothing"] = label_smoothing
 
 
 class CategoricalCrossentropy(BinaryCrossentropy):
-    function = staticmethod(categorical_crossentropy)
+    function, default_name = staticmethod(categorical_crossentropy), "categorical_crossentropy"
 
 
-class SparseCategoricalCrossentropy(BinaryCrossentropy):
-    function = staticmethod(sparse_categorical_crossentropy)
+class SparseCategoricalCrossentropy(_LossFunction):
+    function, default_name = staticmethod(sparse_categorical_crossentropy), "sparse_categorical_crossentropy"
+
+    def __init__(self, from_logits: bool = False, ignore_class: int | None = None,
+                 reduction: str | None = "sum_over_batch_size", axis: int = -1, name: str | None = None,
+                 dtype: Any = None):  # Keras' order: axis after reduction here
+        super().__init__(reduction, name, dtype)
+        _only_last_axis(type(self).__name__, axis)
+        if ignore_class is not None:
+            raise NotImplementedError(f"SparseCategoricalCrossentropy: ignore_class={ignore_class!r} is not "
+                                      f"supported; give the samples of that class sample_weight 0 with "
+                                      f"reduction='mean_with_sample_weight' (the mean over the others, as "
+                                      f"ignore_class gives): fit(x, y, sample_weight=(y != {ignore_class!r}) * 1.0)")
+        self.options = {"from_logits": from_logits}
 
 
 def get(identifier: str | LossFunction) -> LossFunction:

@@ -356,14 +356,21 @@ class Sequential:
             values[name] = float(np.mean(metric(y_true, y_pred)))
         return values
 
-    def train_on_batch(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray] | None:
+    def train_on_batch(self, x: np.ndarray, y: np.ndarray, sample_weight: Any = None,
+                       class_weight: dict | None = None) -> tuple[float, np.ndarray] | None:
         """One step: forward, loss, backward, update. Returns (loss, predictions), or None — and changes nothing —
-        when the loss or a gradient is nan or inf."""
+        when the loss or a gradient is nan or inf. ``sample_weight`` (one weight per sample) or ``class_weight``
+        ({class index: weight}) weight each sample's loss, as in fit."""
+        if sample_weight is not None or class_weight is not None:  # checked before anything changes
+            sample_weight = _sample_weights("train_on_batch", y, len(x), sample_weight, class_weight)
         params = self.trainable_weights
         for param in params:  # gradients accumulate: start this step from none
             param.grad = None
         predictions = self(Tensor(x), training=True)  # x is a checked float array (fit converted the data once)
-        loss = self.loss(y, predictions).mean()
+        if sample_weight is None:
+            loss = self.loss(y, predictions).mean()
+        else:
+            loss = _weighted_loss(self.loss, y, predictions, sample_weight)
         added = self.losses
         if added:  # regularization penalties and the layers' add_loss: part of the loss, as in Keras
             loss = loss + sum(added[1:], added[0])
@@ -385,8 +392,14 @@ class Sequential:
 
     def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
             validation_data: tuple | None = None, validation_split: float = 0.0, shuffle: bool = True,
-            callbacks: Sequence[Callback] | None = None) -> History:
+            callbacks: Sequence[Callback] | None = None, class_weight: dict | None = None,
+            sample_weight: Any = None) -> History:
         """Train for ``epochs`` passes over the data, ``batch_size`` samples per step.
+
+        ``sample_weight`` (one number per sample) or ``class_weight`` ({class index: weight}; not both, as Keras)
+        weight each sample's loss: a batch's loss is ``sum(w * loss) / batch size`` (losses.reduce_weighted_values).
+        Compiled metrics are not weighted, as in Keras 3. ``validation_data`` may carry its own weights as a third
+        item; ``validation_split`` splits sample_weight with the data (class weights weigh training only).
 
         Stops by itself, with a NanLossWarning naming the epoch and batch, if the loss or a gradient becomes nan or
         inf — keeping the weights from before that step (Keras needs the opt-in TerminateOnNaN, which keeps the
@@ -403,18 +416,27 @@ class Sequential:
                 not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit: validation_split must be a number in [0, 1), got {validation_split!r}")
         if validation_data is not None and not (isinstance(validation_data, (tuple, list)) and
-                                                len(validation_data) == 2):
-            raise ValueError(f"fit: validation_data must be a pair (x_val, y_val) (sample weights are not supported), "
-                             f"got {validation_data!r:.100}")
+                                                len(validation_data) in (2, 3)):
+            raise ValueError(f"fit: validation_data must be a pair (x_val, y_val) or a triple (x_val, y_val, "
+                             f"val_sample_weight), got {validation_data!r:.100}")
         callbacks = check_callbacks(callbacks, "fit")
+        weights = None if sample_weight is None and class_weight is None else \
+            _sample_weights("fit", targets, len(data), sample_weight, class_weight)
         if validation_split:  # as Keras: the last fraction of the samples, taken before any shuffling
             cut = int(len(data) * (1 - validation_split))
             if cut == 0 or cut == len(data):
                 raise ValueError(f"fit: validation_split={validation_split} leaves no samples for training or for "
                                  f"validation out of {len(data)}")
-            data, targets, validation_data = data[:cut], targets[:cut], (data[cut:], targets[cut:])
+            validation_weights = weights[cut:] if weights is not None and class_weight is None else None
+            data, targets, validation_data = data[:cut], targets[:cut], (data[cut:], targets[cut:], validation_weights)
+            weights = None if weights is None else weights[:cut]
         if validation_data is not None:
-            validation_data = self._check_xy(validation_data[0], validation_data[1], "fit (validation_data)")
+            x_val, y_val = self._check_xy(validation_data[0], validation_data[1], "fit (validation_data)")
+            validation_weights = validation_data[2] if len(validation_data) == 3 else None
+            if validation_weights is not None:
+                validation_weights = _sample_weights("fit (validation_data)", y_val, len(x_val), validation_weights,
+                                                     None)
+            validation_data = (x_val, y_val, validation_weights)
         verbose = 1 if verbose == "auto" else verbose
         if not self.built:
             self.build((None,) + data.shape[1:])
@@ -430,7 +452,7 @@ class Sequential:
         try:
             with _numpy_quiet_unless_finite(data, targets):
                 self._fit_loop(data, targets, int(batch_size), int(epochs), verbose, validation_data, shuffle,
-                               callback_list)
+                               callback_list, weights)
         except Exception:
             self.set_weights(snapshot[0])
             self.optimizer.set_state(snapshot[1])
@@ -439,7 +461,8 @@ class Sequential:
             self._observers[:] = observers
         return history
 
-    def _fit_loop(self, data, targets, batch_size, epochs, verbose, validation_data, shuffle, callbacks) -> None:
+    def _fit_loop(self, data, targets, batch_size, epochs, verbose, validation_data, shuffle, callbacks,
+                  sample_weight=None) -> None:
         steps = -(-len(data) // batch_size)
         batch_begin, batch_end = callbacks.listening["on_train_batch_begin"], callbacks.listening["on_train_batch_end"]
         self.stop_training = False
@@ -459,7 +482,10 @@ class Sequential:
                 x_batch, y_batch = data[batch], targets[batch]
                 for hook in batch_begin:
                     hook(step, logs={})
-                result = self.train_on_batch(x_batch, y_batch)
+                if sample_weight is None:
+                    result = self.train_on_batch(x_batch, y_batch)
+                else:  # the same rows of the weights, shuffled or not
+                    result = self.train_on_batch(x_batch, y_batch, sample_weight=sample_weight[batch])
                 if result is None:
                     warnings.warn(f"Epoch {epoch + 1}, batch {step + 1}: the loss or a gradient became nan or inf, so "
                                   f"training stopped; the weights are those from before this step", NanLossWarning,
@@ -485,7 +511,8 @@ class Sequential:
             if validation_data is not None:
                 results = cast(dict[str, float], self.evaluate(validation_data[0], validation_data[1],
                                                                batch_size=batch_size, return_dict=True,
-                                                               callbacks=callbacks))
+                                                               callbacks=callbacks,
+                                                               sample_weight=validation_data[2]))
                 logs.update({f"val_{k}": v for k, v in results.items()})
             if progress:
                 progress.finish(logs)
@@ -495,11 +522,14 @@ class Sequential:
         callbacks.call("on_train_end", logs)
 
     def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
-                 return_dict: bool = False, callbacks: Sequence[Callback] | None = None
+                 sample_weight: Any = None, return_dict: bool = False, callbacks: Sequence[Callback] | None = None
                  ) -> Any:  # float, list [loss, *metrics] or dict: Any, so `loss, acc = evaluate(...)` type-checks
-        """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras."""
+        """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras.
+        With ``sample_weight`` each batch's loss is ``sum(w * loss) / batch size``, as in fit; metrics unweighted."""
         data, targets = self._check_xy(x, y, "evaluate")
         batch_size = _batch_size("evaluate", batch_size)
+        weights = None if sample_weight is None else _sample_weights("evaluate", targets, len(data), sample_weight,
+                                                                       None)
         steps = -(-len(data) // batch_size)
         hooks = callbacks if isinstance(callbacks, CallbackList) else \
             CallbackList(callbacks, self, "evaluate", verbose=verbose, epochs=1, steps=steps)  # fit passes its own
@@ -515,8 +545,11 @@ class Sequential:
                 x_batch, y_batch = data[rows], targets[rows]
                 predictions = self(x_batch, training=False).data
                 added = sum(float(loss.item()) for loss in self.losses)  # as in training, so the two compare
-                batch_logs = {"loss": self.loss(y_batch, Tensor(predictions)).mean().item() + added,
-                              **self._metric_values(y_batch, predictions)}
+                if weights is None:
+                    loss = self.loss(y_batch, Tensor(predictions)).mean()
+                else:
+                    loss = _weighted_loss(self.loss, y_batch, Tensor(predictions), weights[rows])
+                batch_logs = {"loss": loss.item() + added, **self._metric_values(y_batch, predictions)}
                 for key, value in batch_logs.items():  # means over samples, weighted by batch size as in fit
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
@@ -531,10 +564,12 @@ class Sequential:
             return results
         return loss_value if len(results) == 1 else list(results.values())
 
-    def test_on_batch(self, x: Any, y: Any, return_dict: bool = False) -> Any:
+    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """The loss (and metrics) on one batch, with nothing changed: what evaluate gives for batch_size=len(x)."""
         data, targets = self._check_xy(x, y, "test_on_batch")
-        return self.evaluate(data, targets, batch_size=len(data), return_dict=return_dict)
+        if sample_weight is not None:  # checked here, so an error names test_on_batch
+            sample_weight = _sample_weights("test_on_batch", targets, len(data), sample_weight, None)
+        return self.evaluate(data, targets, batch_size=len(data), return_dict=return_dict, sample_weight=sample_weight)
 
     # ----------------------------------------------------------------------------------------------------------
     # Looking at the model
@@ -681,6 +716,82 @@ def model_from_json(json_string: str, custom_objects: dict[str, Any] | None = No
         raise ValueError("model_from_json expects the text model.to_json() wrote: {'class_name': ..., 'config': ...}")
     cls = Model if description.get("class_name") in ("Model", "Functional") else Sequential
     return cls.from_config(description["config"], custom_objects)
+
+
+def _sample_weights(what: str, y: Any, samples: int, sample_weight: Any, class_weight: Any) -> np.ndarray:
+    """One weight per sample, from ``sample_weight`` or from ``class_weight`` (not both, as in Keras), each a finite
+    number >= 0 (Keras takes nan and negative weights too, and trains on them: nan ruins the weights, a negative
+    weight rewards a larger loss)."""
+    if sample_weight is not None and class_weight is not None:
+        raise ValueError(f"{what}: give sample_weight or class_weight, not both (Keras refuses both too); to combine "
+                         f"them, multiply them into one sample_weight: sample_weight * np.array([class_weight[c] for "
+                         f"c in class_ids])")
+    if class_weight is not None:
+        return _class_weight_to_sample_weights(what, y, class_weight)
+    try:
+        weights = np.asarray(sample_weight.data if isinstance(sample_weight, Tensor) else sample_weight)
+    except ValueError:  # a ragged list
+        weights = np.asarray(None)
+    if weights.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: sample_weight must be an array of numbers, one per sample, shape ({samples},); got "
+                        f"{sample_weight!r:.80} of type {type(sample_weight).__name__}")
+    if weights.ndim == 0 or len(weights) != samples:
+        found = f"a single number {weights.item()!r}" if weights.ndim == 0 else \
+            f"{len(weights)} weights (shape {weights.shape})"
+        raise ValueError(f"{what}: sample_weight has {found} but x has {samples} samples; give one weight per sample, "
+                         f"an array of shape ({samples},)")
+    bad = ~(np.isfinite(weights) & (weights >= 0))  # nan compares False, quietly
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{what}: sample_weight holds {weights[where].item()!r} at index "
+                         f"{where[0] if len(where) == 1 else where}; weights must be finite numbers >= 0 (give 0 "
+                         f"to leave a sample out of the loss)")
+    return weights if weights.dtype.kind == "f" else weights.astype(backend.floatx())
+
+
+def _class_weight_to_sample_weights(what: str, y: Any, class_weight: Any) -> np.ndarray:
+    """Keras' class_weight_to_sample_weights: each sample weighs its class's weight, 1 for a class the dict leaves
+    out. A sample's class is its label rounded to an integer — the argmax of a one-hot row; a trailing axis of 1 is
+    dropped first."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"{what}: class_weight must be a dict {{class index: weight}}, e.g. {{0: 1.0, 1: 5.0}}, got "
+                        f"{class_weight!r:.80} of type {type(class_weight).__name__}")
+    table = {}
+    for key, weight in class_weight.items():
+        if isinstance(key, bool) or not (isinstance(key, (int, np.integer)) or
+                                         isinstance(key, (float, np.floating)) and float(key).is_integer()):
+            raise TypeError(f"{what}: class_weight keys must be integer class indices, got {key!r} of type "
+                            f"{type(key).__name__}; write e.g. {{0: 1.0, 1: 5.0}}")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, np.integer, np.floating)) or \
+                not (math.isfinite(weight) and weight >= 0):
+            raise ValueError(f"{what}: class_weight[{key!r}] is {weight!r}; class weights must be finite numbers "
+                             f">= 0")
+        table[int(key)] = float(weight)
+    labels = np.asarray(y.data if isinstance(y, Tensor) else y)
+    if labels.ndim > 1:
+        labels = labels[..., 0] if labels.shape[-1] == 1 else labels.argmax(axis=-1)
+    if labels.ndim != 1:
+        raise ValueError(f"{what}: class_weight needs one class per sample: y of shape (n,), (n, 1) or one-hot "
+                         f"(n, classes), got y of shape {np.shape(y)}; give sample_weight instead")
+    if labels.dtype.kind not in "biuf" or not np.isfinite(labels).all():
+        raise ValueError(f"{what}: class_weight needs finite class ids in y, got {labels[~np.isfinite(labels)][0]!r}"
+                         if labels.dtype.kind == "f" else f"{what}: class_weight needs class ids in y, got dtype "
+                         f"{labels.dtype}")
+    class_ids = np.round(labels).astype(np.int64)
+    weights = np.ones(len(class_ids), dtype=backend.floatx())
+    for class_id, weight in table.items():
+        weights[class_ids == class_id] = weight
+    return weights
+
+
+def _weighted_loss(loss: Callable, y: Any, predictions: Tensor, sample_weight: np.ndarray) -> Tensor:
+    """A batch's loss with each sample's loss weighted, as Keras' compiled loss: a Loss object reduces as its
+    ``reduction`` says; a loss function (a name in compile) gets Keras' default, ``sum(w * loss) / batch size``."""
+    if isinstance(loss, losses.Loss):
+        value = loss(y, predictions, sample_weight=sample_weight)
+    else:
+        value = losses.reduce_weighted_values(loss(y, predictions), sample_weight)
+    return value if value.ndim == 0 else value.mean()  # reduction='none' is averaged, as the unweighted path does
 
 
 def _batch_size(what: str, batch_size: Any) -> int:
