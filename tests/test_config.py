@@ -126,3 +126,16 @@ def test_a_scheduled_learning_rate_is_part_of_the_config():
     assert config["learning_rate"] == {"class_name": "ExponentialDecay", "config": schedule.get_config()}
     again = optimizers.SGD.from_config(config)
     assert again.learning_rate_schedule is not None and again.learning_rate_schedule(10) == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize("loss, expected", [
+    (keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1, name="bce"),
+     {"name": "bce", "reduction": "sum_over_batch_size", "from_logits": True, "label_smoothing": 0.1}),
+    (keras.losses.Huber(delta=2.0, reduction="sum"), {"name": "huber_loss", "reduction": "sum", "delta": 2.0}),
+    (keras.losses.MeanSquaredError(), {"name": "mean_squared_error", "reduction": "sum_over_batch_size"}),
+])
+def test_losses_give_their_arguments_and_come_back_from_them(loss, expected):
+    assert loss.get_config() == expected
+    again = type(loss).from_config(loss.get_config())
+    y, p = np.array([[1.0], [0.0]]), keras.Tensor(np.array([[0.3], [-0.2]]))
+    assert again.get_config() == expected and again(y, p).item() == loss(y, p).item()

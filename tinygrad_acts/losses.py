@@ -484,6 +484,14 @@ class Loss:
     def __call__(self, y_true: Any, y_pred: Tensor, sample_weight: Any = None) -> Tensor:
         return reduce_weighted_values(self.call(y_true, y_pred), sample_weight, self.reduction)
 
+    def get_config(self) -> dict[str, Any]:
+        """The arguments that make this loss again, as Keras' get_config: name, reduction and the options."""
+        return {"name": self.name, "reduction": self.reduction, **self.options}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Loss:
+        return cls(**config)
+
     def __repr__(self) -> str:
         options = {**self.options, "reduction": self.reduction, "name": self.name}
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in options.items())})"
