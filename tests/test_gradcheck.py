@@ -284,3 +284,12 @@ def test_gradgradcheck_rejects_a_wrong_second_derivative_even_when_the_first_is_
                        match=r"d output 0 index \((\d, \d)\) / d input 1 \(shape \(2, 3\)\) at index \(\1\)"):
         gradgradcheck(mul_with_a_constant_operand_in_one_gradient, X, b)
     assert gradgradcheck(lambda a, b: a * b, X, b)
+
+
+@pytest.mark.parametrize("error", [0.5, 0.01])
+def test_a_rule_slightly_off_fails_at_the_default_tolerances(error):
+    """f(x) = 3x with a backward rule off by ``error``: gradcheck's defaults (atol 1e-5, rtol 1e-3) catch 0.01."""
+    wrong = custom_op(lambda x: x * 3, backward=lambda g, out, x: (g * (3 + error),))
+    with pytest.raises(GradcheckError):
+        gradcheck(wrong, np.array([0.5, -1.0, 2.0]))
+    assert gradcheck(custom_op(lambda x: x * 3, backward=lambda g, out, x: (g * 3,)), np.array([0.5, -1.0, 2.0]))

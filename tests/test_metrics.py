@@ -38,3 +38,11 @@ def test_loss_metrics_in_compile_report_the_batch_mean(rng):
     prediction = Tensor(model.predict(x, verbose=0))
     assert poisson == pytest.approx(loss, rel=1e-5)
     assert msle == pytest.approx(losses.mean_squared_logarithmic_error(y, prediction).data.mean(), rel=1e-5)
+
+
+def test_error_metrics_at_chosen_points_on_3d_inputs():
+    """One value per sample and position, averaged over the last axis only."""
+    y_true = np.array([[[1.0, 2.0], [0.0, -1.0]]])
+    y_pred = np.array([[[3.0, 5.0], [0.5, 1.0]]])
+    np.testing.assert_allclose(metrics.mean_absolute_error(y_true, y_pred), [[2.5, 1.25]])  # |1-3|, |2-5| -> 2.5
+    np.testing.assert_allclose(metrics.mean_squared_error(y_true, y_pred), [[6.5, 2.125]])  # (4 + 9) / 2

@@ -470,3 +470,52 @@ def test_backward_rules_keep_float32_gradients_float32(op, rng):
     out = op(x)
     for grad in out._backward(np.ones(out.shape, dtype=np.float32), out.data, *[p.data for p in out._parents]):
         assert grad is None or grad.dtype == np.float32
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Examples at chosen points: a number on either side of an operator, equal values in comparisons, reductions'
+# defaults. Each pins a behaviour that a one-token change of the source (mutation testing) would break.
+# ----------------------------------------------------------------------------------------------------------------
+T = np.array([1.0, 2.0, 4.0])
+
+
+@pytest.mark.parametrize("op, value, derivative", [
+    (lambda t: 2 + t, [3, 4, 6], [1, 1, 1]), (lambda t: t + 2, [3, 4, 6], [1, 1, 1]),
+    (lambda t: 2 - t, [1, 0, -2], [-1, -1, -1]), (lambda t: t - 2, [-1, 0, 2], [1, 1, 1]),
+    (lambda t: 2 * t, [2, 4, 8], [2, 2, 2]), (lambda t: t * 2, [2, 4, 8], [2, 2, 2]),
+    (lambda t: 2 / t, [2, 1, 0.5], [-2, -0.5, -0.125]), (lambda t: t / 2, [0.5, 1, 2], [0.5, 0.5, 0.5]),
+    (lambda t: 2 ** t, [2, 4, 16], [2 * np.log(2), 4 * np.log(2), 16 * np.log(2)]),
+    (lambda t: t ** 2, [1, 4, 16], [2, 4, 8]),
+    (lambda t: -t, [-1, -2, -4], [-1, -1, -1]),
+], ids=["2+t", "t+2", "2-t", "t-2", "2*t", "t*2", "2/t", "t/2", "2**t", "t**2", "-t"])
+def test_a_number_on_either_side_of_an_operator(op, value, derivative):
+    t = Tensor(T, requires_grad=True)
+    out = op(t)
+    np.testing.assert_allclose(out.data, value)
+    out.sum().backward()
+    np.testing.assert_allclose(t.grad, derivative)
+
+
+def test_comparisons_at_equal_values_and_from_either_side():
+    t = Tensor(np.array([1.0, 2.0, 3.0]))
+    assert (t < 2).tolist() == [True, False, False] and (t <= 2).tolist() == [True, True, False]
+    assert (t > 2).tolist() == [False, False, True] and (t >= 2).tolist() == [False, True, True]
+    assert (2 > t).tolist() == [True, False, False] and (2 >= t).tolist() == [True, True, False]
+    assert (t < Tensor(np.array([2.0, 2.0, 2.0]))).tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "prod", "var", "std", "logsumexp"])
+def test_reductions_drop_the_axis_unless_asked_to_keep_it(reduce):
+    x = Tensor(np.arange(1.0, 25.0).reshape(2, 3, 4))
+    assert getattr(x, reduce)().shape == ()
+    assert getattr(x, reduce)(axis=1).shape == (2, 4)
+    assert getattr(x, reduce)(axis=1, keepdims=True).shape == (2, 1, 4)
+    assert getattr(x, reduce)(axis=(0, 2)).shape == (3,)
+
+
+def test_min_and_max_at_chosen_points_on_3d_inputs():
+    x = Tensor(np.array([[[3.0, -1.0], [2.0, 5.0]], [[0.5, 4.0], [-2.0, 1.0]]]), requires_grad=True)
+    np.testing.assert_array_equal(x.min(axis=0).data, [[0.5, -1.0], [-2.0, 1.0]])
+    np.testing.assert_array_equal(x.max(axis=-1).data, [[3.0, 5.0], [4.0, 1.0]])
+    x.min().backward()  # the gradient goes to the one smallest entry
+    assert x.grad.tolist() == [[[0, 0], [0, 0]], [[0, 0], [1, 0]]]
