@@ -135,6 +135,112 @@ def test_softmax_is_not_elementwise_so_its_saturation_is_nan():
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# The fast paths compute what the general ones do
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_histograms_counted_together_equal_each_array_s_own(dtype):
+    rng = np.random.default_rng(0)
+    # beyond the edges, exact zeros, exact edges, tiny gradients: every end bin gets something
+    arrays = [rng.normal(0, 3, (7, 5)), np.array([0.0, -4.0, 4.0, 3.95, -100.0, 1e-30]),
+              rng.normal(0, 1, 300) * 1e-6]
+    arrays = [array.astype(dtype) for array in arrays]
+    bins = diagnostics._Bins(diagnostics.VALUE_EDGES, tuple(a.size for a in arrays), np.dtype(dtype))
+    counts = bins.count(arrays)
+    for array, array_counts in zip(arrays, counts, strict=True):
+        fractions = (array_counts / array.size).astype(np.float32)  # as the record stores them
+        np.testing.assert_array_equal(fractions, diagnostics._histogram(array, diagnostics.VALUE_EDGES))
+    ln_edges = diagnostics._LN_GRAD_EDGES
+    bins = diagnostics._Bins(ln_edges, tuple(a.size for a in arrays), np.dtype(dtype))
+    counts = bins.count(arrays, logarithm=True)
+    for array, array_counts in zip(arrays, counts, strict=True):
+        fractions = (array_counts / array.size).astype(np.float32)
+        magnitude = np.maximum(np.abs(array), dtype(1e-12))  # as the one-array path takes log10|g|
+        np.testing.assert_array_equal(fractions, diagnostics._histogram(np.log(magnitude), ln_edges))
+
+
+def test_a_relu_output_histogram_folded_from_its_pre_activation_s_equals_its_own():
+    model = Sequential([Dense(32, activation="relu", input_shape=(4,)), Activation("relu"), Dense(1)])
+    x = np.random.default_rng(0).standard_normal((50, 4))
+    record = inspect(model, x)
+    z = x @ model.get_weights()[0] + model.get_weights()[1]
+    hidden = np.maximum(z, 0)
+    np.testing.assert_allclose(record.output_hist[0, 0], histogram(hidden, -4, 4, 80), atol=1e-7)
+    np.testing.assert_allclose(record.output_hist[0, 1], histogram(hidden, -4, 4, 80), atol=1e-7)
+    assert record.output_hist[0, 0, 40] > 0.3  # about half the entries are 0, in the bin [0, 0.1)
+
+
+def test_relu_s_saturated_and_dead_fractions_equal_the_engine_s():
+    z = np.random.default_rng(0).standard_normal((16, 6))
+    z[:, 0] = -1.0  # a dead unit
+    z[3, 1] = 0.0  # relu'(0) = 0, as the engine's rule says
+    z[5, 2] = np.nan
+    for values in (z, z.astype(np.float32), z[:, :1]):
+        fast = diagnostics._saturated_and_dead(ta.activations.relu, True, values)
+        engine = diagnostics._saturated_and_dead(ta.activations.relu, False, values)
+        assert fast == engine
+    assert diagnostics._saturated_and_dead(ta.activations.relu, True, z)[1] == pytest.approx(1 / 6)
+
+
+class SameSGD(ta.optimizers.SGD):
+    """SGD under another name: LayerStats cannot assume its step, so it copies the weights and measures it."""
+
+
+@pytest.mark.parametrize("floatx, rtol", [("float64", 1e-9), ("float32", 1e-3)])
+def test_update_ratios_of_plain_sgd_equal_the_measured_change_of_the_weights(floatx, rtol):
+    K.set_floatx(floatx)
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((32, 3)), rng.standard_normal((32, 1))
+    records = []
+    for optimizer in (ta.optimizers.SGD(learning_rate=0.05), SameSGD(learning_rate=0.05)):
+        K.set_random_seed(0)
+        model = Sequential([Dense(8, activation="relu", input_shape=(3,)), Dense(1)])
+        model.compile(optimizer=optimizer, loss="mse")
+        stats = LayerStats()
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0, callbacks=[stats])
+        records.append(stats.record)
+    fast, measured = records
+    assert np.isnan(fast.update_ratio[0, [1, 3]]).all() and np.isnan(measured.update_ratio[0, [1, 3]]).all()
+    np.testing.assert_allclose(fast.update_ratio, measured.update_ratio, rtol=rtol)
+    assert np.isfinite(fast.update_ratio[1:]).all()
+
+
+def test_std_of_values_with_a_large_mean_uses_the_centered_formula():
+    K.set_floatx("float32")  # E[x^2] - mean^2 would lose every digit here: mean 1e4, std about 1
+    model = Sequential([Dense(3, input_shape=(2,), kernel_initializer=Constant(1.0),
+                              bias_initializer=Constant(1e4))])
+    x = np.random.default_rng(0).standard_normal((256, 2))
+    record = inspect(model, x)
+    expected = (x @ np.ones((2, 3)) + 1e4).astype(np.float32).astype(np.float64)
+    np.testing.assert_allclose(record.output_std[0, 0], expected.std(), rtol=1e-4)
+    np.testing.assert_allclose(record.output_mean[0, 0], expected.mean(), rtol=1e-6)
+
+
+def test_values_that_are_not_numbers_are_left_out_of_the_histograms():
+    model = Sequential([Dense(4, activation="relu", input_shape=(2,))])
+    x = np.random.default_rng(0).standard_normal((10, 2))
+    x[0, 0] = np.inf  # the first sample's outputs become inf or nan
+    with np.errstate(invalid="ignore", over="ignore"):
+        record = inspect(model, x)
+        output = model.predict(x, verbose=0)
+    finite = output[np.isfinite(output)]
+    assert 0 < finite.size < output.size
+    np.testing.assert_allclose(record.output_hist[0, 0], histogram(finite, -4, 4, 80), atol=1e-7)
+    assert not np.isfinite(record.output_mean[0, 0])
+
+
+def test_a_long_fit_records_every_step_in_order():
+    model = Sequential([Dense(4, activation="tanh", input_shape=(2,)), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    stats = LayerStats()
+    x = np.random.default_rng(0).standard_normal((80, 2))
+    model.fit(x, x[:, :1], batch_size=2, epochs=1, shuffle=False, verbose=0, callbacks=[stats])  # 40 steps
+    record = stats.record
+    assert record.steps.tolist() == list(range(40))
+    assert np.isfinite(record.update_ratio[1:]).all() and np.isfinite(record.grad_norm).all()  # biases start at 0
+    assert record.nbytes == 40 * (8 + 952 * 2 + 24 * 4)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Saturated and dead units
 # ----------------------------------------------------------------------------------------------------------------
 def sigmoid_net(stddev):

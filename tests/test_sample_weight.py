@@ -147,7 +147,7 @@ def test_one_weighted_step_moves_the_weights_by_the_weighted_gradient():
     model = linear_model()
     error = (X @ KERNEL + 0.1 - Y)[:, 0].astype(np.float64)
     # loss = sum_i w_i e_i^2 / n, so d/dkernel = 2 sum_i w_i e_i x_i / n and d/dbias = 2 sum_i w_i e_i / n
-    loss, _ = model.train_on_batch(X, Y, sample_weight=W)
+    loss = model.train_on_batch(X, Y, sample_weight=W)  # the batch loss, before the update (Keras 3)
     assert loss == pytest.approx((W * error ** 2).sum() / 10, rel=1e-6)
     kernel, bias = model.get_weights()
     np.testing.assert_allclose(kernel[:, 0], KERNEL[:, 0] - 0.1 * 2 * (W * error) @ X / 10, rtol=1e-5)
@@ -243,7 +243,7 @@ def test_class_weight_on_binary_labels_rounds_them_to_classes():
     p = model.predict(X).astype(np.float64)[:, 0]
     per_sample = -(labels[:, 0] * np.log(p) + (1 - labels[:, 0]) * np.log(1 - p))
     expected = (per_sample * np.where(labels[:, 0] == 1, 3.0, 1.0)).sum() / 10
-    assert model.train_on_batch(X, labels, class_weight={1: 3.0})[0] == pytest.approx(expected, rel=1e-5)
+    assert model.train_on_batch(X, labels, class_weight={1: 3.0}) == pytest.approx(expected, rel=1e-5)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -396,6 +396,22 @@ ALL_ACTIVATIONS: dict[str, Callable[..., Tensor]] = {
 }
 
 
+def serialize(activation: Callable) -> str:
+    """The name of one of our activations ('relu' for relu), as keras.activations.serialize gives it."""
+    for name, function in ALL_ACTIVATIONS.items():
+        if function is activation:
+            return name
+    raise ValueError(f"serialize: {activation!r} is not one of the library's activations, so it has no name; a "
+                     f"config can hold only a name such as 'relu'")
+
+
+def deserialize(name: str, custom_objects: dict[str, Callable] | None = None) -> Callable[..., Tensor]:
+    """The activation called ``name`` (or ``custom_objects[name]``), as keras.activations.deserialize."""
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    return get(name)
+
+
 def get(identifier: str | Callable | None) -> Callable[..., Tensor]:
     """The activation for a name (``"relu"``; also ``"ReLU"``: case and underscores do not matter), None (meaning
     linear) or a callable (returned unchanged)."""

@@ -20,7 +20,8 @@ an Activation, ReLU, LeakyReLU, ELU or Softmax layer applies; other layers, and 
 - saturated: the fraction of entries where the activation's local derivative f'(z) is below 5% of its largest
   value max f' (found once per activation on a grid over [-10, 10] and cached: 1 for tanh, 1/4 for sigmoid, 1/6
   for hard_sigmoid, 1 for relu). f'(z) comes from the engine, differentiating the activation alone at the recorded
-  z. For an activation that does not act entry by entry (softmax, glu), f' is not one number per entry: nan;
+  z; for plain relu it is the engine's rule, (z > 0), applied directly (a test checks that both agree). For an
+  activation that does not act entry by entry (softmax, glu), f' is not one number per entry: nan;
 - dead: the fraction of units (columns, every axis but the batch one) where f'(z) = 0 for every sample of the
   batch: no gradient reaches that unit's weights (the ReLU family's failure);
 - the gradient g of the loss with respect to its output: mean, standard deviation, norm, and a histogram of
@@ -28,7 +29,9 @@ an Activation, ReLU, LeakyReLU, ELU or Softmax layer applies; other layers, and 
   in layers before the first weight);
 - for each weight w: ||w|| and ||dL/dw|| at the step's forward pass, and the update-to-data ratio ||Δw|| / ||w||
   of the step (around 1e-3 is the rule of thumb for a healthy learning rate; nan where ||w|| = 0, as for a bias
-  at its first step, and in ``inspect``, which takes no step).
+  at its first step, and in ``inspect``, which takes no step). For plain SGD (no momentum, every weight trainable)
+  the step is Δw = -learning_rate dL/dw, so ||Δw|| is learning_rate ||dL/dw|| (what the step subtracts, before the
+  rounding of w - Δw); for any other optimizer it is measured on a copy of the weights taken before the step.
 
 Histograms use fixed bins, the same for every step and layer, so any two are comparable; each holds fractions
 summing to 1, values beyond the range counted in the end bins:
@@ -46,9 +49,18 @@ layer's pre-activation is its input. ``train_on_batch`` calls ``after_backward``
 ``after_step`` (weights updated) on each observer: the numbers are computed after the step, and only for steps
 that were taken (fit skips a step whose loss or gradient is nan or inf).
 
+To keep recording cheap (see benchmarks/train_step.py): a mean and a standard deviation come from sum(x) = x . 1
+and sum(x^2) = x . x, two BLAS dot products (the centered formula where |mean| > 4 std, as there E[x^2] - mean^2
+would lose digits); the histograms of a step are counted together, one np.bincount for the values and one for the
+gradients; and a relu layer's output histogram is its pre-activation's with the bins below 0 moved into [0, 0.1),
+which is exact.
+
 Memory: the record keeps scalars and histograms, never activations: 8 + 952 L + 24 W bytes per recorded step for L
 layers and W weights (9 float64 scalars and 80 + 80 + 60 float32 bins per layer, 3 float64 per weight, the step
-number): about 3 KB for a 3-layer MLP. ``Record.nbytes`` gives the total.
+number): about 3 KB for a 3-layer MLP. ``Record.nbytes`` gives the total. While fit runs, LayerStats fills arrays
+with room for up to twice the steps recorded (doubled when full), holds the step's tensors from its forward pass to
+its optimizer step, and keeps buffers for counting histograms the size of one step's pre-activations, outputs and
+gradients (0.8 MB for W2, a 64-128-128-10 MLP on batches of 64), reused from step to step and from fit to fit.
 """
 from __future__ import annotations
 
@@ -65,6 +77,7 @@ from . import activations, losses
 from .callbacks import Callback
 from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax, _as_tensor
 from .models import Sequential
+from .optimizers import SGD
 from .tensor import Tensor, is_grad_enabled
 
 VALUE_EDGES = np.linspace(-4.0, 4.0, 81)  # outputs and pre-activations: 80 bins of 0.1
@@ -267,17 +280,71 @@ def _preactivation(layer: Dense, output: Tensor) -> Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # The numbers of one step
 # ----------------------------------------------------------------------------------------------------------------
+# Recording every step must cost a fraction of the step. At W2's sizes (64 x 128 entries per hidden layer) one numpy
+# pass over an array takes a few µs, and so does each numpy call: hence two dot products for a mean and a standard
+# deviation, and the histograms of a step counted together, in one np.bincount for the values, one for the gradients.
+_LN_GRAD_EDGES = GRAD_EDGES * math.log(10)  # ln|g| over these edges is log10|g| over GRAD_EDGES; np.log is 3x log10
+
+
 def _histogram(values: np.ndarray, edges: np.ndarray, finite: bool = True) -> np.ndarray:
     """Fractions of ``values`` in each bin; values beyond the edges count in the end bins. ``finite``: the caller
-    knows there is no nan or inf (its mean was finite); otherwise only the numbers are counted.
+    knows there is no nan or inf; otherwise only the numbers are counted. One array at a time: LayerStats uses it for
+    arrays that hold nan or inf, and ``_Bins`` for the others, the same arithmetic for several arrays at once.
 
     The bins are equal, so a value's bin is arithmetic, (v - low) / width, counted by np.bincount: several times
-    faster than np.histogram, which matters when LayerStats records every step."""
+    faster than np.histogram."""
     values = values.ravel() if finite else values[np.isfinite(values)]
     low, high, bins = float(edges[0]), float(edges[-1]), len(edges) - 1  # Python floats keep float32 float32
     scaled = (values - low) * (bins / (high - low))
     index = np.clip(scaled, 0, bins - 1, out=scaled).astype(np.intp)
     return (np.bincount(index, minlength=bins) / max(values.size, 1)).astype(np.float32)
+
+
+class _Bins:
+    """Histograms of several finite arrays over the same equal bins, counted by one np.bincount: the arrays are
+    written into one buffer, each value there becomes its bin number (v - low) / width as in ``_histogram``, and the
+    bin numbers of the k-th array are offset by k * bins. Made for the arrays' sizes and dtype, reused every step."""
+
+    def __init__(self, edges: np.ndarray, sizes: tuple[int, ...], dtype: np.dtype):
+        self.low, high, self.bins = float(edges[0]), float(edges[-1]), len(edges) - 1  # floats keep float32 float32
+        self.scale = self.bins / (high - self.low)
+        self.buffer = np.empty(sum(sizes), dtype)
+        ends = np.cumsum(sizes)
+        self.parts = [self.buffer[end - size:end] for size, end in zip(sizes, ends, strict=True)]
+        self.offsets = np.repeat(np.arange(len(sizes), dtype=np.intp) * self.bins, sizes)
+        # the bin numbers, and the same plus offsets as intp (what np.bincount takes without converting), reused
+        self.index, self.codes = np.empty(len(self.buffer), np.int32), np.empty(len(self.buffer), np.intp)
+
+    def count(self, arrays: list[np.ndarray], logarithm: bool = False) -> np.ndarray:
+        """Counts per bin, one row per array, of the values, or with ``logarithm`` of ln|value| (ln 0 = -inf counts
+        in the first bin)."""
+        buffer = self.buffer
+        if logarithm:
+            for array, part in zip(arrays, self.parts, strict=True):
+                np.abs(array.ravel(), out=part)
+            with np.errstate(divide="ignore"):
+                np.log(buffer, out=buffer)
+            np.subtract(buffer, self.low, out=buffer)
+        else:
+            for array, part in zip(arrays, self.parts, strict=True):
+                np.subtract(array.ravel(), self.low, out=part)
+        np.multiply(buffer, self.scale, out=buffer)
+        np.clip(buffer, 0, self.bins - 1, out=buffer)
+        self.index[...] = buffer  # the bin number; int32, as numpy converts float to int64 several times slower
+        np.add(self.index, self.offsets, out=self.codes)
+        return np.bincount(self.codes, minlength=len(self.parts) * self.bins).reshape(len(self.parts), self.bins)
+
+
+_ZERO_BIN = int(np.flatnonzero(VALUE_EDGES == 0)[0])  # the bin [0, 0.1), where relu puts every z <= 0
+
+
+def _relu_counts(preactivation_counts: np.ndarray) -> np.ndarray:
+    """The histogram counts of max(z, 0) from those of z, exactly, without a pass over the output: every z <= 0
+    becomes 0, which falls in the bin [0, 0.1), and every z > 0 stays in its own bin, that one or one above."""
+    counts = preactivation_counts.copy()
+    counts[_ZERO_BIN] = preactivation_counts[:_ZERO_BIN + 1].sum()
+    counts[:_ZERO_BIN] = 0
+    return counts
 
 
 def _norm(array: np.ndarray) -> float:
@@ -286,43 +353,91 @@ def _norm(array: np.ndarray) -> float:
 
 
 def _moments(values: np.ndarray) -> tuple[float, float]:
-    """Mean and standard deviation (dividing by n), as Python floats."""
+    """Mean and standard deviation (dividing by n), as Python floats, by the centered formula."""
     mean = float(values.sum()) / max(values.size, 1)  # sum / n: numpy's mean() takes twice as long on small arrays
     centered = values.ravel() - values.dtype.type(mean)
     return mean, math.sqrt(float(np.dot(centered, centered)) / max(values.size, 1))
 
 
-def _layer_row(layer: Any, inputs: Tensor, output: Tensor) -> dict[str, Any]:
-    """Every per-layer number of one step: output, pre-activation, saturation, gradient."""
-    row: dict[str, Any] = {}
-    values = output.data
-    row["output_mean"], row["output_std"] = _moments(values)
-    row["output_hist"] = _histogram(values, VALUE_EDGES, math.isfinite(row["output_mean"]))
-    function, _ = _activation_of(layer)
-    row["preactivation_mean"] = row["preactivation_std"] = row["saturated"] = row["dead"] = math.nan
-    row["preactivation_hist"] = np.zeros(len(VALUE_EDGES) - 1, np.float32)
-    if function is not None:
-        z = (_preactivation(layer, output) if isinstance(layer, Dense) else inputs).data
-        row["preactivation_mean"], row["preactivation_std"] = _moments(z)
-        row["preactivation_hist"] = _histogram(z, VALUE_EDGES, math.isfinite(row["preactivation_mean"]))
+def _sums(values: np.ndarray, ones: np.ndarray) -> tuple[float, float, float]:
+    """Mean, standard deviation (dividing by n) and sum of squares, from two dot products x . 1 and x . x in the
+    array's dtype (BLAS: a third of the time of x.sum() and a centered pass). ``ones``: at least n ones.
+
+    var = E[x^2] - mean^2 loses digits to cancellation when |mean| is large against the std: there (mean^2 > 16 var,
+    nan and inf included) mean and std come from the centered formula instead."""
+    flat = values.ravel()
+    n = max(flat.size, 1)
+    total, squares = float(np.dot(flat, ones[:flat.size])), float(np.dot(flat, flat))
+    mean = total / n
+    variance = squares / n - mean * mean
+    if not 16 * variance >= mean * mean:
+        return (*_moments(flat), squares)
+    return mean, math.sqrt(variance), squares
+
+
+def _is_relu(layer: Any) -> bool:
+    """Whether the layer applies plain max(z, 0) (Dense's or Activation's relu, a ReLU() with its defaults): then
+    f'(z) is (z > 0), the engine's own rule for relu, and its output's histogram is that of z folded at 0."""
+    if isinstance(layer, (Dense, Activation)):
+        return layer.activation is activations.relu
+    return (type(layer) is ReLU and layer.negative_slope == 0 and layer.max_value is None
+            and layer.threshold == 0)
+
+
+def _saturated_and_dead(function: Callable, relu: bool, z: np.ndarray) -> tuple[float, float]:
+    """The fraction of entries where f'(z) < SATURATION_THRESHOLD * max f', and of units (columns) where f'(z) = 0
+    for every sample; nan for both when f does not act entry by entry."""
+    if relu:  # f'(z) is 1 where z > 0, else 0 (the engine's rule for relu; a test checks): one comparison, no engine
+        active = z > 0
+        saturated = (active.size - np.count_nonzero(active)) / active.size
+    else:
         peak = _largest_derivative(function)
         derivative = _derivative(function, z) if peak > 0 else None  # nan > 0 is False: not elementwise
-        if derivative is not None:
-            row["saturated"] = np.count_nonzero(derivative < SATURATION_THRESHOLD * peak) / derivative.size
-            per_unit = derivative.reshape(len(derivative), -1) if derivative.ndim > 1 else derivative[:, None]
-            row["dead"] = 1 - np.count_nonzero(per_unit.any(axis=0)) / per_unit.shape[1]  # alive: f' != 0 somewhere
-    grad = output.grad
-    if grad is None:
-        row["grad_mean"] = row["grad_std"] = row["grad_norm"] = math.nan
-        row["grad_hist"] = np.zeros(len(GRAD_EDGES) - 1, np.float32)
-    else:
-        grad = np.asarray(grad)
-        mean, std = row["grad_mean"], row["grad_std"] = _moments(grad)
-        row["grad_norm"] = math.sqrt(grad.size * (std * std + mean * mean))  # sum g^2 = n (std^2 + mean^2)
-        magnitude = np.maximum(np.abs(grad), grad.dtype.type(10.0 ** GRAD_EDGES[0]))  # log(0) would be -inf
-        # ln|g| over edges ln(10) * GRAD_EDGES is the histogram of log10|g|: np.log is three times faster than log10
-        row["grad_hist"] = _histogram(np.log(magnitude), GRAD_EDGES * math.log(10), math.isfinite(mean))
-    return row
+        if derivative is None:
+            return math.nan, math.nan
+        saturated = np.count_nonzero(derivative < SATURATION_THRESHOLD * peak) / derivative.size
+        active = derivative != 0
+    per_unit = active.reshape(len(active), -1) if active.ndim > 1 else active[:, None]
+    return saturated, 1 - np.count_nonzero(per_unit.any(axis=0)) / per_unit.shape[1]  # alive: f' != 0 somewhere
+
+
+def _sgd_rate(model: Any) -> float | None:
+    """The learning rate, when the coming step is w -= learning_rate * dL/dw for every weight (plain SGD, every
+    weight trainable): then ||Δw|| = learning_rate * ||dL/dw|| (up to the rounding of w - Δw), and measuring it needs
+    no copy of the weights. None otherwise."""
+    optimizer = getattr(model, "optimizer", None)
+    if type(optimizer) is SGD and optimizer.momentum == 0 and len(model.trainable_weights) == len(model.weights):
+        return optimizer.learning_rate  # read before the step: the rate this step uses
+    return None
+
+
+class _Rows:
+    """The per-step arrays of the record, filled in place, a row per recorded step: room for 16 steps, doubled when
+    full (so at most twice the record's bytes). A number a layer or weight does not have stays nan (its bins 0)."""
+
+    def __init__(self, layers: int, weights: int):
+        self.sizes = {"L": layers, "W": weights, "V": len(VALUE_EDGES) - 1, "G": len(GRAD_EDGES) - 1}
+        self.count = 0
+        self.columns = self._empty(16)
+
+    def _empty(self, steps: int) -> dict[str, np.ndarray]:
+        return {name: np.full((steps,) + tuple(self.sizes[axis] for axis in axes),
+                              0 if name == "steps" or name.endswith("_hist") else np.nan, dtype)
+                for name, (axes, dtype) in _PER_STEP.items()}
+
+    def add(self, step: int) -> int:
+        """The index of a new row, for training step ``step``."""
+        if self.count == len(self.columns["steps"]):
+            grown = self._empty(2 * self.count)
+            for name, column in self.columns.items():
+                grown[name][:self.count] = column
+            self.columns = grown
+        row, self.count = self.count, self.count + 1
+        self.columns["steps"][row] = step
+        return row
+
+    def stacked(self) -> dict[str, np.ndarray]:
+        return {name: column[:self.count].copy() for name, column in self.columns.items()}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -333,7 +448,7 @@ class LayerStats(Callback):
     the numbers this module's docstring lists. ``stats.record`` is the Record so far; each fit starts a new one.
 
     While fit runs it is one of the model's observers (added in on_train_begin, removed in on_train_end, and by fit
-    itself when training raises); outside fit it costs nothing.
+    itself when training raises); outside fit it costs nothing, and on a step it does not record, a few comparisons.
     """
 
     def __init__(self, every: int = 1):
@@ -341,18 +456,26 @@ class LayerStats(Callback):
             raise ValueError(f"LayerStats expects every to be an integer >= 1 (record every n-th training batch), "
                              f"got {every!r}")
         self.every = int(every)
-        self._rows: list[dict[str, Any]] = []
+        # kept from fit to fit (they depend only on the arrays' sizes): a step's histograms, counted together, by
+        # the arrays' sizes and dtypes; and ones for x . 1 = sum(x), by dtype
+        self._bins: dict[tuple, _Bins] = {}
+        self._ones: dict[np.dtype, np.ndarray] = {}
+        self._start()
+
+    def _start(self) -> None:
+        """Forget the last record (on_train_begin: each fit starts a new one)."""
         self._step = 0
         self._names: dict[str, Any] | None = None
+        self._rows: _Rows | None = None  # made at the first recorded step, when the model's shapes are known
+        self._layers: list[tuple[Callable | None, bool]] = []  # per layer: its activation, and whether it is relu
         self._forward: dict[int, tuple[Any, Tensor, Tensor]] = {}  # layer index -> (layer, input, output)
-        self._pending: dict[str, Any] | None = None  # what after_backward saw, until after_step
+        self._pending: tuple | None = None  # what after_backward saw, until after_step
 
     # --- Callback ------------------------------------------------------------------------------------------------
     def on_train_begin(self, logs: dict | None = None) -> None:
         if not isinstance(getattr(self.model, "_observers", None), list):
             raise TypeError(f"LayerStats watches a Sequential model, got {type(self.model).__name__}")
-        self._rows, self._step, self._names = [], 0, None
-        self._forward, self._pending = {}, None
+        self._start()
         if self not in self.model._observers:
             self.model._observers.append(self)
 
@@ -367,7 +490,7 @@ class LayerStats(Callback):
     # --- observer: what Sequential calls ---------------------------------------------------------------------------
     def after_layer(self, layer: Any, inputs: Tensor, output: Tensor) -> None:
         """During a forward pass: keep the output of a recorded step, and have backward() keep its gradient."""
-        if not is_grad_enabled() or self._step % self.every:  # predict and evaluate run in no_grad: not training
+        if self._step % self.every or not is_grad_enabled():  # predict and evaluate run in no_grad: not training
             return
         index = self.model.layers.index(layer)
         if index == 0:  # a new forward pass
@@ -381,12 +504,10 @@ class LayerStats(Callback):
             self._pending = None
             return
         weights = model.weights
-        self._pending = {
-            "step": step,
-            "weights_before": [w.data.copy() for w in weights],  # the step updates them in place
-            "weight_norm": [_norm(w.data) for w in weights],
-            "weight_grad_norm": [math.nan if w.grad is None else _norm(w.grad) for w in weights],
-        }
+        rate = _sgd_rate(model)
+        before = None if rate is not None else [w.data.copy() for w in weights]  # the step updates them in place
+        self._pending = (step, [_norm(w.data) for w in weights],
+                         [math.nan if w.grad is None else _norm(w.grad) for w in weights], rate, before)
 
     def after_step(self, model: Any) -> None:
         """After the optimizer's step: measure Δw, then everything else, for a step that was taken."""
@@ -397,21 +518,93 @@ class LayerStats(Callback):
         self._pending, self._forward = None, {}
         if pending is None:
             return
-        weights = model.weights
-        if self._names is None:
-            self._names = _names(model)
-        row = {"steps": pending["step"], "weight_norm": np.array(pending["weight_norm"]),
-               "weight_grad_norm": np.array(pending["weight_grad_norm"])}
+        step, weight_norms, grad_norms, rate, before = pending
+        if self._rows is None:
+            self._names = self._names or _names(model)
+            self._rows = _Rows(len(model.layers), len(weight_norms))
+            self._layers = [(_activation_of(layer)[0], _is_relu(layer)) for layer in model.layers]
+        row = self._rows.add(step)
+        columns = self._rows.columns
+        columns["weight_norm"][row] = weight_norms
+        columns["weight_grad_norm"][row] = grad_norms
         if stepped:
-            row["update_ratio"] = np.array([_norm(w.data - before) / norm if norm > 0 else math.nan
-                                            for w, before, norm in zip(weights, pending["weights_before"],
-                                                                       pending["weight_norm"], strict=True)])
-        else:
-            row["update_ratio"] = np.full(len(weights), math.nan)
-        layer_rows = [_layer_row(*forward[index]) for index in range(len(model.layers))]
-        for name in layer_rows[0] if layer_rows else ():
-            row[name] = np.array([layer_row[name] for layer_row in layer_rows])
-        self._rows.append(row)
+            if before is None:  # plain SGD: Δw = -rate * dL/dw, and a weight without a gradient did not move
+                changes = [0.0 if math.isnan(norm) else rate * norm for norm in grad_norms]
+            else:
+                changes = [_norm(np.subtract(w.data, old, out=old))
+                           for w, old in zip(model.weights, before, strict=True)]
+            columns["update_ratio"][row] = [change / norm if norm > 0 else math.nan
+                                            for change, norm in zip(changes, weight_norms, strict=True)]
+        self._measure_layers([forward[index] for index in range(len(model.layers))], columns, row)
+
+    def _measure_layers(self, forward: list[tuple[Any, Tensor, Tensor]], columns: dict[str, np.ndarray],
+                        row: int) -> None:
+        """Every per-layer number of one step, into ``row`` of ``columns``: output, pre-activation, saturation,
+        gradient."""
+        values: list[tuple[np.ndarray, str, int]] = []  # (array, histogram column, layer) to count over VALUE_EDGES
+        gradients: list[tuple[np.ndarray, str, int]] = []  # the same over GRAD_EDGES (of log10|g|)
+        relu_outputs: list[tuple[int, int]] = []  # (layer, place of its z in values): output histogram = folded z's
+        finite = {"value": True, "grad": True}  # no nan or inf: then a step's histograms are counted together
+        for index, (layer, inputs, output) in enumerate(forward):
+            function, relu = self._layers[index]
+            out = output.data
+            mean, columns["output_std"][row, index], _ = self._sums(out)
+            columns["output_mean"][row, index] = mean
+            finite["value"] = finite["value"] and math.isfinite(mean)
+            if function is not None:
+                z = (_preactivation(layer, output) if isinstance(layer, Dense) else inputs).data
+                z_mean, columns["preactivation_std"][row, index], _ = self._sums(z)
+                columns["preactivation_mean"][row, index] = z_mean
+                finite["value"] = finite["value"] and math.isfinite(z_mean)
+                columns["saturated"][row, index], columns["dead"][row, index] = _saturated_and_dead(function, relu, z)
+                values.append((z, "preactivation_hist", index))
+            if relu:
+                relu_outputs.append((index, len(values) - 1))
+            else:
+                values.append((out, "output_hist", index))
+            if output.grad is not None:
+                grad = np.asarray(output.grad)
+                mean, columns["grad_std"][row, index], squares = self._sums(grad)
+                columns["grad_mean"][row, index], columns["grad_norm"][row, index] = mean, math.sqrt(squares)
+                finite["grad"] = finite["grad"] and math.isfinite(mean)
+                gradients.append((grad, "grad_hist", index))
+        if not finite["value"]:  # no folding: relu(-inf) = 0 is a number, -inf is not, so the two counts differ
+            values += [(forward[index][2].data, "output_hist", index) for index, _ in relu_outputs]
+            relu_outputs = []
+        counts = self._histograms(values, VALUE_EDGES, finite["value"], columns, row)
+        for index, place in relu_outputs:
+            assert counts is not None  # counted together: the values are finite
+            columns["output_hist"][row, index] = _relu_counts(counts[place]) / values[place][0].size
+        self._histograms(gradients, _LN_GRAD_EDGES, finite["grad"], columns, row, logarithm=True)
+
+    def _sums(self, values: np.ndarray) -> tuple[float, float, float]:
+        ones = self._ones.get(values.dtype)
+        if ones is None or ones.size < values.size:
+            ones = self._ones[values.dtype] = np.ones(values.size, values.dtype)
+        return _sums(values, ones)
+
+    def _histograms(self, entries: list[tuple[np.ndarray, str, int]], edges: np.ndarray, finite: bool,
+                    columns: dict[str, np.ndarray], row: int, logarithm: bool = False) -> np.ndarray | None:
+        """Write the histogram of each (array, column, layer) into ``row`` of ``columns``, over ``edges``, of the
+        values or with ``logarithm`` of ln|value|. Returns the counts, a row per entry, when the arrays are finite:
+        then they are counted together, else one by one, only their numbers."""
+        if not entries:  # no gradients (inspect without y)
+            return None
+        if not finite:
+            for array, column, index in entries:
+                if logarithm:  # |g| below the first edge, exact zeros included, in the first bin (log(0) = -inf)
+                    array = np.log(np.maximum(np.abs(array), array.dtype.type(math.exp(edges[0]))))
+                columns[column][row, index] = _histogram(array, edges, finite=False)
+            return None
+        layout = (logarithm, tuple((array.size, array.dtype) for array, _, _ in entries))
+        bins = self._bins.get(layout)
+        if bins is None:  # the first step, or another batch size (an epoch's last batch)
+            bins = self._bins[layout] = _Bins(edges, tuple(array.size for array, _, _ in entries),
+                                              np.result_type(*[array for array, _, _ in entries]))
+        counts = bins.count([array for array, _, _ in entries], logarithm)
+        for (array, column, index), array_counts in zip(entries, counts, strict=True):
+            columns[column][row, index] = array_counts / array.size
+        return counts
 
     @property
     def record(self) -> Record:
@@ -420,7 +613,8 @@ class LayerStats(Callback):
             if self.model is None or not getattr(self.model, "built", False):
                 raise ValueError("LayerStats.record: nothing recorded yet; pass the callback to fit(callbacks=[...])")
             self._names = _names(self.model)
-        return _stack(self._names, self._rows)
+        rows = self._rows or _Rows(len(self._names["layer_names"]), len(self._names["weight_names"]))
+        return Record({**self._names, **rows.stacked()})
 
 
 def _names(model: Sequential) -> dict[str, Any]:
@@ -431,16 +625,6 @@ def _names(model: Sequential) -> dict[str, Any]:
             "weight_names": np.array([w.name or "" for w in model.weights], dtype=str),
             "weight_layer": np.array(layer_of, dtype=np.int64),
             "value_edges": VALUE_EDGES.copy(), "grad_edges": GRAD_EDGES.copy()}
-
-
-def _stack(names: dict[str, Any], rows: list[dict[str, Any]]) -> Record:
-    sizes = {"L": len(names["layer_names"]), "W": len(names["weight_names"]), "V": len(VALUE_EDGES) - 1,
-             "G": len(GRAD_EDGES) - 1}
-    arrays = dict(names)
-    for name, (axes, dtype) in _PER_STEP.items():
-        shape = (len(rows),) + tuple(sizes[axis] for axis in axes)
-        arrays[name] = np.array([row[name] for row in rows], dtype=dtype).reshape(shape)
-    return Record(arrays)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -271,11 +271,11 @@ def serialize(value: Any, argument: str) -> Any:
     if isinstance(value, tuple):
         return list(value)
     if callable(value):
-        for name, known in activations.ALL_ACTIVATIONS.items():
-            if known is value:
-                return name
-        raise ValueError(f"get_config: {argument}={value!r} is a Python function, which a config cannot hold; "
-                         f"give the layer a name instead (activation='relu'), or override get_config")
+        try:
+            return activations.serialize(value)
+        except ValueError:
+            raise ValueError(f"get_config: {argument}={value!r} is a Python function, which a config cannot hold; "
+                             f"give the layer a name instead (activation='relu'), or override get_config") from None
     return value
 
 

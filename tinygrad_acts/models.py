@@ -168,6 +168,11 @@ class Sequential:
         return [w for layer in self.layers for w in layer.trainable_weights]
 
     @property
+    def non_trainable_weights(self) -> list[Tensor]:
+        """The weights the optimizer leaves alone: moving statistics, and every weight of a frozen layer."""
+        return [w for layer in self.layers for w in layer.non_trainable_weights]
+
+    @property
     def losses(self) -> list[Tensor]:
         """Every layer's added losses (regularizers.py): what ``fit`` adds to the compiled loss."""
         return [loss for layer in self.layers if layer._losses or layer._regularized for loss in layer.losses]
@@ -356,11 +361,26 @@ class Sequential:
             values[name] = float(np.mean(metric(y_true, y_pred)))
         return values
 
-    def train_on_batch(self, x: np.ndarray, y: np.ndarray, sample_weight: Any = None,
-                       class_weight: dict | None = None) -> tuple[float, np.ndarray] | None:
-        """One step: forward, loss, backward, update. Returns (loss, predictions), or None — and changes nothing —
-        when the loss or a gradient is nan or inf. ``sample_weight`` (one weight per sample) or ``class_weight``
-        ({class index: weight}) weight each sample's loss, as in fit."""
+    def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None, class_weight: dict | None = None,
+                       return_dict: bool = False) -> Any:
+        """One training step on one batch, as Keras 3: the loss on this batch (from the forward pass, before the
+        update), or [loss, *metrics] when compiled with metrics, or a dict with ``return_dict=True``. If the loss or a
+        gradient is nan or inf, the step is not taken, nothing changes, and the values returned are nan."""
+        data, targets = self._check_xy(x, y, "train_on_batch")
+        result = self._train_step(data, targets, sample_weight, class_weight)
+        if result is None:
+            values = {name: math.nan for name in self.metrics_names}
+        else:
+            values = {"loss": result[0], **self._metric_values(targets, result[1])}
+        if return_dict:
+            return values
+        return values["loss"] if len(values) == 1 else list(values.values())
+
+    def _train_step(self, x: np.ndarray, y: np.ndarray, sample_weight: Any = None,
+                    class_weight: dict | None = None) -> tuple[float, np.ndarray] | None:
+        """The step itself: forward, loss, backward, update. Returns (loss, predictions), or None — and changes
+        nothing — when the loss or a gradient is nan or inf. ``sample_weight`` (one weight per sample) or
+        ``class_weight`` ({class index: weight}) weight each sample's loss, as in fit."""
         if sample_weight is not None or class_weight is not None:  # checked before anything changes
             sample_weight = _sample_weights("train_on_batch", y, len(x), sample_weight, class_weight)
         params = self.trainable_weights
@@ -483,9 +503,9 @@ class Sequential:
                 for hook in batch_begin:
                     hook(step, logs={})
                 if sample_weight is None:
-                    result = self.train_on_batch(x_batch, y_batch)
+                    result = self._train_step(x_batch, y_batch)
                 else:  # the same rows of the weights, shuffled or not
-                    result = self.train_on_batch(x_batch, y_batch, sample_weight=sample_weight[batch])
+                    result = self._train_step(x_batch, y_batch, sample_weight=sample_weight[batch])
                 if result is None:
                     warnings.warn(f"Epoch {epoch + 1}, batch {step + 1}: the loss or a gradient became nan or inf, so "
                                   f"training stopped; the weights are those from before this step", NanLossWarning,
@@ -563,6 +583,11 @@ class Sequential:
         if return_dict:
             return results
         return loss_value if len(results) == 1 else list(results.values())
+
+    def predict_on_batch(self, x: Any) -> np.ndarray:
+        """The predictions for one batch, as one call: predict with the whole of x as its batch."""
+        data = self._as_batch(x, "predict_on_batch")
+        return self.predict(data, batch_size=max(len(data), 1))
 
     def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """The loss (and metrics) on one batch, with nothing changed: what evaluate gives for batch_size=len(x)."""

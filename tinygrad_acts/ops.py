@@ -62,6 +62,11 @@ def _cast_gradient(g: Any, out: Any, x: Any) -> tuple:
     return (cast(g, x.dtype) if isinstance(g, Tensor) else g.astype(x.dtype),)
 
 
+def convert_to_numpy(x: TensorLike) -> np.ndarray:
+    """A numpy array of x's values (a copy: changing it changes no Tensor), as keras.ops.convert_to_numpy."""
+    return np.array(x.data if isinstance(x, Tensor) else x)
+
+
 def shape(x: TensorLike) -> tuple[int, ...]:
     """The shape as a tuple of Python integers."""
     return tuple(int(n) for n in np.shape(x.data if isinstance(x, Tensor) else x))
@@ -223,3 +228,19 @@ def concatenate(xs: Sequence[TensorLike], axis: int = 0) -> Tensor:
 
 def stack(x: Sequence[TensorLike], axis: int = 0) -> Tensor:
     return tensor.stack(x, axis=axis)
+
+
+# Indices: integers, with no gradient (as comparisons)
+def argmax(x: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """The index of the largest entry along ``axis`` (of the flattened tensor for None), as an int Tensor."""
+    return _index(np.argmax, x, axis, keepdims)
+
+
+def argmin(x: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """The index of the smallest entry along ``axis``; see argmax."""
+    return _index(np.argmin, x, axis, keepdims)
+
+
+def _index(find: Any, x: TensorLike, axis: int | None, keepdims: bool) -> Tensor:
+    data = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return Tensor(np.asarray(find(data, axis=axis, keepdims=keepdims), dtype=np.int32), dtype=np.int32)

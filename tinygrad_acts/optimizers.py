@@ -22,6 +22,7 @@ in the parameter's own dtype, so float32 stays float32.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -81,7 +82,7 @@ class Optimizer:
         ``{'class_name': 'ExponentialDecay', 'config': {...}}``."""
         rate: Any = self._learning_rate if self._schedule is None else \
             {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}
-        return {"name": type(self).__name__, "learning_rate": rate,
+        return {"name": _snake_case(type(self).__name__), "learning_rate": rate,
                 **{key: getattr(self, key) for key in type(self)._config}}
 
     @classmethod
@@ -273,6 +274,12 @@ class RMSprop(Optimizer):
             param.data -= momentum_buffer
         else:
             param.data -= increment
+
+
+def _snake_case(name: str) -> str:
+    """Keras' default optimizer name: 'SGD' -> 'sgd', 'Adam' -> 'adam', 'RMSprop' -> 'rm_sprop' (sic: Keras 3.15)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
 _OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}  # names are case-insensitive, as in Keras

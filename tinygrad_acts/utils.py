@@ -3,14 +3,15 @@ from typing import Any
 
 import numpy as np
 
-from .backend import floatx, set_random_seed
+from .backend import set_random_seed
 from .graph import plot_model
 
 __all__ = ["plot_model", "set_random_seed", "to_categorical"]
 
 
 def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
-    """Class ids 0 … num_classes-1 as one-hot rows: [0, 2] with 3 classes gives [[1, 0, 0], [0, 0, 1]], in floatx.
+    """Class ids 0 … num_classes-1 as one-hot rows: [0, 2] with 3 classes gives [[1, 0, 0], [0, 0, 1]], as float64
+    (Keras 3.15 gives numpy's default float; the loss casts targets to the predictions' dtype anyway).
 
     As Keras: labels of shape (n, 1) give (n, num_classes), not (n, 1, num_classes); num_classes=None means
     max(x) + 1. Unlike Keras, labels that are negative, too large or not whole numbers are an error (Keras wraps
@@ -38,6 +39,6 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
         raise ValueError(f"to_categorical expects class ids from 0 to {num_classes - 1} (num_classes={num_classes}), "
                          f"got {outside[0].item()!r}")
     labels = labels.astype(np.int64)
-    categorical = np.zeros((labels.size, num_classes), dtype=floatx())
+    categorical = np.zeros((labels.size, num_classes))
     categorical[np.arange(labels.size), labels] = 1
     return categorical.reshape(shape + (num_classes,))

@@ -265,7 +265,7 @@ class Session:
                 if self.cursor == 0:
                     self.order = self.shuffle.permutation(len(self.x_train))
                 rows = self.order[self.cursor:self.cursor + size]
-                if self.model.train_on_batch(self.x_train[rows], self.y_train[rows]) is None:
+                if math.isnan(self.model.train_on_batch(self.x_train[rows], self.y_train[rows])):  # step refused
                     self.diverged = True
                     break
                 self.batches += 1
