@@ -90,3 +90,26 @@ def test_an_unbuilt_model_inside_another_is_built_with_it():
     inner = Sequential([Dense(4), Dense(2)])
     outer = Sequential([keras.Input(shape=(5,)), inner, Dense(1)])
     assert inner.built and inner.layers[0].kernel.shape == (5, 4) and outer.output_shape == (None, 1)
+
+
+def test_an_intermediate_layers_output_makes_a_feature_extractor():
+    """Keras' FAQ: Model(inputs=model.inputs, outputs=model.get_layer('hidden').output), sharing the weights."""
+    inputs = keras.Input(shape=(2,))
+    hidden = Dense(3, activation="relu", name="hidden")(inputs)
+    model = Model(inputs=inputs, outputs=Dense(1)(hidden))
+    assert model.inputs == [inputs] and model.outputs[0].shape == (None, 1)
+    extractor = Model(inputs=model.inputs, outputs=model.get_layer("hidden").output)
+    kernel, bias = model.get_layer("hidden").get_weights()
+    np.testing.assert_allclose(extractor.predict(X), np.maximum(X @ kernel + bias, 0), rtol=1e-6)
+    assert extractor.get_layer("hidden") is model.get_layer("hidden")
+
+
+def test_a_sequential_has_inputs_and_outputs_once_built():
+    model = Sequential([Dense(4, activation="tanh", input_shape=(2,)), Dense(1)])
+    first = Model(model.inputs, model.layers[0].output)
+    np.testing.assert_allclose(first.predict(X), np.tanh(X @ model.layers[0].kernel.data + model.layers[0].bias.data),
+                               rtol=1e-6)
+    with pytest.raises(AttributeError, match="not in a built model"):
+        Dense(2).output
+    with pytest.raises(ValueError, match="has not been built yet"):
+        Sequential([Dense(2)]).inputs

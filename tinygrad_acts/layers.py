@@ -118,6 +118,7 @@ class Layer:
     _config: tuple[str, ...] = ()  # the constructor arguments get_config records (besides name, trainable, ...)
     activity_regularizer: Any = None  # a layer given one keeps it on the instance (the class default costs no lookup)
     output_shape: tuple  # set by the Sequential that builds the layer (Sequential.build)
+    _output: KerasTensor | None = None  # ... and the chain of layers up to this one (``output``)
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
@@ -240,6 +241,14 @@ class Layer:
 
     def set_weights(self, weights: list[Any]) -> None:
         _assign(self.weights, weights, f"layer '{self.name}'")
+
+    @property
+    def output(self) -> KerasTensor:
+        """In a built model, the chain of layers up to this one, from the model's input (Keras' layer.output):
+        ``Model(inputs=model.inputs, outputs=model.get_layer('hidden').output)`` is a feature extractor."""
+        if self._output is None:
+            raise AttributeError(f"layer '{self.name}' has no output yet: it is not in a built model")
+        return self._output
 
     def get_config(self) -> dict[str, Any]:
         """The arguments that make this layer again (not its weights), as JSON-ready values, as Keras' get_config:

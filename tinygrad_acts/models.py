@@ -49,6 +49,7 @@ class Sequential:
         self.layers: list[Layer] = []
         self.input_shape: tuple | None = None  # with the batch axis: (None, features)
         self.output_shape: tuple | None = None
+        self._input_layer: InputLayer | None = None  # Input(shape) given first, or made by build
         self.built = False
         # set by compile; every method that uses them checks for that first (_check_xy)
         self.optimizer: optimizers.Optimizer = None  # type: ignore[assignment]
@@ -73,6 +74,7 @@ class Sequential:
                 raise ValueError("Input(...) must come first in a Sequential model")
             assert layer.input_shape is not None  # Input(shape) always has one
             self.input_shape = (None,) + layer.input_shape
+            self._input_layer = layer
             return
         if any(existing.name == layer.name for existing in self.layers):
             raise ValueError(f"All layers in a Sequential model need unique names; '{layer.name}' is already used")
@@ -119,14 +121,30 @@ class Sequential:
         """Create every layer's weights for inputs of ``input_shape`` (batch axis included, as ``None``)."""
         shape = tuple(input_shape)
         self.input_shape = shape
-        for layer in self.layers:
+        if self._input_layer is None or self._input_layer.shape != shape:
+            self._input_layer = InputLayer(batch_shape=shape)
+        for index, layer in enumerate(self.layers):
             if not layer.built:
                 layer.build(shape)
                 layer.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
             shape = _output_shape(layer, shape)
             layer.output_shape = shape
+            # layer.output, for Model(inputs=model.inputs, outputs=layer.output): the chain up to this layer
+            layer._output = KerasTensor(self._input_layer, tuple(self.layers[:index + 1]), shape)
         self.output_shape = shape
         self.built = True
+
+    @property
+    def inputs(self) -> list[InputLayer]:
+        """[the model's Input], as Keras' model.inputs: where a functional Model built from its layers starts."""
+        self._require_built("inputs")
+        return [cast(InputLayer, self._input_layer)]
+
+    @property
+    def outputs(self) -> list[KerasTensor]:
+        """[the chain of all its layers], as Keras' model.outputs."""
+        self._require_built("outputs")
+        return [KerasTensor(cast(InputLayer, self._input_layer), tuple(self.layers), cast(tuple, self.output_shape))]
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """As a layer of another model: the shape its layers give, in turn."""
