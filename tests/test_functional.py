@@ -110,6 +110,6 @@ def test_a_sequential_has_inputs_and_outputs_once_built():
     np.testing.assert_allclose(first.predict(X), np.tanh(X @ model.layers[0].kernel.data + model.layers[0].bias.data),
                                rtol=1e-6)
     with pytest.raises(AttributeError, match="not in a built model"):
-        Dense(2).output
+        _ = Dense(2).output
     with pytest.raises(ValueError, match="has not been built yet"):
-        Sequential([Dense(2)]).inputs
+        _ = Sequential([Dense(2)]).inputs
