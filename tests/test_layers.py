@@ -589,3 +589,44 @@ def test_the_moving_statistics_are_saved_and_loaded_with_the_weights(rng, tmp_pa
     loaded.load_weights(tmp_path / "bn.npz")
     assert not np.all(loaded.layers[1].moving_mean.data == 0)
     np.testing.assert_array_equal(loaded.predict(x), trained.predict(x))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Normalization: statistics learned by adapt, as Keras 3's layer
+# ----------------------------------------------------------------------------------------------------------------
+def test_normalization_adapts_to_each_features_mean_and_variance(rng):
+    from tinygrad_acts.layers import Normalization
+    data = rng.normal([10.0, -3.0, 0.5], [4.0, 0.5, 2.0], size=(200, 3))
+    layer = Normalization(axis=-1)
+    layer.adapt(data)
+    assert layer.mean.shape == (1, 3) and not layer.mean.requires_grad
+    np.testing.assert_allclose(layer.mean.data, data.mean(axis=0, keepdims=True), rtol=1e-6)
+    np.testing.assert_allclose(layer.variance.data, data.var(axis=0, keepdims=True), rtol=1e-6)  # biased, as Keras
+    out = layer(data[:4]).data
+    np.testing.assert_allclose(out, (data[:4] - data.mean(0)) / data.std(0), rtol=1e-5, atol=1e-6)
+    back = Normalization(mean=data.mean(0), variance=data.var(0), invert=True)
+    np.testing.assert_allclose(back(out).data, data[:4], rtol=1e-5)
+
+
+def test_normalization_stays_fixed_while_the_model_trains(rng):
+    from tinygrad_acts.layers import Normalization
+    x = rng.normal(5.0, 2.0, size=(32, 2))
+    layer = Normalization()
+    layer.adapt(x)
+    before = layer.get_weights()
+    model = Sequential([layer, Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, x.sum(axis=1), epochs=2, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, layer.get_weights(), strict=True))
+    assert [w.name.split("/")[-1] for w in model.non_trainable_weights] == ["mean", "variance"]
+
+
+def test_normalization_over_everything_and_a_zero_variance():
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization(axis=None)
+    layer.adapt(np.array([[1.0, 3.0], [5.0, 7.0]]))
+    assert layer.mean.data.item() == 4.0 and layer.variance.data.item() == 5.0
+    constant = Normalization(mean=2.0, variance=0.0)  # the denominator is kept at epsilon, not 0
+    assert np.all(np.isfinite(constant(np.array([[2.0], [3.0]])).data))
+    with pytest.raises(ValueError, match="both mean and variance, or neither"):
+        Normalization(mean=1.0)

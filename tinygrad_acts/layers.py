@@ -541,6 +541,73 @@ class Softmax(Layer):
         return activations.softmax(x, axis=self.axis)
 
 
+class Normalization(Layer):
+    """Standardizes each feature with a mean and variance learned from data, before training: ``(x - mean) /
+    sqrt(variance)``, as Keras 3's Normalization layer (the denominator kept at least ``backend.epsilon()``).
+
+        normalizer = Normalization(axis=-1)
+        normalizer.adapt(train_features)           # the mean and variance of each column, once, with numpy
+        model = Sequential([normalizer, Dense(1)])
+
+    ``axis`` holds the features (the statistics are taken over every other axis). ``mean`` and ``variance`` may be
+    given instead of adapting (numbers, or arrays with one entry per feature). Both are non-trainable weights:
+    saved with the model, never changed by the optimizer. ``invert=True`` undoes a normalization instead.
+    """
+    _config = ("axis", "invert")
+
+    def __init__(self, axis: int | None = -1, mean: Any = None, variance: Any = None, invert: bool = False,
+                 input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
+        if (mean is None) != (variance is None):
+            raise ValueError("Normalization takes both mean and variance, or neither (then call adapt(data))")
+        if axis is not None and (isinstance(axis, bool) or not isinstance(axis, (int, np.integer))):
+            raise ValueError(f"Normalization expects axis to be an integer (or None), got axis={axis!r}")
+        super().__init__(name=name, input_shape=input_shape, **kwargs)
+        self.axis, self.invert = axis, bool(invert)
+        self._given = None if mean is None else (np.asarray(mean, np.float64), np.asarray(variance, np.float64))
+        self.mean: Tensor | None = None  # shaped to broadcast against the inputs, as in Keras: (1, features)
+        self.variance: Tensor | None = None
+
+    def _statistics_shape(self, input_shape: tuple) -> tuple:
+        if self.axis is None:
+            return (1,) * len(input_shape)
+        if not -len(input_shape) <= self.axis < len(input_shape) or input_shape[self.axis] is None:
+            raise ValueError(f"Normalization '{self.name}' normalizes axis {self.axis}, which inputs of shape "
+                             f"{input_shape} do not have (or whose size is unknown)")
+        axis = self.axis % len(input_shape)
+        return tuple(input_shape[axis] if i == axis else 1 for i in range(len(input_shape)))
+
+    def build(self, input_shape: tuple) -> None:
+        shape = self._statistics_shape(input_shape)
+        mean, variance = self._given if self._given is not None else (np.zeros(shape), np.ones(shape))
+        self.mean = self.add_weight(shape=shape, initializer="zeros", trainable=False, name="mean")
+        self.variance = self.add_weight(shape=shape, initializer="ones", trainable=False, name="variance")
+        self.mean.data[...] = np.broadcast_to(mean, shape)
+        self.variance.data[...] = np.broadcast_to(variance, shape)
+        self.built = True
+
+    def adapt(self, data: Any) -> None:
+        """Learn each feature's mean and (biased) variance from ``data``, as Keras' adapt does."""
+        array = _to_float(np.asarray(data.data if isinstance(data, Tensor) else data),
+                          f"Normalization '{self.name}'.adapt", np.float64)
+        if array.ndim < 1 or len(array) == 0:
+            raise ValueError(f"Normalization '{self.name}'.adapt needs a batch of samples, got shape {array.shape}")
+        shape = (None,) + array.shape[1:]
+        if not self.built:
+            self.build(shape)
+        stats_shape = self._statistics_shape(shape)
+        axes = tuple(i for i, size in enumerate(stats_shape) if size == 1)
+        assert self.mean is not None and self.variance is not None  # made by build
+        self.mean.data[...] = array.mean(axis=axes, keepdims=True)
+        self.variance.data[...] = array.var(axis=axes, keepdims=True)
+
+    def call(self, x: Tensor) -> Tensor:
+        assert self.mean is not None and self.variance is not None  # made by build
+        scale = np.maximum(np.sqrt(self.variance.data), backend.epsilon())
+        if self.invert:
+            return x * scale + self.mean.data
+        return (x - self.mean.data) / scale
+
+
 class Flatten(Layer):
     """Keeps the batch axis and flattens the rest: (batch, 4, 5) -> (batch, 20)."""
 
