@@ -154,3 +154,28 @@ def test_a_custom_activation_written_with_ops_trains_in_a_dense_layer():
     model.train_on_batch(x, y)
     assert not np.array_equal(model.layers[0].kernel.data, kernel)  # the gradient reached through the activation
     assert model.evaluate(x, y, verbose=0) < before
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("equal", [False, True, False]), ("not_equal", [True, False, True]), ("greater", [False, False, True]),
+    ("greater_equal", [False, True, True]), ("less", [True, False, False]), ("less_equal", [True, True, False]),
+])
+def test_comparisons_give_boolean_tensors_as_keras_ops(name, expected):
+    result = getattr(ops, name)(np.array([1.0, 2.0, 3.0]), 2.0)
+    assert result.dtype == bool and result.data.tolist() == expected
+
+
+def test_logic_and_counting_with_cast_as_metric_code_writes_it():
+    positive, predicted = np.array([1, 1, 0, 0]), np.array([0.9, 0.2, 0.7, 0.1])
+    hits = ops.logical_and(ops.equal(positive, 1), ops.greater(predicted, 0.5))
+    assert ops.sum(ops.cast(hits, "float32")).item() == 1.0
+    assert ops.logical_or(hits, ops.logical_not(hits)).data.all()
+
+
+def test_divide_no_nan_is_zero_where_the_divisor_is_and_has_no_nan_gradient():
+    x, y = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True), Tensor(np.array([0.0, 4.0, -2.0]), requires_grad=True)
+    out = ops.divide_no_nan(x, y)
+    np.testing.assert_allclose(out.data, [0.0, 0.5, -1.5])
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad, [0.0, 0.25, -0.5])  # d(x/y)/dx = 1/y, and 0 where y = 0
+    np.testing.assert_allclose(y.grad, [0.0, -2 / 16, -3 / 4])  # d(x/y)/dy = -x/y^2

@@ -56,6 +56,7 @@ class Sequential:
         self.loss: Callable[[Any, Tensor], Tensor] = None  # type: ignore[assignment]
         self.metrics: list[Any] = []
         self._metric_names: list[str] = []
+        self._stateful_names: list[str] = []  # the compiled metrics that are Metric objects (compile)
         self.stop_training = False
         self._observers: list[Any] = []  # who watches each layer and step (diagnostics.LayerStats); usually no one
         for layer in layers or []:
@@ -336,7 +337,10 @@ class Sequential:
     # Training
     # ----------------------------------------------------------------------------------------------------------
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: list | None = None) -> None:
-        """Choose how fit() learns: an optimizer (name or instance), a loss (name or function) and metrics."""
+        """Choose how fit() learns: an optimizer (name or instance), a loss (name or function) and metrics — names
+        ('accuracy', 'mae', 'precision'), functions (y_true, y_pred) -> values, or Metric objects (Precision(),
+        AUC(), your own subclass; a Metric class gives a new instance, as in Keras). A metric is logged under the
+        name given, else under a Metric's ``name`` or a function's ``__name__``."""
         if loss is None:
             raise ValueError("compile needs a loss, e.g. loss='mse' or loss='binary_crossentropy'")
         if metrics is not None and not isinstance(metrics, (list, tuple)):
@@ -344,7 +348,12 @@ class Sequential:
         # look everything up before changing anything: a bad name leaves the model as it was
         resolved = optimizers.get(optimizer), losses.get(loss), [metrics_module.get(m) for m in metrics or []]
         self.optimizer, self.loss, self.metrics = resolved
-        self._metric_names = [m if isinstance(m, str) else getattr(m, "__name__", "metric") for m in metrics or []]
+        self._metric_names = [given if isinstance(given, str) else metric.name
+                              if isinstance(metric, metrics_module.Metric) else getattr(given, "__name__", "metric")
+                              for given, metric in zip(metrics or [], self.metrics, strict=True)]
+        # Metric objects (Precision(), AUC(), ...) keep a state across batches; their names, in log order
+        self._stateful_names = [name for name, metric in zip(self._metric_names, self.metrics, strict=True)
+                                if isinstance(metric, metrics_module.Metric)]
 
     @property
     def metrics_names(self) -> list[str]:
@@ -371,13 +380,32 @@ class Sequential:
         return data, targets
 
     def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
+        """Each metric on one batch: a function's batch mean; a Metric object updated with the batch, and its
+        result() so far (fit and evaluate reset it when an epoch or an evaluation starts: reset_metrics)."""
         values = {}
         # one name per metric, made together in compile; a bare zip in fit's loop, as strict= costs ~0.3 µs a call
         for name, metric in zip(self._metric_names, self.metrics):  # noqa: B905
+            if self._stateful_names and isinstance(metric, metrics_module.Metric):
+                metric.update_state(y_true, y_pred)
+                values.update(metrics_module.result_values(metric, name))
+                continue
             if metric in ("accuracy", "acc"):
                 metric = metrics_module.accuracy_for(y_true, y_pred)
             values[name] = float(np.mean(metric(y_true, y_pred)))
         return values
+
+    def reset_metrics(self) -> None:
+        """Start every Metric object afresh, as Keras' model.reset_metrics() (fit does it at each epoch)."""
+        for metric in self.metrics:
+            if isinstance(metric, metrics_module.Metric):
+                metric.reset_state()
+
+    def _with_results(self, means: dict[str, float], batch_logs: dict[str, float]) -> dict[str, float]:
+        """Logs: running means over the samples so far, but a Metric object's own result(), which already covers
+        them (batch_logs holds the latest one)."""
+        if self._stateful_names:
+            means.update({key: value for key, value in batch_logs.items() if key in self._stateful_names})
+        return means
 
     def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None, class_weight: dict | None = None,
                        return_dict: bool = False) -> Any:
@@ -385,6 +413,8 @@ class Sequential:
         update), or [loss, *metrics] when compiled with metrics, or a dict with ``return_dict=True``. If the loss or a
         gradient is nan or inf, the step is not taken, nothing changes, and the values returned are nan."""
         data, targets = self._check_xy(x, y, "train_on_batch")
+        if self._stateful_names:  # as Keras 3: the values returned are this batch's
+            self.reset_metrics()
         result = self._train_step(data, targets, sample_weight, class_weight)
         if result is None:
             values = {name: math.nan for name in self.metrics_names}
@@ -512,6 +542,8 @@ class Sequential:
             callbacks.call("on_epoch_begin", epoch, {})
             order = backend.rng().permutation(len(data)) if shuffle else None
             progress = ProgressBar(steps, verbose) if verbose else None
+            if self._stateful_names:  # as Keras: Metric objects start each epoch afresh
+                self.reset_metrics()
             totals: dict[str, float] = {}
             seen = 0
             for step in range(steps):
@@ -536,7 +568,7 @@ class Sequential:
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
                 if progress or batch_end:
-                    running = {k: v / seen for k, v in totals.items()}
+                    running = self._with_results({k: v / seen for k, v in totals.items()}, batch_logs)
                     if progress:
                         progress.update(step + 1, running)
                     for hook in batch_end:
@@ -545,7 +577,7 @@ class Sequential:
                     break
             if self.stop_training and not seen:
                 break
-            logs = {k: v / seen for k, v in totals.items()}
+            logs = self._with_results({k: v / seen for k, v in totals.items()}, batch_logs)
             if validation_data is not None:
                 results = cast(dict[str, float], self.evaluate(validation_data[0], validation_data[1],
                                                                batch_size=batch_size, return_dict=True,
@@ -573,6 +605,8 @@ class Sequential:
             CallbackList(callbacks, self, "evaluate", verbose=verbose, epochs=1, steps=steps)  # fit passes its own
         batch_begin, batch_end = hooks.listening["on_test_batch_begin"], hooks.listening["on_test_batch_end"]
         hooks.call("on_test_begin", {})
+        if self._stateful_names:  # as Keras: Metric objects start each evaluation afresh
+            self.reset_metrics()
         totals: dict[str, float] = {}
         seen = 0
         with no_grad(), _numpy_quiet_unless_finite(data, targets):
@@ -592,8 +626,8 @@ class Sequential:
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
                 for hook in batch_end:
-                    hook(step, logs={k: v / seen for k, v in totals.items()})
-        results = {k: v / seen for k, v in totals.items()}
+                    hook(step, logs=self._with_results({k: v / seen for k, v in totals.items()}, batch_logs))
+        results = self._with_results({k: v / seen for k, v in totals.items()}, batch_logs)
         hooks.call("on_test_end", results)
         loss_value = results["loss"]
         if verbose:

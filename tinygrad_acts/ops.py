@@ -244,3 +244,58 @@ def argmin(x: TensorLike, axis: int | None = None, keepdims: bool = False) -> Te
 def _index(find: Any, x: TensorLike, axis: int | None, keepdims: bool) -> Tensor:
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     return Tensor(np.asarray(find(data, axis=axis, keepdims=keepdims), dtype=np.int32), dtype=np.int32)
+
+
+# Comparisons and logic: boolean Tensors, with no gradient (cast them to float to count: ops.cast(x > 0, "float32"))
+def _data(x: TensorLike) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _boolean(values: np.ndarray) -> Tensor:
+    return Tensor(np.asarray(values, dtype=bool), dtype=bool)
+
+
+def equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(_data(x1) == _data(x2))
+
+
+def not_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(_data(x1) != _data(x2))
+
+
+def greater(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(_data(x1) > _data(x2))
+
+
+def greater_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(_data(x1) >= _data(x2))
+
+
+def less(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(_data(x1) < _data(x2))
+
+
+def less_equal(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(_data(x1) <= _data(x2))
+
+
+def logical_and(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(np.logical_and(_data(x1), _data(x2)))
+
+
+def logical_or(x1: TensorLike, x2: TensorLike) -> Tensor:
+    return _boolean(np.logical_or(_data(x1), _data(x2)))
+
+
+def logical_not(x: TensorLike) -> Tensor:
+    return _boolean(np.logical_not(_data(x)))
+
+
+def divide_no_nan(x1: TensorLike, x2: TensorLike) -> Tensor:
+    """x1 / x2, and 0 where x2 is 0 (its gradient there is 0 too), as keras.ops.divide_no_nan."""
+    x1, x2 = _as_tensors(x1, x2)
+    zero = x2.data == 0
+    if not zero.any():
+        return x1 / x2
+    safe = tensor.where(zero, 1.0, x2)  # no division by 0, so no inf * 0 in the gradient either
+    return tensor.where(zero, 0.0, x1 / safe)
