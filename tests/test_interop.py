@@ -288,3 +288,33 @@ def test_load_weights_of_a_keras_file_that_does_not_fit_changes_nothing(keras, t
     with pytest.raises(ValueError):
         model.load_weights(tmp_path / "wider.weights.h5")
     assert_same_weights(model.get_weights(), before)
+
+
+def test_save_and_load_model_keep_the_compile_state(keras, tmp_path):
+    """Keras' FAQ idiom: model.save('m.keras'), then load_model gives a model that evaluates without compile."""
+    from tinygrad_acts import losses, metrics, optimizers
+    from tinygrad_acts.models import load_model
+    model = Sequential([Input((2,)), Dense(3, activation="tanh"), Dense(1, activation="sigmoid")])
+    model.compile(optimizer=optimizers.SGD(learning_rate=0.25, momentum=0.5),
+                  loss=losses.BinaryCrossentropy(label_smoothing=0.1), metrics=[metrics.Precision(), "mae"])
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    x, y = X[:, :2], (X[:, :1] > 0).astype(np.float32)
+    again = load_model(path)
+    config = again.optimizer.get_config()
+    assert type(again.optimizer) is optimizers.SGD and config["momentum"] == 0.5
+    assert config["learning_rate"] == pytest.approx(0.25)
+    assert again.loss.get_config()["label_smoothing"] == pytest.approx(0.1) and again.metrics_names == \
+        ["loss", "precision", "mae"]
+    np.testing.assert_allclose(again.evaluate(x, y), model.evaluate(x, y), rtol=1e-6)
+    # in Keras too: its load_model compiles the model from the file
+    assert keras.models.load_model(path).compiled
+
+
+def test_a_loss_of_your_own_is_saved_uncompiled(keras, tmp_path):
+    from tinygrad_acts.models import load_model
+    model = Sequential([Input((2,)), Dense(1)])
+    model.compile(optimizer="sgd", loss=lambda y_true, y_pred: (y_pred - y_true) ** 2)
+    model.save(str(tmp_path / "m.keras"))
+    again = load_model(str(tmp_path / "m.keras"))
+    assert again.loss is None and np.array_equal(again.get_weights()[0], model.get_weights()[0])

@@ -7,18 +7,20 @@ activation's name and the weights, and nothing else: the two models then compute
 
 What does not convert: a layer or an argument the other side lacks (a custom layer, a Keras Conv2D, a Dense with a
 kernel_constraint), and an activation written as a Python function, which has no name the other side knows. Each
-is an error that names the layer. The compile state does not convert either: ``to_keras`` returns an uncompiled
-model (compile it in Keras), and ``from_keras`` one to ``compile`` here.
+is an error that names the layer. ``to_keras`` and ``from_keras`` give uncompiled models (compile on the side you
+train on); ``save('m.keras')`` and ``models.load_model`` also carry the compile state — optimizer, loss and metrics —
+when each has a name or class both sides know (not a loss function of your own, nor a learning-rate schedule).
 
 Keras (and PyTorch, the backend our ``keras`` extra installs) is imported only when one of these functions runs:
 ``import tinygrad_acts`` never imports it. Without it they raise an ImportError that names the extra.
 """
 from __future__ import annotations
 
+import inspect
 import os
 from typing import Any
 
-from . import activations, backend, initializers, layers, regularizers
+from . import activations, backend, initializers, layers, losses, metrics, optimizers, regularizers
 
 # models.py imports this module (inside its functions, so Keras loads only when asked for), so this one does not
 # import models: its functions take a models.Sequential without naming the class, and from_keras returns the layers
@@ -211,11 +213,94 @@ def from_keras(keras_model: Any) -> list[layers.Layer]:
 # Keras' file formats, written and read by Keras itself through the twin model
 # ----------------------------------------------------------------------------------------------------------------
 def save_keras(model: AnySequential, path: str) -> None:
-    """``model.save('name.keras')``: Keras' whole-model format (layers, weights; no compile state), which
-    ``keras.models.load_model`` reads."""
+    """``model.save('name.keras')``: Keras' whole-model format (layers, weights, and the compile state when
+    _keras_compile_arguments finds it), which ``keras.models.load_model`` and our ``models.load_model`` read."""
     check_convertible(model, "save")
-    import_keras(f"save({path!r})")
-    to_keras(model).save(path)
+    keras = import_keras(f"save({path!r})")
+    twin = to_keras(model)
+    arguments = _keras_compile_arguments(keras, model)
+    if arguments is not None:
+        twin.compile(**arguments)
+    twin.save(path)
+
+
+def load_keras_model(path: str) -> tuple[list[layers.Layer], str, dict[str, Any] | None]:
+    """``models.load_model('name.keras')``: Keras reads the file; its model comes back as our layers (see
+    from_keras), its name, and compile()'s arguments here (None when it was not compiled, or not convertibly)."""
+    keras = import_keras(f"load_model({path!r})")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load_model: there is no file {path!r}")
+    keras_model = keras.models.load_model(path)
+    return from_keras(keras_model), keras_model.name, _our_compile_arguments(keras_model)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The compile state, by the names and classes both sides have
+# ----------------------------------------------------------------------------------------------------------------
+def _keras_compile_arguments(keras: Any, model: AnySequential) -> dict[str, Any] | None:
+    """compile()'s arguments for the Keras twin of a compiled model, or None."""
+    if model.optimizer is None or model.loss is None:
+        return None
+    config = model.optimizer.get_config()
+    if not isinstance(config["learning_rate"], float):  # a schedule: left to Keras users to give again
+        return None
+    optimizer = getattr(keras.optimizers, type(model.optimizer).__name__)(
+        **{key: value for key, value in config.items() if key != "name"})
+    if isinstance(model.loss, losses.Loss):
+        loss = getattr(keras.losses, type(model.loss).__name__).from_config(model.loss.get_config())
+    elif _named(losses.get, getattr(model.loss, "__name__", "")) is model.loss:
+        loss = model.loss.__name__
+    else:  # a loss function of your own
+        return None
+    compiled = []
+    for name, metric in zip(model._metric_names, model.metrics, strict=True):
+        if isinstance(metric, metrics.Metric):
+            compiled.append(getattr(keras.metrics, type(metric).__name__).from_config(metric.get_config()))
+        elif isinstance(metric, str) or _named(metrics.get, name) is metric:
+            compiled.append(name)
+        else:
+            return None
+    return {"optimizer": optimizer, "loss": loss, "metrics": compiled}
+
+
+def _our_compile_arguments(keras_model: Any) -> dict[str, Any] | None:
+    """compile()'s arguments here for a compiled Keras model, from its compile config, or None."""
+    if not getattr(keras_model, "compiled", False) or keras_model.optimizer is None:
+        return None
+    optimizer_class = getattr(optimizers, type(keras_model.optimizer).__name__, None)
+    if optimizer_class is None:
+        return None
+    config = keras_model.optimizer.get_config()
+    optimizer = optimizer_class(**{key: config[key] for key in ("learning_rate", *optimizer_class._config)
+                                   if key in config})
+    compile_config = keras_model.get_compile_config()
+    loss = _ours(losses, compile_config.get("loss"))
+    compiled = [_ours(metrics, metric) for metric in compile_config.get("metrics") or []]
+    if loss is None or any(metric is None for metric in compiled):
+        return None
+    return {"optimizer": optimizer, "loss": loss, "metrics": compiled}
+
+
+def _named(get: Any, name: str) -> Any:
+    """What ``get(name)`` gives, or None for a name it does not know."""
+    try:
+        return get(name)
+    except (ValueError, TypeError):
+        return None
+
+
+def _ours(module: Any, serialized: Any) -> Any:
+    """A Keras compile-config entry (a name, or {'class_name': ..., 'config': ...}) as our loss or metric: a name is
+    kept as it is; a class we have is made from the arguments of its config that it takes. None otherwise."""
+    if isinstance(serialized, str):
+        return serialized if _named(module.get, serialized) is not None else None
+    if not isinstance(serialized, dict):
+        return None
+    cls = getattr(module, str(serialized.get("class_name")), None)
+    if not isinstance(cls, type):
+        return None
+    accepted = inspect.signature(cls).parameters
+    return cls(**{key: value for key, value in serialized.get("config", {}).items() if key in accepted})
 
 
 def save_keras_weights(model: AnySequential, path: str) -> None:

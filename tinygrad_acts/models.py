@@ -280,8 +280,9 @@ class Sequential:
         _assign(self.weights, [stored[k] for k in keys], f"model '{self.name}' (from {path!r})")
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the whole model (layers and weights, not the compile state) in Keras' ``.keras`` format, through
-        ``to_keras``: ``keras.models.load_model`` reads it. Needs Keras; ``save_weights('m.npz')`` does not."""
+        """Write the whole model (layers, weights and, when both sides know its parts by name, the compile state) in
+        Keras' ``.keras`` format, through ``to_keras``: ``keras.models.load_model`` and ``models.load_model`` read
+        it. Needs Keras; ``save_weights('m.npz')`` does not."""
         path = _file_path("save", path)
         if not path.endswith(".keras"):
             raise ValueError(f"save writes Keras' .keras format, so the path must end in '.keras', got {path!r}; "
@@ -912,6 +913,17 @@ def _bytes(weights: list[Tensor]) -> str:
             return f"{size:.2f} {unit}"
         size /= 1024
     return ""
+
+
+def load_model(path: str | os.PathLike) -> Sequential:
+    """The model ``save('name.keras')`` wrote (or any Keras 3 Sequential of layers we have), compiled again when it
+    was saved compiled, as keras.models.load_model. Needs Keras (the keras extra); see interop.py."""
+    from .interop import load_keras_model  # Keras is imported only here, never by `import tinygrad_acts`
+    layers, name, compile_arguments = load_keras_model(_file_path("load_model", path))
+    model = Sequential(layers, name=name)
+    if compile_arguments is not None:
+        model.compile(**compile_arguments)
+    return model
 
 
 def from_keras(keras_model: Any) -> Sequential:
