@@ -250,6 +250,11 @@ if __name__ != "__main__":
         print(f"\n{len(matched)} of {len(SNIPPETS)} Keras snippets run unchanged on tinygrad_acts and match Keras "
               f"({ratio:.0%}); known gaps: {len(KNOWN_GAPS)}")
         assert ratio >= TARGET_RATIO, f"only {len(matched)}/{len(SNIPPETS)} snippets match Keras ({ratio:.0%})"
+        readme = " ".join((Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8").split())
+        quoted = re.search(r"runs (\d+) pieces of Keras code .*? (\d+) of (\d+) \((\d+)%\) run and give Keras' results",
+                           readme)
+        assert quoted, "the README should say how many snippets run and match, as this test measures"
+        assert quoted.groups() == (str(len(SNIPPETS)), str(len(matched)), str(len(SNIPPETS)), f"{ratio:.0%}"[:-1])
 
 else:
     run_all(sys.argv[1], sys.argv[2], sys.argv[3:])
