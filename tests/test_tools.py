@@ -51,3 +51,18 @@ def test_the_package_has_no_import_cycle():
         list(graphlib.TopologicalSorter(imports).static_order())
     except graphlib.CycleError as error:
         pytest.fail(f"tinygrad_acts has an import cycle: {' -> '.join(error.args[1])}")
+
+
+def test_the_mutation_testing_settings_name_files_that_exist():
+    """[tool.mutmut] (README, "Tests that catch a broken framework"): a renamed module or test file would make the
+    next run silently mutate or run less."""
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11's tomllib")
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    for path in settings["only_mutate"] + settings["also_copy"]:
+        assert (ROOT / path).exists(), path
+    ignored = [arg.split("=", 1)[1] for arg in settings["pytest_add_cli_args_test_selection"]
+               if arg.startswith("--ignore=")]
+    assert ignored and all((ROOT / path).exists() for path in ignored), ignored
+    core = {"tensor.py", "gradcheck.py", "activations.py", "losses.py", "metrics.py", "optimizers.py",
+            "initializers.py", "layers.py", "models.py", "callbacks.py", "collapse.py"}
+    assert core <= {pathlib.Path(path).name for path in settings["only_mutate"]}
