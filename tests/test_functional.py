@@ -113,3 +113,20 @@ def test_a_sequential_has_inputs_and_outputs_once_built():
         _ = Dense(2).output
     with pytest.raises(ValueError, match="has not been built yet"):
         _ = Sequential([Dense(2)]).inputs
+
+
+def test_a_functional_model_lists_its_input_layer_first_as_keras_3():
+    """So model.layers[1] is the first Dense, as Keras code indexes it; the input adds no weights and changes
+    nothing the model computes."""
+    from tinygrad_acts import collapse
+    from tinygrad_acts.layers import InputLayer
+    inputs = keras.Input(shape=(2,))
+    model = Model(inputs, Dense(1)(Dense(3)(inputs)))
+    assert isinstance(model.layers[0], InputLayer) and model.layers[0] is inputs
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense", "Dense"]
+    assert model.count_params() == 2 * 3 + 3 + 3 + 1 and len(model.get_weights()) == 4
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any(line.startswith(f"{inputs.name} (InputLayer)") for line in lines)
+    single = collapse(model)  # linear all the way: the input layer is x itself
+    np.testing.assert_allclose(single.predict(X), model.predict(X), rtol=1e-5, atol=1e-6)

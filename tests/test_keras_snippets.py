@@ -40,13 +40,9 @@ SNIPPETS = sorted(path.stem for path in SNIPPET_DIR.glob("*.py"))
 # Measured with Keras 3.15.1 (torch 2.13 CPU); each reason is the first thing that stops the snippet, and what a
 # stand-in for it showed next.
 KNOWN_GAPS: dict[str, str] = {
-    # Missing features.
+    # Different behaviour.
     "weight_names_shapes": "differs: a weight's name is 'dense_a/kernel' here (Keras 2's form, which our errors and "
                            "weight files use); Keras 3 names it 'kernel' and keeps 'dense_a/kernel' as its path",
-    # Different behaviour.
-    "functional_api_exact": "differs: a functional Model's .layers leaves out the InputLayer Keras 3 lists first "
-                            "(the training numbers match)",
-    "functional_api_mnist_style": "differs: a functional Model's .layers leaves out the InputLayer (3 vs 4 layers)",
     "terminate_on_nan": "differs by design (README): fit stops before a nan/inf step and keeps the last good weights, "
                         "so the history never records the non-finite loss Keras records",
     # Keras 3 quirks and bugs we do not copy.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations
-from .layers import ELU, Activation, Dense, Flatten, Layer, LeakyReLU, ReLU, Softmax
+from .layers import ELU, Activation, Dense, Flatten, InputLayer, Layer, LeakyReLU, ReLU, Softmax
 from .models import Sequential
 
 
@@ -36,6 +36,8 @@ class NotLinearError(ValueError):
 
 def _nonlinearity(layer: Layer) -> str | None:
     """None when the layer is linear; otherwise a phrase saying what bends it, for the error message."""
+    if isinstance(layer, InputLayer):
+        return None  # a functional model's input: x itself
     if isinstance(layer, Flatten):
         return None  # a reshape: linear (whether collapse can fold it is checked in _fold)
     if isinstance(layer, (Dense, Activation)):

@@ -95,10 +95,16 @@ def _keras_arguments(layer: layers.Layer, arguments: tuple[str, ...]) -> dict[st
     return values
 
 
+def _stack(model: AnySequential) -> list[layers.Layer]:
+    """The model's layers but its InputLayer (a functional model lists it first, as Keras'): keras.Input is made
+    from the input shape."""
+    return [layer for layer in model.layers if not isinstance(layer, layers.InputLayer)]
+
+
 def check_convertible(model: AnySequential, what: str = "to_keras") -> None:
     """Raise, before Keras is imported, if a layer or an activation of ``model`` has no Keras counterpart."""
     model._require_built(what)
-    for layer in model.layers:
+    for layer in _stack(model):
         arguments = next((args for ours, _, args in LAYERS if type(layer) is ours), None)
         if arguments is None:
             raise ValueError(f"{what}: layer '{layer.name}' ({type(layer).__name__}) has no Keras counterpart here; "
@@ -114,12 +120,12 @@ def to_keras(model: AnySequential) -> Any:
     assert model.input_shape is not None  # a built model has one
     dtype = str(model.weights[0].dtype) if model.weights else backend.floatx()
     keras_layers = []
-    for layer in model.layers:
+    for layer in _stack(model):
         keras_name, arguments = next((name, args) for ours, name, args in LAYERS if type(layer) is ours)
         keras_layers.append(getattr(keras.layers, keras_name)(name=layer.name, dtype=dtype,
                                                               **_keras_arguments(layer, arguments)))
     twin = keras.Sequential([keras.Input(shape=model.input_shape[1:], dtype=dtype), *keras_layers], name=model.name)
-    for layer, keras_layer in zip(model.layers, keras_layers, strict=True):
+    for layer, keras_layer in zip(_stack(model), keras_layers, strict=True):
         keras_layer.set_weights(layer.get_weights())
     return twin
 

@@ -131,7 +131,7 @@ class Sequential:
             shape = _output_shape(layer, shape)
             layer.output_shape = shape
             # layer.output, for Model(inputs=model.inputs, outputs=layer.output): the chain up to this layer
-            layer._output = KerasTensor(self._input_layer, tuple(self.layers[:index + 1]), shape)
+            layer._output = KerasTensor(self._input_layer, _chain(self.layers[:index + 1]), shape)
         self.output_shape = shape
         self.built = True
 
@@ -145,7 +145,7 @@ class Sequential:
     def outputs(self) -> list[KerasTensor]:
         """[the chain of all its layers], as Keras' model.outputs."""
         self._require_built("outputs")
-        return [KerasTensor(cast(InputLayer, self._input_layer), tuple(self.layers), cast(tuple, self.output_shape))]
+        return [KerasTensor(cast(InputLayer, self._input_layer), _chain(self.layers), cast(tuple, self.output_shape))]
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """As a layer of another model: the shape its layers give, in turn."""
@@ -682,8 +682,9 @@ class Sequential:
     def get_config(self) -> dict[str, Any]:
         """The layers, in order, each as ``{'class_name': 'Dense', 'config': layer.get_config()}``, after an
         InputLayer entry when the input shape is known, as Keras 3's Sequential config lists them. No weights."""
+        listed = bool(self.layers) and isinstance(self.layers[0], InputLayer)  # a functional model lists its input
         entries = [{"class_name": "InputLayer", "config": {"batch_shape": list(self.input_shape), "name": "input"}}] \
-            if self.input_shape is not None else []
+            if self.input_shape is not None and not listed else []
         entries += [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self.layers]
         return {"name": self.name, "layers": entries}
 
@@ -700,6 +701,11 @@ class Sequential:
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
+
+
+def _chain(layers: list[Layer]) -> tuple[Layer, ...]:
+    """The layers a KerasTensor records: all but an InputLayer, which is where the chain starts."""
+    return tuple(layer for layer in layers if not isinstance(layer, InputLayer))
 
 
 def _output_shape(layer: Layer, shape: tuple) -> tuple:
@@ -744,6 +750,9 @@ class Model(Sequential):
         if (outputs if isinstance(outputs, InputLayer) else outputs.source) is not inputs:
             raise ValueError("Model: outputs were not computed from these inputs (they start at another Input)")
         super().__init__([inputs, *chain], name=name or backend.unique_name("functional"))
+        # as Keras 3, a functional model lists its InputLayer first: model.layers[1] is the first Dense
+        inputs.built, inputs.output_shape = True, cast(tuple, self.input_shape)
+        self.layers.insert(0, inputs)
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Model:
