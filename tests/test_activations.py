@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tinygrad_acts import Tensor, activations, gradcheck
-from tinygrad_acts.special import erfc as _erfc
+from tinygrad_acts.special import erf as _erf, erfc as _erfc
 
 KERAS = json.loads((pathlib.Path(__file__).parent / "reference" / "keras_activations.json").read_text())
 
@@ -492,3 +492,75 @@ def test_lesson_reference_values_are_the_activations_applied_to_x():
     for model, (marker, values) in zip(models, expected.items(), strict=True):
         assert marker in model["model"]
         np.testing.assert_allclose(np.array(model["output"]).ravel(), values.data.ravel(), rtol=1e-6, atol=1e-7)
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_relu_with_slope_one_is_the_identity():
+    # negative_slope=1 makes the lower branch x too, so relu(x, negative_slope=1) = x: not the plain relu
+    np.testing.assert_array_equal(activations.relu(Tensor([-2.0, 0.0, 3.0]), negative_slope=1.0).data, [-2, 0, 3])
+    np.testing.assert_array_equal(activations.relu([-2.0, 3.0], negative_slope=1.0).data, [-2, 3])
+
+
+def test_relu_of_a_tensor_with_only_a_threshold_is_zero_up_to_it():
+    # threshold=1, slope 0: f(x) = x for x > 1, else 0 (x = 1 itself takes the lower branch)
+    np.testing.assert_array_equal(activations.relu(Tensor([0.5, 1.0, 2.0]), threshold=1.0).data, [0, 0, 2])
+
+
+def test_leaky_relu_has_slope_one_at_zero():
+    # x >= 0 takes the identity branch, so the derivative at 0 is 1, not negative_slope
+    x = Tensor([0.0], requires_grad=True)
+    activations.leaky_relu(x, negative_slope=0.2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0])
+
+
+def test_squareplus_at_zero_is_exactly_half_the_root_of_b():
+    # f(0) = (0 + sqrt(b)) / 2: the x >= 0 form adds |x| = 0 to sqrt(b) (b / sqrt(b) would round differently)
+    for b in (2.0, 3.0, 7.0):
+        assert activations.squareplus(Tensor([0.0]), b=b).data[0] == math.sqrt(b) / 2
+
+
+def test_sparse_plus_at_one_and_far_beyond():
+    # x >= 1 is x itself, slope 1; the quadratic is clipped to [-1, 1], so (x + 1)^2 cannot overflow for huge x
+    x = Tensor(np.array([1.0, 1e200, -1e200]), requires_grad=True)  # float64: 1e200 does not fit float32
+    y = activations.sparse_plus(x)
+    np.testing.assert_array_equal(y.data, [1.0, 1e200, 0.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("name", ["softplus", "squareplus", "softmax", "log_softmax", "sparsemax"])
+def test_hand_written_activations_name_their_op(name):
+    # the result remembers the op that made it: repr shows it as grad_fn, and draw_graph labels its node with it
+    out = getattr(activations, name)(Tensor([[0.5, -1.0]], requires_grad=True))
+    assert f"grad_fn={name}" in repr(out)
+
+
+def test_softmax_over_a_one_entry_axis_warns_at_the_callers_line():
+    with pytest.warns(UserWarning, match="always 1") as record:
+        activations.softmax(Tensor([[2.0], [3.0]]))
+    assert record[0].filename == __file__  # stacklevel=2: the warning points at this call, not at activations.py
+
+
+def test_sparsemax_gradient_of_float32_stays_float32():
+    # [1, 0.5, -1]: support {0, 1}; dx = s * (g - mean of g on the support) = [1 - 1.5, 2 - 1.5, 0]
+    x = Tensor(np.array([1.0, 0.5, -1.0], dtype=np.float32), requires_grad=True)
+    (activations.sparsemax(x) * Tensor(np.array([1.0, 2.0, 3.0], dtype=np.float32))).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [-0.5, 0.5, 0.0])
+
+
+def test_erf_matches_math_erf_near_zero_and_beyond():
+    # tiny x keeps full relative accuracy (Taylor series), where 1 - erfc(x) would keep only ~1e-16 absolute
+    x = np.array([1e-10, -1e-10, 0.25, -0.3, 0.5, 0.7, -1.0, 2.5])
+    np.testing.assert_allclose(_erf(x), [math.erf(v) for v in x], rtol=1e-14)
+
+
+def test_sparse_plus_at_one_is_on_its_linear_piece_to_second_order():
+    # f'' is 1/2 on the quadratic (x + 1)^2 / 4 and 0 on the line; x = 1 belongs to the line (x >= 1)
+    x = Tensor(np.array([-0.5, 1.0, 3.0]), requires_grad=True)
+    activations.sparse_plus(x).sum().backward(create_graph=True)
+    first = x.grad
+    np.testing.assert_allclose(first.data, [(-0.5 + 1) / 2, 1.0, 1.0])
+    x.grad = None
+    first.sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.5, 0.0, 0.0])

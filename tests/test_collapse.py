@@ -1,4 +1,5 @@
 """collapse(): a stack of linear layers is one linear layer; one nonlinearity and it is not."""
+import functools
 import pathlib
 import re
 import subprocess
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_acts.backend as K
+from tinygrad_acts import activations
 from tinygrad_acts.collapse import NotLinearError, collapse, is_linear
 from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, LeakyReLU, Linear, ReLU, Softmax
 from tinygrad_acts.models import Sequential
@@ -287,3 +289,25 @@ def test_the_readme_quotes_what_the_demo_prints(tmp_path):
     # README bounds the tanh stack's mse and gives one machine's value as an example
     assert float(rows["nonlinear stack"][1]) < float(bound) == 0.01 and float(example) < float(bound)
     assert rows["nonlinear stack"][0] == params and float(bound) < float(linear_mse) / 100
+
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_a_callable_without_a_name_is_reported_as_an_unknown_function():
+    relu = functools.partial(activations.relu)  # a partial has no __name__: its repr names it
+    model = Sequential([Dense(2, activation=relu, input_shape=(3,))])
+    with pytest.raises(NotLinearError, match="collapse cannot tell whether functools.partial"):
+        collapse(model)
+    assert not is_linear(model)
+
+
+def test_a_model_with_an_input_but_no_layers_is_not_built_and_cannot_be_collapsed():
+    model = Sequential([Input(shape=(3,))])
+    assert model.input_shape == (None, 3) and not model.built
+    with pytest.raises(ValueError, match="has not been built yet"):
+        collapse(model)
+
+
+def test_the_kept_flatten_remembers_the_input_shape():
+    collapsed = collapse(Sequential([Flatten(input_shape=(2, 2)), Dense(3), Dense(1)]))
+    assert collapsed.layers[0].input_shape == (2, 2) and collapsed.layers[0].get_config()["input_shape"] == [2, 2]

@@ -293,3 +293,48 @@ def test_a_rule_slightly_off_fails_at_the_default_tolerances(error):
     with pytest.raises(GradcheckError):
         gradcheck(wrong, np.array([0.5, -1.0, 2.0]))
     assert gradcheck(custom_op(lambda x: x * 3, backward=lambda g, out, x: (g * 3,)), np.array([0.5, -1.0, 2.0]))
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_a_wrong_entry_in_the_second_output_is_named_by_its_index_there():
+    # output 1 is made from raw numpy values, so autodiff sees no path through it: 0, where the truth is 3
+    def two_outputs(x):
+        return x * 2.0, Tensor(x.data * 3.0)
+
+    with pytest.raises(GradcheckError, match=r"d output 1 index \(0,\) / d input 0 .* at index \(0,\)"):
+        gradcheck(two_outputs, np.array([0.5, -1.0]))
+
+
+def _square_with_a_second_derivative_blind_to_uniform_weights():
+    """x^2 whose backward rule adds (g - mean(g)) * x^2 with x^2 held constant: the derivative of that term,
+    2x (g - mean(g)), is missing, and it vanishes only when every entry of g is the same."""
+    return custom_op(lambda x: x * x, backward=lambda g, out, x: (g * 2 * x + (g - g.mean()) * np.asarray(x) ** 2,))
+
+
+def test_gradgradcheck_weights_outputs_at_random_so_no_direction_hides_a_wrong_second_derivative():
+    flawed, x = _square_with_a_second_derivative_blind_to_uniform_weights(), np.array([0.5, -1.0, 2.0])
+    assert gradgradcheck(flawed, x, grad_outputs=np.ones(3))  # all outputs weighted alike: the flaw is invisible
+    with pytest.raises(GradcheckError):
+        gradgradcheck(flawed, x)  # the default random weights see it
+    with pytest.raises(GradcheckError):
+        gradgradcheck(flawed, x, grad_outputs=Tensor(np.array([1.0, -2.0, 0.5])))
+
+
+def test_gradgradcheck_takes_one_weight_per_output_as_arrays_lists_or_tensors():
+    x = np.array([0.5, -1.0, 2.0])
+    # a zero weight is allowed: the weighted sum x^2 * w just drops that entry
+    assert gradgradcheck(lambda x: x * x, x, grad_outputs=([1.0, 0.0, 2.0],))
+    assert gradgradcheck(lambda x: x * x, x, grad_outputs=[Tensor([1.0, 0.0, 2.0])])
+    assert gradgradcheck(lambda x: (x * x, x * x * x), x, grad_outputs=(np.ones(3), [0.0, 1.0, -1.0]))
+    with pytest.raises(ValueError):  # two weights for one output
+        gradgradcheck(lambda x: x * x, x, grad_outputs=(np.ones(3), np.ones(3)))
+
+
+def test_gradgradcheck_passes_eps_atol_and_rtol_on_to_the_comparison():
+    # f = x^4: the first derivative 4x^3 has derivative 12x^2 = 12 at x = 1, while the central difference with step
+    # h gives (4(1 + h)^3 - 4(1 - h)^3) / 2h = 12 + 4h^2 = 13 at h = 0.5: off by 1
+    x, weight = np.array([1.0]), np.ones(1)
+    assert gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight)  # default eps = 1e-6: off by 4e-12
+    assert not gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight, eps=0.5, raise_exception=False)
+    assert gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight, eps=0.5, atol=2.0)  # |13 - 12| <= 2
+    assert gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight, eps=0.5, rtol=0.1)  # |13 - 12| <= 0.1 * 13

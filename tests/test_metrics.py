@@ -46,3 +46,43 @@ def test_error_metrics_at_chosen_points_on_3d_inputs():
     y_pred = np.array([[[3.0, 5.0], [0.5, 1.0]]])
     np.testing.assert_allclose(metrics.mean_absolute_error(y_true, y_pred), [[2.5, 1.25]])  # |1-3|, |2-5| -> 2.5
     np.testing.assert_allclose(metrics.mean_squared_error(y_true, y_pred), [[6.5, 2.125]])  # (4 + 9) / 2
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_labels_are_reshaped_to_the_predictions_not_broadcast_against_them():
+    # labels (2,) against one output unit (2, 1): compared sample by sample, not as a (2, 2) table
+    labels, y_pred = np.array([1.0, 0.0]), np.array([[0.9], [0.1]])
+    np.testing.assert_array_equal(metrics.binary_accuracy(labels, y_pred), [1.0, 1.0])
+    np.testing.assert_allclose(metrics.mean_absolute_error(labels, y_pred), [0.1, 0.1])  # |1 - 0.9|, |0 - 0.1|
+    np.testing.assert_allclose(metrics.mean_squared_error(labels, y_pred), [0.01, 0.01])
+    # class ids (2, 1) against probabilities (2, 3)
+    probabilities = np.array([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]])
+    np.testing.assert_array_equal(metrics.sparse_categorical_accuracy(np.array([[2], [0]]), probabilities), [1, 1])
+
+
+def test_accuracies_of_sequences_give_one_value_per_sample_and_step():
+    # 2 samples, 3 time steps, 4 classes: predicted classes [[0, 1, 2], [3, 0, 1]] against labels [[0, 1, 3], [3, 0, 0]]
+    y_pred = np.eye(4)[[[0, 1, 2], [3, 0, 1]]] * 0.6 + 0.1
+    labels = np.array([[0, 1, 3], [3, 0, 0]])
+    expected = [[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]]
+    for accuracy in (metrics.categorical_accuracy(np.eye(4)[labels], y_pred),
+                     metrics.sparse_categorical_accuracy(labels, y_pred)):
+        assert accuracy.dtype == np.float32 and accuracy.shape == (2, 3)
+        np.testing.assert_array_equal(accuracy, expected)
+
+
+def test_binary_accuracy_of_sequences_averages_the_last_axis_only():
+    # 2 samples, 3 steps, 4 outputs; every output predicted 1, and output 0 of step (0, 1) and (1, 2) labelled 0
+    y_pred = np.full((2, 3, 4), 0.9)
+    y_true = np.ones((2, 3, 4))
+    y_true[0, 1, 0] = y_true[1, 2, 0] = 0.0
+    accuracy = metrics.binary_accuracy(y_true, y_pred)
+    assert accuracy.shape == (2, 3)
+    np.testing.assert_array_equal(accuracy, [[1.0, 0.75, 1.0], [1.0, 1.0, 0.75]])
+
+
+def test_accuracy_for_reads_the_last_axis_of_sequences():
+    assert metrics.accuracy_for(np.zeros((2, 3, 1)), np.zeros((2, 3, 1))) is metrics.binary_accuracy
+    # one time step of 4 classes, one-hot labels: categorical, although axis 1 has length 1
+    assert metrics.accuracy_for(np.zeros((2, 1, 4)), np.zeros((2, 1, 4))) is metrics.categorical_accuracy
+    assert metrics.accuracy_for(np.zeros((2, 1)), np.zeros((2, 3))) is metrics.sparse_categorical_accuracy

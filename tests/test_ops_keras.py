@@ -179,3 +179,110 @@ def test_divide_no_nan_is_zero_where_the_divisor_is_and_has_no_nan_gradient():
     out.sum().backward()
     np.testing.assert_allclose(x.grad, [0.0, 0.25, -0.5])  # d(x/y)/dx = 1/y, and 0 where y = 0
     np.testing.assert_allclose(y.grad, [0.0, -2 / 16, -3 / 4])  # d(x/y)/dy = -x/y^2
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_array_and_convert_to_tensor_take_the_dtype_asked_for():
+    assert ops.array([1.0, 2.0], dtype="float64").dtype == np.float64
+    assert ops.array(Tensor(np.array([1.0, 2.0])), dtype="float32").dtype == np.float32
+    assert ops.convert_to_tensor(np.array([1.0, 2.0]), dtype="float32").dtype == np.float32
+    assert ops.zeros((2, 3), dtype="float64").dtype == np.float64 and ops.ones(2, dtype="float16").dtype == np.float16
+
+
+def test_convert_to_tensor_returns_the_tensor_itself_unless_the_dtype_differs():
+    x32 = Tensor(np.array([1.5, -2.0], np.float32), requires_grad=True)
+    assert ops.convert_to_tensor(x32) is x32 and ops.convert_to_tensor(x32, dtype="float32") is x32
+    x64 = ops.convert_to_tensor(x32, dtype="float64")
+    assert x64.dtype == np.float64 and x64.data.tolist() == [1.5, -2.0]
+    (x64 * x64).sum().backward()  # the cast passes the gradient on: d(x^2)/dx = 2x, in x's dtype
+    assert x32.grad.dtype == np.float32 and x32.grad.tolist() == [3.0, -4.0]
+    back = ops.convert_to_tensor(Tensor(np.array([0.25])), dtype="float32")
+    assert back.dtype == np.float32 and back.data.tolist() == [0.25]
+
+
+def test_cast_to_integers_truncates_and_keeps_the_integer_dtype():
+    result = ops.cast(Tensor([1.5, -2.5, 0.9]), "int32")
+    assert result.dtype == np.int32 and result.data.tolist() == [1, -2, 0]
+
+
+def test_cast_of_a_large_integer_to_float32_rounds_once():
+    # 2^60 + 2^36 + 1 lies just above the midpoint of float32's neighbours 2^60 and 2^60 + 2^37, so it rounds up;
+    # going through float64 first would drop the +1 and round the exact midpoint down (to even)
+    big = Tensor(np.array([2 ** 60 + 2 ** 36 + 1]), dtype="int64")
+    assert ops.cast(big, "float32").data[0] == np.float32(2 ** 60 + 2 ** 37)
+
+
+def test_cast_gradient_is_an_array_of_the_input_dtype_and_a_tensor_when_recorded():
+    from tinygrad_acts.transforms import grad
+    x = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    (ops.cast(x, "float64") ** 2).sum().backward()
+    assert type(x.grad) is np.ndarray and x.grad.dtype == np.float32 and x.grad.tolist() == [2.0, 4.0]
+    tracked = Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)  # so grad records its backward pass
+    g = grad(lambda y: (ops.cast(y, "float64") ** 2).sum())(tracked)
+    assert isinstance(g, Tensor) and g.dtype == np.float32 and g.data.tolist() == [2.0, 4.0]
+
+
+def test_shape_of_a_list_and_of_a_tensor():
+    assert ops.shape([[1, 2, 3], [4, 5, 6]]) == (2, 3) and ops.shape(Tensor(np.zeros((4, 1, 2)))) == (4, 1, 2)
+    assert ops.shape(3.0) == ()
+
+
+def test_dot_of_a_matrix_and_a_vector_and_of_a_vector_and_a_scalar():
+    matrix, vector = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([1.0, 0.0, -1.0])
+    np.testing.assert_array_equal(ops.dot(matrix, vector).data, [1.0 - 3.0, 4.0 - 6.0])
+    np.testing.assert_array_equal(ops.dot(vector, 2.0).data, [2.0, 0.0, -2.0])
+    np.testing.assert_array_equal(ops.dot(2.0, vector).data, [2.0, 0.0, -2.0])
+
+
+def test_dot_with_3d_operands_sums_the_last_axis_of_x1_with_the_second_to_last_of_x2():
+    a = np.arange(12.0).reshape(2, 3, 2)  # (i, j, l)
+    b = np.arange(24.0).reshape(3, 2, 4) - 10  # (k, l, m)
+    expected = np.zeros((2, 3, 3, 4))
+    for i, j, k, m in np.ndindex(2, 3, 3, 4):
+        expected[i, j, k, m] = a[i, j, 0] * b[k, 0, m] + a[i, j, 1] * b[k, 1, m]
+    np.testing.assert_array_equal(ops.dot(a, b).data, expected)
+    v = np.array([1.0, -1.0])  # a vector x1: no axes of its own remain
+    result = ops.dot(v, b)
+    assert result.shape == (3, 4)
+    np.testing.assert_array_equal(result.data, b[:, 0, :] - b[:, 1, :])
+
+
+def test_where_with_a_condition_only_gives_integer_indices():
+    rows, columns = ops.where(np.array([[True, False], [False, True]]))
+    assert rows.dtype.kind == "i" and columns.dtype.kind == "i"
+    assert rows.data.tolist() == [0, 1] and columns.data.tolist() == [0, 1]
+
+
+def test_reductions_default_to_all_axes_without_keepdims_and_honour_both_when_given():
+    x = np.arange(24.0).reshape(2, 3, 4) - 11.5
+    assert ops.sum(x).shape == () and ops.sum(x).item() == 0.0  # -11.5 ... 11.5 cancel in pairs
+    assert ops.min(x).shape == () and ops.min(x).item() == -11.5
+    assert ops.mean(x, axis=1, keepdims=True).shape == (2, 1, 4)
+    assert ops.max(x, axis=2, keepdims=True).shape == (2, 3, 1)
+    assert ops.min(x, axis=0, keepdims=True).shape == (1, 3, 4)
+    assert ops.logsumexp(x, axis=(0, 2), keepdims=True).shape == (1, 3, 1)
+    np.testing.assert_array_equal(ops.min(x, axis=1).data, x[:, 0, :])  # x grows along every axis
+    np.testing.assert_array_equal(ops.max(x, axis=2).data, x[:, :, 3])
+
+
+def test_min_with_initial_is_at_most_initial():
+    x = np.array([[1.0, 5.0], [3.0, -2.0]])
+    assert ops.min(x, initial=-3.0).item() == -3.0 and ops.min(x, initial=10.0).item() == -2.0
+    np.testing.assert_array_equal(ops.min(x, axis=0, initial=2.0).data, [1.0, -2.0])
+    np.testing.assert_array_equal(ops.min(x, axis=1, initial=0.0).data, [0.0, -2.0])
+
+
+def test_squeeze_one_axis_and_stack_along_the_first_by_default():
+    assert ops.squeeze(np.zeros((1, 3, 1)), axis=0).shape == (3, 1)
+    stacked = ops.stack([np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0])])
+    assert stacked.shape == (2, 3) and stacked.data.tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+
+
+def test_array_is_a_copy_as_keras_ops_array():
+    original = Tensor(np.array([1.0, 2.0]))
+    copied = ops.array(original)
+    copied.data[0] = 99.0
+    assert original.data.tolist() == [1.0, 2.0]
+    values = np.array([3.0, 4.0])
+    ops.array(values).data[0] = 0.0
+    assert values.tolist() == [3.0, 4.0]

@@ -553,3 +553,90 @@ NOT_A_SCHEDULE: Any = a_function_of_the_step
 def test_schedule_errors(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_sgd_with_momentum_one_never_forgets_a_gradient():
+    # momentum may be 1 (Keras' range is [0, 1]): velocity = 1 * velocity - lr * g keeps every past gradient
+    w = Tensor(np.array([0.0]), requires_grad=True)
+    optimizer = SGD(learning_rate=0.1, momentum=1.0)
+    for _ in range(2):
+        w.grad = np.array([1.0])
+        optimizer.step([w])
+    np.testing.assert_allclose(w.data, [-0.1 + -0.2])  # velocity -0.1, then -0.1 - 0.1 = -0.2
+
+
+def test_step_skips_a_parameter_without_gradient_and_updates_the_rest():
+    frozen, w = Tensor(np.array([1.0]), requires_grad=True), Tensor(np.array([1.0]), requires_grad=True)
+    w.grad = np.array([2.0])
+    optimizer = SGD(learning_rate=0.1)
+    optimizer.step([frozen, w])  # frozen comes first and has no gradient
+    np.testing.assert_array_equal(frozen.data, [1.0])
+    np.testing.assert_allclose(w.data, [1.0 - 0.1 * 2.0])
+    assert optimizer.iterations == 1
+
+
+@pytest.mark.parametrize("make, names", [
+    (lambda: SGD(), set()),
+    (lambda: SGD(momentum=0.9), {"momentum"}),
+    (lambda: Adam(), {"momentum", "velocity"}),
+    (lambda: Adam(amsgrad=True), {"momentum", "velocity", "velocity_hat"}),
+    (lambda: RMSprop(), {"velocity"}),
+    (lambda: RMSprop(momentum=0.5, centered=True), {"velocity", "average_gradient", "momentum"}),
+])
+def test_state_is_named_as_keras_names_its_optimizer_variables(make, names):
+    # and only what the rule needs is kept: plain SGD has no state, RMSprop without momentum no momentum buffer
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    w.grad = np.array([0.5, -0.5])
+    optimizer = make()
+    optimizer.step([w])
+    assert set(optimizer.get_state()["slots"].get(w, {})) == names
+
+
+def test_centered_rmsprop_keeps_the_running_mean_of_the_gradient():
+    # one step from zero state, rho = 0.9: velocity = 0.1 * g^2 and average_gradient = 0.1 * g, sign included
+    w = Tensor(np.array([0.0, 0.0]), requires_grad=True)
+    w.grad = np.array([2.0, -3.0])
+    optimizer = RMSprop(rho=0.9, centered=True)
+    optimizer.step([w])
+    state = optimizer.get_state()["slots"][w]
+    np.testing.assert_allclose(state["velocity"], [0.1 * 4.0, 0.1 * 9.0])
+    np.testing.assert_allclose(state["average_gradient"], [0.1 * 2.0, 0.1 * -3.0])
+
+
+def test_schedule_repr_lists_its_arguments_but_not_its_name():
+    schedule = schedules.ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)
+    assert repr(schedule) == ("ExponentialDecay(initial_learning_rate=0.1, decay_steps=100, decay_rate=0.5, "
+                              "staircase=False)")
+
+
+@pytest.mark.parametrize("make, default_name", [
+    (lambda **kw: schedules.ExponentialDecay(0.1, 100, 0.5, **kw), "ExponentialDecay"),
+    (lambda **kw: schedules.InverseTimeDecay(0.1, 100, 0.5, **kw), "InverseTimeDecay"),
+    (lambda **kw: schedules.PiecewiseConstantDecay([10], [0.1, 0.01], **kw), "PiecewiseConstant"),
+    (lambda **kw: schedules.CosineDecay(0.1, 100, **kw), "CosineDecay"),
+])
+def test_schedule_names_default_as_keras_and_keep_a_given_name(make, default_name):
+    assert make().name == default_name
+    assert make(name="my_schedule").name == "my_schedule"
+    assert make(name="my_schedule").get_config()["name"] == "my_schedule"
+
+
+def test_piecewise_constant_boundaries_must_strictly_increase():
+    with pytest.raises(ValueError, match="boundaries must increase"):
+        schedules.PiecewiseConstantDecay([10, 10], [1.0, 0.5, 0.1])  # two equal boundaries leave 0.5 no steps
+
+
+def test_cosine_decay_with_a_warmup_target_and_no_warmup_steps_starts_at_the_target():
+    # warmup_steps defaults to 0: no warmup, the half cosine starts from warmup_target at step 0
+    schedule = schedules.CosineDecay(0.1, decay_steps=10, warmup_target=0.5)
+    assert schedule.warmup_steps == 0
+    assert schedule(0) == 0.5
+    assert schedule(5) == pytest.approx(0.5 * 0.5 * (1 + np.cos(np.pi * 5 / 10)))
+
+
+def test_cosine_decay_warmup_is_linear_from_the_initial_rate_to_the_target():
+    schedule = schedules.CosineDecay(0.1, decay_steps=10, warmup_target=0.5, warmup_steps=4)
+    assert schedule(0) == pytest.approx(0.1)
+    assert schedule(2) == pytest.approx(0.1 + (0.5 - 0.1) * 2 / 4)  # halfway: 0.3
+    assert schedule(4) == pytest.approx(0.5)  # the warmup ends at the target, where the decay starts

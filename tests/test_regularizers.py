@@ -176,3 +176,16 @@ def test_the_reader_sees_added_losses_in_the_models_loss(capsys):
     model.compile(optimizer="sgd", loss="mse")
     y = np.zeros((4, 2))
     assert model.evaluate(X, y) > float(((model.predict(X) - y) ** 2).mean())
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_a_factor_of_none_means_zero():
+    regularizer = regularizers.L1L2(l1=None, l2=0.5)
+    assert (regularizer.l1, regularizer.l2) == (0.0, 0.5)
+    assert float(regularizer(Tensor([1.0, -2.0])).data) == 0.5 * (1.0 + 4.0)  # no l1 term at all
+
+
+def test_a_config_without_its_config_entry_gives_the_defaults():
+    regularizer = regularizers.get({"class_name": "L2"})
+    assert isinstance(regularizer, regularizers.L2)
+    assert regularizer.l2 == 0.01

@@ -352,3 +352,84 @@ def test_gradgradcheck_of_a_whole_model_loss_with_respect_to_the_weights():
 
     assert gradcheck(loss, rng.standard_normal((3, 2)), rng.standard_normal(2))
     assert gradgradcheck(loss, rng.standard_normal((3, 2)), rng.standard_normal(2))
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_an_integer_tensor_is_differentiated_as_float32():
+    x = Tensor(np.array([1, 2]), dtype="int64")
+    g = grad(lambda x: (x * x).sum())(x)
+    assert g.dtype == np.float32 and g.data.tolist() == [2.0, 4.0]  # d(x^2)/dx = 2x
+
+
+def test_gradients_gives_arrays_by_default_and_tensors_with_create_graph():
+    from tinygrad_acts.transforms import gradients
+    x, unused = Tensor(np.array([1.0, -2.0]), requires_grad=True), Tensor(np.array([5.0]), requires_grad=True)
+    first = gradients((x * x * x).sum(), [x, unused])
+    assert all(type(g) is np.ndarray for g in first)
+    assert first[0].tolist() == [3.0, 12.0] and first[1].tolist() == [0.0]  # 3x^2; no path to `unused`: zero
+    recorded = gradients((x * x * x).sum(), [x, unused], create_graph=True)
+    assert all(isinstance(g, Tensor) for g in recorded)
+    assert recorded[0].data.tolist() == [3.0, 12.0] and recorded[1].data.tolist() == [0.0]
+
+
+def test_argnums_may_count_from_the_end_down_to_minus_the_number_of_arguments():
+    def f(a, b):
+        return (a * a * b).sum()
+
+    a, b = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    np.testing.assert_array_equal(grad(f, argnums=-2)(a, b).data, 2 * a * b)  # -2 is a, the first of two
+    np.testing.assert_array_equal(grad(f, argnums=-1)(a, b).data, a * a)
+    with pytest.raises(ValueError, match="argnums"):
+        grad(f, argnums=-3)(a, b)
+
+
+def test_value_and_grad_differentiates_the_first_argument_by_default():
+    value, g = value_and_grad(lambda a, b: (a * a * b).sum())(np.array([1.0, 2.0]), np.array([3.0, -1.0]))
+    assert value.item() == 1 * 1 * 3 + 2 * 2 * -1 and g.data.tolist() == [2 * 1 * 3, 2 * 2 * -1]
+
+
+def test_grad_records_its_pass_when_f_uses_a_tracked_weight_reached_twice():
+    # a search of f's graph from the output meets y, then w * y, then y again before w: it must go on past y
+    w = Tensor(3.0, requires_grad=True)
+
+    def f(x):
+        y = x * 2
+        return (w * y + y).sum()
+
+    g = grad(f)(np.array([1.0, 2.0]))  # df/dx = 2 + 2w per entry
+    assert g.data.tolist() == [8.0, 8.0]
+    g.sum().backward()
+    assert w.grad == 4.0  # d/dw of (2 + 2w) * 2 entries
+
+
+def test_jacobian_keeps_float32_and_shapes_a_2d_output():
+    x = np.array([1.0, 2.0, 3.0], np.float32)
+    J = jacobian(lambda x: x.reshape(3, 1) * x)(x)  # (3, 3) outer product x_i x_j
+    assert J.shape == (3, 3, 3) and J.dtype == np.float32
+    expected = np.zeros((3, 3, 3))
+    for i, j, k in np.ndindex(3, 3, 3):  # d(x_i x_j)/dx_k = [i = k] x_j + x_i [j = k]
+        expected[i, j, k] = (i == k) * x[j] + x[i] * (j == k)
+    np.testing.assert_array_equal(J.data, expected)
+
+
+def test_jacobian_of_an_empty_output_is_empty_in_the_inputs_dtype():
+    J = jacobian(lambda x: x[:0] * 2)(np.array([1.0, 2.0, 3.0], np.float32))
+    assert J.shape == (0, 3) and J.dtype == np.float32
+
+
+def test_jacobian_of_a_tracked_input_differentiates_again():
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    J = jacobian(lambda x: x * x * x)(x)  # diag(3x^2)
+    np.testing.assert_array_equal(J.data, [[3.0, 0.0], [0.0, 12.0]])
+    J.sum().backward()
+    np.testing.assert_array_equal(x.grad, [6.0, -12.0])  # d/dx of 3x^2
+
+
+def test_hessian_with_respect_to_a_later_argument():
+    def f(a, b):
+        return (a * a * b * b * b).sum()
+
+    a, b = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    # d2f/db2 = diag(6 a^2 b); the mixed d2f/da db would be diag(6 a b^2)
+    np.testing.assert_array_equal(hessian(f, argnums=1)(a, b).data, np.diag(6 * a * a * b))
+    np.testing.assert_array_equal(hessian(f)(a, b).data, np.diag(2 * b ** 3))  # d2f/da2 = diag(2 b^3)

@@ -49,7 +49,8 @@ def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any 
            requires_grad: bool = False) -> Tensor:
     """start, start + step, ... up to but without stop, as np.arange (``arange(n)`` is 0, 1, ..., n - 1). Floats by
     default, as every Tensor here (torch gives integers for integer arguments)."""
-    return _tensor(np.arange(start, stop, step) if stop is not None else np.arange(start), dtype, requires_grad)
+    values = np.arange(start, stop, step) if stop is not None else np.arange(0, start, step)  # arange(n): 0 to n
+    return _tensor(values, dtype, requires_grad)
 
 
 def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

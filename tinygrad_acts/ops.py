@@ -23,8 +23,9 @@ def _tensor(x: TensorLike) -> Tensor:
 
 # Making tensors
 def array(x: TensorLike, dtype: Any = None) -> Tensor:
-    """A new Tensor of x's values (float32 for Python numbers and lists, as Keras' floatx)."""
-    return Tensor(x.data if isinstance(x, Tensor) else x, dtype=dtype)
+    """A new Tensor of x's values, a copy (float32 for Python numbers and lists, as Keras' floatx)."""
+    values = x.data if isinstance(x, Tensor) else x
+    return Tensor(values.copy() if isinstance(values, np.ndarray) else values, dtype=dtype)
 
 
 def convert_to_tensor(x: TensorLike, dtype: Any = None) -> Tensor:
