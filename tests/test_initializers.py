@@ -277,3 +277,106 @@ def test_dense_takes_initializer_objects_and_names():
 def test_bad_arguments_raise_a_value_error_naming_them(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_fan_rules_for_1d_3d_and_4d_shapes_set_the_variance():
+    # Keras' fans: (n,) -> (n, n); a kernel (*receptive_field, inputs, outputs) -> both times the field's size
+    for shape, (fan_in, fan_out) in [((120_000,), (120_000, 120_000)), ((4, 300, 100), (1200, 400)),
+                                     ((3, 3, 100, 150), (900, 1350))]:
+        assert compute_fans(shape) == (fan_in, fan_out)
+        values = GlorotUniform(seed=0)(shape)
+        assert values.var() == pytest.approx(2 / (fan_in + fan_out), rel=0.03)
+        values = HeNormal(seed=1)(shape)
+        assert values.var() == pytest.approx(2 / fan_in, rel=0.03)
+
+
+def test_a_fan_of_1_gives_the_scale_itself_as_variance():
+    values = VarianceScaling(scale=1.5, distribution="untruncated_normal", seed=0)((1, 120_000))
+    assert values.var() == pytest.approx(1.5 / 1, rel=0.03)
+
+
+def test_variance_scaling_defaults_to_scale_1_fan_in_truncated_normal():
+    values = VarianceScaling(seed=0)(SHAPE)
+    assert values.var() == pytest.approx(1 / FAN_IN, rel=0.03)
+    assert np.abs(values).max() <= 2 * math.sqrt(1 / FAN_IN / TRUNCATED_VARIANCE)
+
+
+def test_input_axes_and_output_axes_choose_the_fans():
+    shape = (200, 30, 20)  # default rules would give fan_in = 30 * 200, fan_out = 20 * 200
+    assert compute_fans(shape, input_axes=(0,), output_axes=(1, 2)) == (200, 600)
+    assert compute_fans(shape, input_axes=(0,)) == (6000, 4000)  # both are needed; one alone is ignored
+    fan_in = VarianceScaling(scale=1.0, mode="fan_in", distribution="untruncated_normal", seed=0,
+                             input_axes=(0,), output_axes=(1, 2))(shape)
+    assert fan_in.var() == pytest.approx(1 / 200, rel=0.03)
+    fan_out = VarianceScaling(scale=1.0, mode="fan_out", distribution="untruncated_normal", seed=0,
+                              input_axes=(0,), output_axes=(1, 2))(shape)
+    assert fan_out.var() == pytest.approx(1 / 600, rel=0.03)
+    assert HeNormal(seed=0, input_axes=(0,), output_axes=(1, 2))(shape).var() == pytest.approx(2 / 200, rel=0.03)
+    assert GlorotUniform(seed=0, input_axes=(0,), output_axes=(1, 2))(shape).var() == pytest.approx(2 / 800, rel=0.03)
+
+
+def test_truncated_normal_stays_within_two_stddevs_of_the_mean():
+    values = TruncatedNormal(mean=1.0, stddev=0.5, seed=0)(SHAPE)
+    assert values.min() >= 0.0 and values.max() <= 2.0
+    assert values.min() < 0.01 and values.max() > 1.99  # and it reaches the cut: 120,000 draws
+
+
+def test_a_zero_spread_gives_a_constant():
+    np.testing.assert_array_equal(RandomNormal(mean=0.5, stddev=0, seed=0)((2, 3)), np.full((2, 3), 0.5))
+    np.testing.assert_array_equal(TruncatedNormal(mean=0.5, stddev=0, seed=0)((2, 3)), np.full((2, 3), 0.5))
+    np.testing.assert_array_equal(RandomUniform(minval=0.5, maxval=0.5, seed=0)((2, 3)), np.full((2, 3), 0.5))
+
+
+def test_shapes_may_be_one_integer_or_have_zero_sizes():
+    assert RandomNormal(seed=0)(5).shape == (5,)
+    assert Zeros()(3).shape == (3,)
+    assert GlorotUniform(seed=0)((0, 3)).shape == (0, 3)
+    assert Ones()((2, 0)).shape == (2, 0)
+
+
+@pytest.mark.parametrize("make", [Zeros, Ones, lambda: Constant(0.5), Identity, lambda: RandomNormal(seed=0),
+                                  lambda: TruncatedNormal(seed=0), lambda: RandomUniform(seed=0),
+                                  lambda: Orthogonal(seed=0), lambda: GlorotUniform(seed=0)])
+def test_dtypes_default_to_floatx_and_follow_the_argument(make):
+    assert make()((3, 3)).dtype == np.dtype(K.floatx())
+    assert make()((3, 3), "float64").dtype == np.float64
+    assert make()((3, 3), "float32").dtype == np.float32
+
+
+def test_the_function_forms_pass_the_dtype_on():
+    assert initializers.zeros((2, 2), "float64").dtype == np.float64
+    assert initializers.ones((2, 2), "float64").dtype == np.float64
+    assert initializers.glorot_uniform((2, 2), "float64").dtype == np.float64
+
+
+def test_identity_defaults_to_gain_1():
+    np.testing.assert_array_equal(Identity()((3, 3)), np.eye(3))
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (2, 3, 4), (2, 2, 3, 6)])
+def test_orthogonal_is_the_q_of_a_seeded_normal_matrix_with_r_made_positive(shape):
+    # Keras' recipe: QR of a (max, min) matrix of N(0, 1) draws, Q's columns flipped where R's diagonal is negative
+    rows, columns = int(np.prod(shape[:-1])), shape[-1]
+    q, r = np.linalg.qr(np.random.default_rng(7).standard_normal((max(rows, columns), min(rows, columns))))
+    q = q * np.sign(np.diag(r))
+    expected = (q if rows >= columns else q.T).reshape(shape)
+    np.testing.assert_allclose(Orthogonal(gain=2.0, seed=7)(shape, "float64"), 2.0 * expected, atol=1e-12)
+
+
+def test_get_accepts_snake_case_names_and_a_config_without_options():
+    assert isinstance(initializers.get("glorot_uniform"), GlorotUniform)
+    assert isinstance(initializers.get("random_normal"), RandomNormal)
+    assert isinstance(initializers.get("variance_scaling"), VarianceScaling)
+    assert isinstance(initializers.get({"class_name": "Zeros"}), Zeros)
+
+
+def test_small_truncated_normal_draws_stay_within_two_stddevs_too():
+    # few draws rarely reach 3 stddevs, so every value beyond 2 must be redrawn, not only the far ones
+    for seed in range(40):
+        assert np.abs(TruncatedNormal(mean=0.0, stddev=1.0, seed=seed)((10,))).max() <= 2.0
+
+
+def test_a_misspelt_name_is_answered_with_the_snake_case_name():
+    with pytest.raises(ValueError, match="Did you mean 'glorot_uniform'"):
+        initializers.get("glorot_unifrom")

@@ -596,3 +596,225 @@ def test_the_new_loss_classes_average_over_the_batch_and_train_in_compile(rng, c
     history = model.fit(x, y_true, epochs=1, batch_size=4, verbose=0)
     assert np.isfinite(history.history["loss"][0]) and history.history["loss"][0] == pytest.approx(before, rel=1e-5)
     assert model.evaluate(x, y_true, verbose=0) != before  # one step changed the weights
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def test_categorical_crossentropy_on_3d_inputs_works_on_the_last_axis():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(2, 3, 4))
+    ids = np.array([[0, 3, 1], [2, 2, 3]])
+    target = one_hot(ids, 4)
+    probabilities = softmax(logits) * 3  # rows that do not sum to 1: Keras rescales them
+    expected = -(target * log_softmax(logits)).sum(axis=-1)
+    np.testing.assert_allclose(losses.categorical_crossentropy(target, Tensor(probabilities)).data, expected,
+                               rtol=1e-6)
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(ids, Tensor(probabilities)).data, expected,
+                               rtol=1e-6)
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(ids[..., None], Tensor(logits),
+                                                                      from_logits=True).data, expected, rtol=1e-6)
+    z = Tensor(logits, requires_grad=True)
+    loss = losses.categorical_crossentropy(target, z, from_logits=True)
+    np.testing.assert_allclose(loss.data, expected, rtol=1e-6)
+    loss.sum().backward()
+    np.testing.assert_allclose(z.grad, softmax(logits) - target, atol=1e-12)  # softmax minus one-hot
+    smoothed = target * 0.9 + 0.1 / 4  # Keras: y (1 - s) + s / classes
+    np.testing.assert_allclose(losses.categorical_crossentropy(target, Tensor(logits), from_logits=True,
+                                                               label_smoothing=0.1).data,
+                               -(smoothed * log_softmax(logits)).sum(axis=-1), rtol=1e-6)
+
+
+def test_sparse_ids_index_the_last_axis_of_3d_predictions():
+    logits = np.zeros((2, 3, 4))
+    ids = np.full((2, 3), 3)  # the last class: valid for 4 classes
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(ids, Tensor(logits), from_logits=True).data,
+                               np.full((2, 3), np.log(4)), rtol=1e-6)
+
+
+def test_softmax_crossentropy_second_derivative_is_the_softmax_jacobian():
+    # rows far apart (0 and 1000) and 3-d: the recorded softmax must shift each row by its own max
+    logits = np.array([[[0.0, 1.0, 2.0], [1000.0, 1001.0, 999.0]], [[3.0, -1.0, 0.5], [400.0, 400.0, 401.0]]])
+    target = one_hot(np.array([[2, 0], [1, 2]]), 3)
+    z = Tensor(logits, requires_grad=True)
+    losses.categorical_crossentropy(target, z, from_logits=True).sum().backward(create_graph=True)
+    v = np.array([1.0, -2.0, 0.5])
+    first, z.grad = z.grad, None
+    (first * v).sum().backward()  # d/dz of (softmax(z) - t) . v = diag(s) v - s (s . v)
+    s = softmax(logits)
+    np.testing.assert_allclose(z.grad, s * v - s * (s * v).sum(axis=-1, keepdims=True), atol=1e-9)
+
+
+def test_a_single_class_warning_points_at_the_caller():
+    with pytest.warns(UserWarning, match="single class") as record:
+        losses.categorical_crossentropy(np.ones((2, 1)), Tensor(np.ones((2, 1))))
+    assert record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 4 classes on the last axis: no warning, whatever the middle axis
+        losses.categorical_crossentropy(np.full((2, 1, 4), 0.25), Tensor(np.full((2, 1, 4), 0.25)))
+
+
+def test_label_smoothing_of_1_is_allowed_and_true_is_not():
+    # s = 1 turns every target into 1/2 (binary) or 1/K (categorical), as Keras
+    p = np.array([[0.2, 0.7]])
+    np.testing.assert_allclose(losses.binary_crossentropy(np.array([[1.0, 0.0]]), Tensor(p), label_smoothing=1).data,
+                               [np.mean(-(0.5 * np.log(p) + 0.5 * np.log(1 - p)))], rtol=1e-6)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        losses.binary_crossentropy(np.array([[1.0]]), Tensor(np.array([[0.5]])), label_smoothing=True)
+
+
+def test_a_single_number_as_y_true_is_a_value_error():
+    with pytest.raises(ValueError, match="a single number"):
+        losses.mean_squared_error(1.0, Tensor(np.ones((3, 1))))
+
+
+def test_elementwise_losses_of_3d_inputs_reduce_only_the_last_axis():
+    rng = np.random.default_rng(1)
+    t = rng.uniform(0.1, 1, size=(2, 3, 4))
+    t /= t.sum(axis=-1, keepdims=True)
+    p = rng.uniform(0.1, 1, size=(2, 3, 4))
+    np.testing.assert_allclose(losses.kl_divergence(t, Tensor(p)).data, (t * np.log(t / p)).sum(axis=-1), rtol=1e-6)
+    one_hot_target = one_hot(np.array([[0, 1, 2], [3, 0, 1]]), 4)
+    scores = rng.normal(size=(2, 3, 4))
+    positive = (one_hot_target * scores).sum(axis=-1)
+    negative = ((1 - one_hot_target) * scores).max(axis=-1)
+    np.testing.assert_allclose(losses.categorical_hinge(one_hot_target, Tensor(scores)).data,
+                               np.maximum(negative - positive + 1, 0), rtol=1e-6)
+
+
+def test_kl_divergence_of_rank_1_inputs_gives_one_loss_per_sample():
+    t, p = np.array([0.2, 0.7, 1.0]), np.array([0.4, 0.7, 0.5])
+    np.testing.assert_allclose(losses.kl_divergence(t, Tensor(p)).data, t * np.log(t / p), rtol=1e-6)
+
+
+def test_kl_divergence_clips_both_inputs_into_epsilon_1():
+    # Keras: y_true = clip(y_true, eps, 1), y_pred = clip(y_pred, eps, 1); so 1.5 and 3 both count as 1
+    t, p = np.array([[1.5, 3.0, 0.5]]), np.array([[0.5, 3.0, 2.5]])
+    tc, pc = np.clip(t, EPS, 1), np.clip(p, EPS, 1)
+    np.testing.assert_allclose(losses.kl_divergence(t, Tensor(p)).data, (tc * np.log(tc / pc)).sum(axis=-1),
+                               rtol=1e-6)
+
+
+def test_categorical_hinge_of_rank_1_scores_takes_one_class_per_sample():
+    # one score per sample, one "class": pos = y * score, neg = (1 - y) * score, not a max over the batch
+    y, scores = np.array([1.0, 1.0, 0.0]), np.array([0.25, 2.0, -3.0])
+    np.testing.assert_allclose(losses.categorical_hinge(y, Tensor(scores)).data,
+                               np.maximum((1 - y) * scores - y * scores + 1, 0), rtol=1e-6)
+
+
+def test_hinge_keeps_labels_other_than_0_and_1():
+    # Keras converts labels only when all are 0 or 1; -1 and 2 are used as they are
+    y, s = np.array([[-1.0, 2.0]]), np.array([[0.5, 0.25]])
+    np.testing.assert_allclose(losses.hinge(y, Tensor(s)).data, [np.maximum(1 - y * s, 0).mean()], rtol=1e-6)
+    np.testing.assert_allclose(losses.squared_hinge(y, Tensor(s)).data, [(np.maximum(1 - y * s, 0) ** 2).mean()],
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("loss", [losses.mean_squared_error, losses.mean_absolute_error, losses.huber,
+                                  losses.hinge, losses.log_cosh, losses.binary_crossentropy])
+def test_float32_predictions_give_float32_losses_whatever_the_targets_dtype(loss):
+    y_pred = Tensor(np.array([[0.25, 0.5], [0.75, 0.125]], dtype=np.float32))
+    assert loss(np.array([[0.0, 1.0], [1.0, 0.0]]), y_pred).dtype == np.float32  # float64 targets
+    assert loss(np.array([[0, 1], [1, 0]]), y_pred).dtype == np.float32  # integer targets
+
+
+def test_label_smoothing_keeps_float32():
+    y_pred = Tensor(np.array([[0.25, 0.75]], dtype=np.float32))
+    assert losses.binary_crossentropy(np.array([[0.0, 1.0]]), y_pred, label_smoothing=0.1).dtype == np.float32
+    assert losses.categorical_crossentropy(np.array([[0.0, 1.0]]), y_pred, label_smoothing=0.1).dtype == np.float32
+    weighted = losses.reduce_weighted_values(Tensor(np.ones(2, dtype=np.float32)), np.array([0.5, 2.0]), "none")
+    assert weighted.dtype == np.float32
+
+
+def test_huber_delta_0_is_allowed_and_the_default_delta_is_1():
+    y_true, y_pred = np.array([[0.0, 0.0]]), Tensor(np.array([[1.5, -0.5]]))
+    np.testing.assert_allclose(losses.huber(y_true, y_pred, delta=0).data, [0.0])  # delta * (|e| - delta / 2) = 0
+    expected = np.mean([1.0 * (1.5 - 0.5), 0.5 * 0.5 ** 2])  # |e| > 1: linear; |e| <= 1: quadratic
+    np.testing.assert_allclose(losses.Huber()(y_true, y_pred).data, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("values_shape, weights_shape, result_shape", [
+    ((3, 1), (3,), (3, 1)),      # a (batch,) weight fits (batch, 1) losses
+    ((3, 1), (3, 1), (3, 1)),
+    ((3, 2, 1), (3, 2), (3, 2)),  # the losses' trailing 1 goes
+    ((3,), (3, 1), (3, 1)),      # (batch,) losses fit (batch, 1) weights
+    ((3, 2), (3, 2, 1), (3, 2)),  # the weights' trailing 1 goes
+])
+def test_sample_weights_and_losses_meet_as_keras_squeezes_or_expands_them(values_shape, weights_shape, result_shape):
+    values = np.arange(1.0, 1.0 + np.prod(values_shape)).reshape(values_shape)
+    weights = np.arange(2.0, 2.0 + np.prod(weights_shape)).reshape(weights_shape)
+    weighted = losses.reduce_weighted_values(Tensor(values), weights, reduction="none")
+    assert weighted.shape == result_shape
+    np.testing.assert_allclose(weighted.data, values.reshape(result_shape) * weights.reshape(result_shape))
+    weighted_from_tensor = losses.reduce_weighted_values(Tensor(values), Tensor(weights), reduction="sum")
+    np.testing.assert_allclose(weighted_from_tensor.data, (values.reshape(result_shape)
+                                                           * weights.reshape(result_shape)).sum())
+
+
+def test_reductions_at_the_edges():
+    one = losses.reduce_weighted_values(Tensor(np.array([2.5])))  # one sample still reduces to a number
+    assert one.shape == () and one.item() == 2.5
+    empty = losses.reduce_weighted_values(Tensor(np.zeros(0)), reduction="sum")  # as Keras: nothing to reduce
+    assert empty.shape == (0,)
+    plain = losses.reduce_weighted_values(Tensor(np.array([1.0, 3.0])), reduction="mean_with_sample_weight")
+    assert plain.item() == 2.0  # no weights: the plain mean
+    # weights summing to 0: Keras' divide_no_nan gives 0, though sum(l * w) = 2 - 3 = -1
+    zero_total = losses.reduce_weighted_values(Tensor(np.array([2.0, 3.0])), np.array([1.0, -1.0]),
+                                               reduction="mean_with_sample_weight")
+    assert zero_total.item() == 0.0
+
+
+def test_loss_objects_are_named_after_their_class_in_snake_case():
+    from tinygrad_acts import backend
+    backend.clear_session()
+    assert losses.MeanSquaredError().name == "mean_squared_error"
+    assert losses.Huber(name="h").name == "h"
+    assert losses.SparseCategoricalCrossentropy(name="s").name == "s"
+    assert repr(losses.Huber(delta=2.0, name="h")) == "Huber(delta=2.0, reduction='sum_over_batch_size', name='h')"
+
+
+@pytest.mark.parametrize("cls", [losses.Huber, losses.BinaryCrossentropy, losses.SparseCategoricalCrossentropy])
+def test_loss_objects_refuse_a_dtype(cls):
+    with pytest.raises(NotImplementedError, match="dtype"):
+        cls(dtype="float64")
+
+
+def test_sparse_categorical_crossentropy_object_expects_probabilities_by_default():
+    p = np.array([[0.25, 0.75], [0.5, 0.5]])
+    np.testing.assert_allclose(losses.SparseCategoricalCrossentropy()(np.array([1, 0]), Tensor(p)).data,
+                               -np.mean(np.log([0.75, 0.5])), rtol=1e-6)
+
+
+def test_a_loss_subclass_is_named_after_its_class_as_keras_does():
+    from tinygrad_acts import backend
+
+    class MyAbsoluteLoss(losses.Loss):
+        def call(self, y_true, y_pred):
+            return (y_pred - np.asarray(y_true)).abs().mean(axis=-1)
+
+    backend.clear_session()
+    first, second = MyAbsoluteLoss(), MyAbsoluteLoss()
+    assert (first.name, second.name) == ("my_absolute_loss", "my_absolute_loss_1")
+    assert first(np.array([[1.0], [2.0]]), Tensor(np.array([[1.5], [1.0]]))).item() == 0.75
+
+
+def test_sample_weights_are_cast_to_the_losses_dtype_before_anything_else():
+    # as Keras: float64 weights on float32 losses become float32 first, so the weighted mean is float32 arithmetic
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        values, weights = rng.uniform(0, 2, 7).astype(np.float32), rng.uniform(0, 1, 7)
+        weights32 = weights.astype(np.float32)
+        expected = (values * weights32).sum() / float(weights32.sum())
+        assert losses.reduce_weighted_values(Tensor(values), weights, "mean_with_sample_weight").item() == expected
+
+
+def test_kl_divergence_of_float32_predictions_computes_in_float32():
+    # float64 targets are cast to the predictions' dtype first, as Keras does, so log(y_true) is a float32 log
+    rng = np.random.default_rng(0)
+    t, p = rng.uniform(0.01, 1, size=(50, 3)), rng.uniform(0.01, 1, size=(50, 3)).astype(np.float32)
+    t32 = t.astype(np.float32)
+    expected = (t32 * (np.log(t32) - np.log(p))).sum(axis=-1)
+    np.testing.assert_array_equal(losses.kl_divergence(t, Tensor(p)).data, expected)
