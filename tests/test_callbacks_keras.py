@@ -625,3 +625,13 @@ def test_the_callbacks_work_together_in_one_fit(tmp_path):
     assert history.epoch == calls == [0, 1, 2, 3, 4]
     assert history.history["learning_rate"] == [0.05, 0.05, 0.05, 0.025, 0.0125]
     assert len((tmp_path / "log.csv").read_text().splitlines()) == 6
+
+
+def test_model_checkpoints_warnings_point_at_the_code_that_called_the_callback(tmp_path):
+    """As EarlyStopping's: a missing or array-valued monitor warns at the caller's line, not inside callbacks.py."""
+    checkpoint = ModelCheckpoint(str(tmp_path / "best.weights.npz"), save_best_only=True, save_weights_only=True)
+    checkpoint.set_model(small_model())
+    for logs in ({"loss": 0.5}, {"val_loss": np.array([0.5, 0.4])}):
+        with pytest.warns(UserWarning) as caught:
+            checkpoint.on_epoch_end(0, logs)
+        assert caught[0].filename == __file__, caught[0].filename

@@ -630,3 +630,143 @@ def test_normalization_over_everything_and_a_zero_variance():
     assert np.all(np.isfinite(constant(np.array([[2.0], [3.0]])).data))
     with pytest.raises(ValueError, match="both mean and variance, or neither"):
         Normalization(mean=1.0)
+
+
+# Examples that pin behaviour mutation testing found unpinned
+def test_input_dim_is_keras_2_input_shape_and_must_be_at_least_1():
+    assert Dense(2, input_dim=1).input_shape == (1,)
+    with pytest.raises(ValueError):
+        Dense(2, input_dim=0)
+
+
+def test_a_layer_is_built_once_and_says_so():
+    layer = Layer()
+    assert layer.built is False
+    layer.build((None, 2))
+    assert layer.built is True
+
+
+def test_an_activity_regularizer_on_a_single_number_output_is_not_divided_by_a_batch_size():
+    class Total(Layer):
+        def call(self, x):
+            return x.sum()
+
+    layer = Total(activity_regularizer="l2")
+    layer(np.array([[1.0, 2.0]]))
+    assert np.isclose(layer.losses[0].data, 0.01 * 3.0 ** 2)
+
+
+def test_add_weight_without_names_counts_variable_variable_1_variable_2():
+    class ThreeWeights(Layer):
+        def build(self, input_shape):
+            self.a, self.b, self.c = (self.add_weight(shape=(1,)) for _ in range(3))
+
+    layer = ThreeWeights(name="three")
+    layer.build((None, 1))
+    assert [w.name for w in layer.weights] == ["three/variable", "three/variable_1", "three/variable_2"]
+
+
+def test_add_loss_keeps_a_tensor_as_it_is_and_wraps_a_number():
+    layer = Layer()
+    penalty = Tensor(np.array(2.0), requires_grad=True)
+    layer.add_loss(penalty)
+    layer.add_loss(0.5)
+    assert layer.losses[0] is penalty
+    assert isinstance(layer.losses[1], Tensor) and layer.losses[1].data == 0.5
+
+
+def test_set_weights_keeps_a_float64_weight_in_float64():
+    class Precise(Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(), dtype="float64", initializer="zeros", name="w")
+
+    layer = Precise()
+    layer.build((None, 1))
+    layer.set_weights([Tensor(np.array(0.1))])  # a Tensor is read as its array
+    assert layer.w.dtype == np.float64 and layer.w.data == 0.1
+    layer.set_weights([np.array(1e300)])  # too large for float32, fine for float64
+    assert layer.w.data == 1e300
+
+
+def test_input_keeps_its_name_and_takes_a_batch_shape():
+    assert Input(shape=(2,), name="pixels").name == "pixels"
+    assert Input(batch_shape=(None, 3)).shape == (None, 3)
+
+
+def test_dense_refuses_weight_constraints():
+    with pytest.raises(NotImplementedError, match="kernel_constraint is not supported"):
+        Dense(2, kernel_constraint="non_neg")
+
+
+def test_dense_on_sequences_of_unknown_length_needs_only_the_feature_axis():
+    layer = Dense(2)
+    layer.build((None, None, 3))
+    assert layer.kernel.shape == (3, 2)
+
+
+def test_activation_layers_pass_input_shape_and_layer_arguments_on():
+    for layer in (Activation("relu", input_shape=(3,), trainable=False, name="a"),
+                  ReLU(input_shape=(3,), trainable=False, name="r"),
+                  LeakyReLU(input_shape=(3,), trainable=False, name="l"),
+                  ELU(input_shape=(3,), trainable=False, name="e"),
+                  Softmax(input_shape=(3,), trainable=False, name="s"),
+                  Dropout(0.5, input_shape=(3,), trainable=False, name="d")):
+        assert (layer.input_shape, layer.trainable, layer.name) == ((3,), False, layer.name[0])
+
+
+def test_elu_alpha_defaults_to_1():
+    y = ELU()(np.array([[-1.0, 2.0]]))
+    assert np.allclose(y.data, [[np.exp(-1.0) - 1.0, 2.0]])
+
+
+def test_flatten_output_shape_with_an_unknown_size():
+    assert Flatten().compute_output_shape((None, None, 3)) == (None, None)
+    assert Flatten().compute_output_shape((None, 4, 5)) == (None, 20)
+
+
+def test_dropout_in_training_keeps_float32():
+    y = Dropout(0.5, seed=0)(np.ones((2, 4), dtype=np.float32), training=True)
+    assert y.dtype == np.float32 and set(np.unique(y.data)) <= {0.0, 2.0}
+
+
+def test_batch_normalization_momentum_0_takes_the_batch_and_1_keeps_the_start():
+    x = np.array([[1.0], [3.0]], dtype=np.float32)  # mean 2, biased variance 1
+    follows, frozen = BatchNormalization(momentum=0.0), BatchNormalization(momentum=1.0)
+    follows(x, training=True)
+    frozen(x, training=True)
+    assert (follows.moving_mean.data, follows.moving_variance.data) == ([2.0], [1.0])
+    assert (frozen.moving_mean.data, frozen.moving_variance.data) == ([0.0], [1.0])
+
+
+def test_batch_normalization_without_scale_and_center_only_normalizes():
+    x = np.array([[[1.0, 4.0]], [[3.0, 8.0]]], dtype=np.float32)  # 3-D: (batch, 1, features)
+    layer = BatchNormalization(scale=False, center=False, epsilon=0.0001)
+    y = layer(x, training=True)
+    assert layer.gamma is None and layer.beta is None
+    assert np.allclose(y.data, [[[-1 / np.sqrt(1.0001), -2 / np.sqrt(4.0001)]],
+                                [[1 / np.sqrt(1.0001), 2 / np.sqrt(4.0001)]]])
+
+
+def test_batch_normalization_axis_minus_rank_is_axis_0():
+    layer = BatchNormalization(axis=-3)
+    layer.build((4, 2, 3))
+    assert layer.moving_mean.shape == (4,)
+
+
+def test_batch_normalization_skips_a_batch_whose_variance_overflows():
+    layer = BatchNormalization(momentum=0.5)
+    with np.errstate(over="ignore", invalid="ignore"):  # variance inf in float32, its output nan: expected here
+        layer(np.array([[3e38], [-3e38]], dtype=np.float32), training=True)  # mean 0
+    assert (layer.moving_mean.data, layer.moving_variance.data) == ([0.0], [1.0])
+
+
+def test_a_one_number_activation_object_without_a_name_is_explained_by_its_repr():
+    class Rectifier:  # a callable object, not a function: it has no __name__
+        def __call__(self, x):
+            return x if x > 0 else 0 * x
+
+        def __repr__(self):
+            return "Rectifier()"
+
+    with pytest.raises(ValueError, match=r"the activation Rectifier\(\) treats its input as one number"):
+        Dense(2, activation=Rectifier())(np.ones((3, 2), dtype=np.float32))

@@ -3,6 +3,8 @@
 Gradients are checked against central finite differences in float64 with the project's own ``gradcheck``,
 on plain shapes and on broadcast shapes: (3, 1) with (1, 4), (5, 4) with (4,), and a scalar with a matrix.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -519,3 +521,212 @@ def test_min_and_max_at_chosen_points_on_3d_inputs():
     np.testing.assert_array_equal(x.max(axis=-1).data, [[3.0, 5.0], [4.0, 1.0]])
     x.min().backward()  # the gradient goes to the one smallest entry
     assert x.grad.tolist() == [[[0, 0], [0, 0]], [[0, 0], [1, 0]]]
+
+
+# Examples that pin behaviour mutation testing found unpinned
+@pytest.mark.parametrize(("op", "compute"), [
+    ("neg", lambda x: -x), ("div", lambda x: x / 2), ("pow", lambda x: x ** 2), ("pow", lambda x: x ** Tensor(2.0)),
+    ("log", Tensor.log), ("sqrt", Tensor.sqrt), ("abs", Tensor.abs), ("sigmoid", Tensor.sigmoid),
+    ("sin", Tensor.sin), ("cos", Tensor.cos), ("log1p", Tensor.log1p), ("expm1", Tensor.expm1), ("erf", Tensor.erf),
+    ("erfc", Tensor.erfc), ("hypot", lambda x: x.hypot(1.0)), ("relu", Tensor.relu),
+    ("maximum", lambda x: x.maximum(1.0)), ("clip", lambda x: x.clip(0.0, 1.0)), ("mean", Tensor.mean),
+    ("max", Tensor.max), ("logsumexp", Tensor.logsumexp), ("cumsum", lambda x: x.cumsum(1)),
+    ("reshape", lambda x: x.reshape(2)), ("transpose", lambda x: x.T), ("squeeze", lambda x: x.squeeze(0)),
+    ("unsqueeze", lambda x: x.unsqueeze(0)), ("flip", Tensor.flip), ("pad", lambda x: x.pad(1)),
+    ("broadcast_to", lambda x: x.broadcast_to((3, 2))), ("getitem", lambda x: x[0]),
+    ("where", lambda x: ta.where(x.data > 1, x, 0.0)), ("concatenate", lambda x: ta.concatenate([x, x])),
+    ("stack", lambda x: ta.stack([x, x])),
+])
+def test_repr_names_the_op_that_made_a_tensor(op, compute):
+    x = Tensor(np.array([[0.5, 2.0]]), requires_grad=True)
+    assert repr(compute(x)).endswith(f"grad_fn={op})")
+
+
+def test_repr_names_the_ops_of_a_recorded_backward_pass_and_of_a_nameless_custom_op():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    picked = x[1]
+    (picked * picked).backward(create_graph=True)  # getitem's gradient, 2 x[1], is scattered into zeros
+    assert repr(x.grad).endswith("grad_fn=scatter)") and x.grad.dtype == np.float32
+    assert x.grad.data.tolist() == [0.0, 4.0, 0.0]
+
+    @ta.custom_op
+    def sine(x):
+        return np.sin(x), lambda g: (g * np.cos(x),)
+
+    x = Tensor([0.0, 1.0], requires_grad=True)
+    sine(x).sum().backward(create_graph=True)
+    assert repr(x.grad).endswith("grad_fn=sine (first-order))")
+
+    class Doubling:  # a callable object has no __name__: the op is then called custom_op
+        def __call__(self, x):
+            return 2 * x, lambda g: (2 * g,)
+
+    assert repr(ta.custom_op(Doubling())(x)).endswith("grad_fn=custom_op)")
+
+
+def test_repr_of_a_matrix_lines_up_its_rows_under_the_first():
+    assert repr(Tensor([[1.0, 2.0], [3.0, 4.0]])) == "Tensor([[1., 2.],\n        [3., 4.]])"
+
+
+def test_a_leaf_used_twice_in_a_recorded_backward_pass_gets_the_sum_of_both_uses():
+    x = Tensor(3.0, requires_grad=True, dtype="float64")
+    (x * x).backward(create_graph=True)  # d/dx x*x = x + x
+    assert x.grad.item() == 6.0
+    first = x.grad
+    x.grad = None
+    first.backward()  # d/dx 2x = 2
+    assert x.grad.item() == 2.0
+
+
+def test_a_gradient_seed_is_never_aliased_by_grad():
+    x = Tensor(np.zeros(4, dtype=np.float32), requires_grad=True)
+    seed = np.ones((2, 2), dtype=np.float32)
+    x.reshape(2, 2).backward(seed)  # reshape hands back a view of the seed
+    seed[...] = 5.0
+    assert x.grad.tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_pow_keeps_a_float64_base_s_precision_in_a_python_exponent():
+    x = Tensor(np.array([2.0, 3.0]), requires_grad=True)
+    np.testing.assert_array_equal((x ** 0.1).data, np.array([2.0, 3.0]) ** 0.1)
+
+
+def test_pow_with_a_tensor_exponent_of_one_and_of_zero():
+    x = Tensor(np.array([3.0, 0.0]), requires_grad=True)
+    (x ** Tensor(np.array([1.0, 1.0]))).sum().backward()  # d/dx x^1 = 1
+    assert x.grad.tolist() == [1.0, 1.0]
+    x.grad = None
+    (x ** Tensor(np.array([0.0, 0.0]))).sum().backward()  # x^0 = 1 is constant, also at x = 0
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_matmul_gradients_of_a_constant_vector_times_matrices_and_of_batches_times_a_vector():
+    v, w = np.array([1.0, 2.0]), np.arange(6.0).reshape(2, 3)
+    kernel = Tensor(w, requires_grad=True)
+    (Tensor(v) @ kernel).sum().backward()  # d/dW sum(v @ W) = outer(v, 1)
+    np.testing.assert_array_equal(kernel.grad, np.outer(v, np.ones(3)))
+
+    vector = Tensor(v, requires_grad=True)
+    batch = Tensor(np.arange(24.0).reshape(2, 3, 2, 2), requires_grad=True)
+    (vector @ batch).sum().backward()  # d/dv_i = sum of row i over the batch and the columns
+    np.testing.assert_array_equal(vector.grad, batch.data.sum(axis=(0, 1, 3)))
+
+    matrices = Tensor(np.arange(12.0).reshape(2, 3, 2), requires_grad=True)
+    vector = Tensor(v, requires_grad=True)
+    (matrices @ vector).sum().backward()  # d/dv_j = sum of column j over the batch and the rows
+    np.testing.assert_array_equal(vector.grad, matrices.data.sum(axis=(0, 1)))
+    np.testing.assert_array_equal(matrices.grad, np.broadcast_to(v, (2, 3, 2)))
+
+
+def test_relu_and_clip_gradients_at_the_corners():
+    x = Tensor(np.array([-1.0, 0.0, 1.0, 2.0, 3.0]), requires_grad=True)
+    x.relu().sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]  # relu'(0) = 0, as in PyTorch
+    x.grad = None
+    x.clip(0.0, 2.0).sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]  # the ends of the interval let the gradient through
+
+
+@pytest.mark.parametrize("ddof", [True, None, "1", -1])
+def test_var_refuses_a_ddof_that_is_not_a_number_at_least_0(ddof):
+    with pytest.raises(ValueError, match="var: ddof must be a number >= 0"):
+        Tensor([1.0, 2.0, 3.0]).var(ddof=ddof)
+
+
+def test_logsumexp_keeps_unreduced_axes_of_length_one_and_its_keepdims_gradient_is_the_softmax():
+    assert Tensor(np.zeros((2, 1, 3))).logsumexp(axis=2).shape == (2, 1)
+    x = Tensor(np.array([[0.0, np.log(3.0)], [1.0, 1.0]]), requires_grad=True)
+    x.logsumexp(axis=1, keepdims=True).sum().backward()
+    np.testing.assert_allclose(x.grad, [[0.25, 0.75], [0.5, 0.5]])
+
+
+def test_prod_of_integers_and_of_empty_axes_keeps_the_shape_asked_for():
+    integers = Tensor([[1, 2], [3, 4]], dtype="int64")
+    assert integers.prod(axis=1, keepdims=True).data.tolist() == [[2], [12]]
+    empty = Tensor(np.zeros((2, 0)))
+    assert empty.prod(axis=1).data.tolist() == [1.0, 1.0]  # the product of no numbers is 1
+    assert empty.prod(axis=1, keepdims=True).data.tolist() == [[1.0], [1.0]]
+
+
+def test_argmax_and_argmin_of_empty_tensors():
+    assert Tensor(np.zeros((0, 3))).argmax(axis=1).shape == (0,)  # no rows: no answers, but nothing is undefined
+    assert Tensor(np.zeros((1, 0))).argmin(axis=0).shape == (0,)
+    with pytest.raises(ValueError, match="argmax: the tensor of shape .0, 3. is empty along axis 0, so it has no "
+                                         "largest entry"):
+        Tensor(np.zeros((0, 3))).argmax(axis=0)
+    with pytest.raises(ValueError, match="argmin: .* has no smallest entry"):
+        Tensor(np.zeros((0, 3))).argmin()
+
+
+def test_not_equal_compares_with_the_other_operand():
+    assert (Tensor([1.0, 2.0]) != 2).tolist() == [True, False]
+
+
+def test_numpy_operators_and_comparisons_with_an_array_on_the_left():
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    product = np.array([3.0, 4.0]) * t  # numpy hands the op to the Tensor (__array_ufunc__)
+    assert isinstance(product, Tensor) and product.data.tolist() == [3.0, 8.0]
+    assert (np.array([2.0, 1.0]) - t).data.tolist() == [1.0, -1.0]
+    assert (np.array([1.5, 1.5]) < t).tolist() == [False, True]
+
+
+def test_where_reads_a_numeric_condition_as_true_or_false():
+    x, y = Tensor(np.ones(3), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    ta.where(np.array([2, 0, 1]), x, y).sum().backward()
+    assert x.grad.tolist() == [1.0, 0.0, 1.0] and y.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_concatenate_and_stack_join_along_axis_0_by_default():
+    a, b = Tensor(np.zeros((2, 3))), Tensor(np.ones((2, 3)))
+    assert ta.concatenate([a, b]).shape == (4, 3)
+    assert ta.stack([a[0], b[0]]).data.tolist() == [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]
+
+
+def test_split_takes_a_plain_array_too():
+    pieces = ta.split(np.arange(6.0), 3)
+    assert all(isinstance(piece, Tensor) for piece in pieces)
+    assert [piece.data.tolist() for piece in pieces] == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+
+
+def test_a_custom_op_rule_may_return_plain_python_numbers():
+    double = ta.custom_op(lambda x: (2 * x, lambda g: ((2 * g).tolist(),)))
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    double(x).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_a_first_order_custom_op_gives_no_gradient_where_its_rule_says_none():
+    scale = ta.custom_op(lambda x, y: (x * y, lambda g: (g * y, None)))
+    x, y = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    scale(x, y).sum().backward(create_graph=True)
+    assert x.grad.data.tolist() == [3.0, 4.0] and y.grad is None
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda x: x / np.ones(2), "div: shapes (3,) and (2,) cannot be broadcast together"),
+    (lambda x: x ** np.ones(2), "pow: shapes (3,) and (2,) cannot be broadcast together"),
+    (lambda x: x ** Tensor(np.ones(2)), "pow: shapes (3,) and (2,) cannot be broadcast together"),
+    (lambda x: x.hypot(np.ones(2)), "hypot: shapes (3,) and (2,) cannot be broadcast together"),
+    (lambda x: x.std(ddof=3), "std: ddof=3 needs more than 3 entries per result, got 3"),
+    (lambda x: x.var(axis=5), "var: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.prod(axis=5), "prod: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.cumsum(axis=5), "cumsum: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.squeeze(axis=5), "squeeze: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.unsqueeze(axis=5), "unsqueeze: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.unsqueeze(None), "unsqueeze: axis must be an integer or a tuple of integers, got None"),
+    (lambda x: x.flip(axis=5), "flip: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.broadcast_to((2,)), "broadcast_to: a tensor of shape (3,) cannot be broadcast to (2,)"),
+    (lambda x: ta.split(x, 3, axis=5), "split: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.argmax(axis=5), "argmax: axis 5 is out of range for a tensor of shape (3,)"),
+])
+def test_errors_name_the_op_and_the_shape(call, message):
+    with pytest.raises((ValueError, TypeError), match=re.escape(message)):
+        call(Tensor([1.0, 2.0, 3.0]))
+
+
+def test_clip_with_bounds_of_a_larger_shape_broadcasts_x_and_sums_its_gradient_back():
+    x = Tensor(np.array([1.0, 5.0]), requires_grad=True)
+    out = x.clip(np.zeros((2, 2)), np.array([[3.0], [6.0]]))  # rows clipped at 3 and at 6
+    assert out.data.tolist() == [[1.0, 3.0], [1.0, 5.0]]
+    out.sum().backward()
+    assert x.grad.tolist() == [2.0, 1.0]  # 1 passes both rows; 5 only the second

@@ -433,11 +433,11 @@ class ModelCheckpoint(MonitorCallback):
             return True
         value = logs.get(self.monitor)
         if value is None:
-            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=3)
+            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=4)
             return True
         if np.ndim(value) > 0:
             warnings.warn(f"Can save best model only when `monitor` is a scalar value. Received: {value}. Falling "
-                          f"back to `save_best_only=False`.", stacklevel=3)
+                          f"back to `save_best_only=False`.", stacklevel=4)
             return True
         best = "None" if self.best is None else f"{self.best:.5f}"
         if self._is_improvement(value, self.best):

@@ -406,12 +406,13 @@ class Tensor:
         if min is None and max is None:  # as torch.clamp: clip(None, None) is surely a mistake, not a copy
             raise ValueError("clip: at least one of min and max must be given, got clip(None, None)")
         x = self.data
-        inside = np.ones(x.shape, dtype=bool)
+        clipped = np.clip(x, min, max)  # bounds of a larger shape broadcast x, as in numpy
+        inside = np.ones(clipped.shape, dtype=bool)
         if min is not None:
             inside &= x >= min
         if max is not None:
             inside &= x <= max
-        return self._child(np.clip(x, min, max), (self,), lambda g, out, x: (g * inside,), "clip")
+        return self._child(clipped, (self,), lambda g, out, x: (g * inside,), "clip")
 
     # ----------------------------------------------------------------------------------------------------------
     # Reductions
