@@ -730,3 +730,9 @@ def test_clip_with_bounds_of_a_larger_shape_broadcasts_x_and_sums_its_gradient_b
     assert out.data.tolist() == [[1.0, 3.0], [1.0, 5.0]]
     out.sum().backward()
     assert x.grad.tolist() == [2.0, 1.0]  # 1 passes both rows; 5 only the second
+
+
+def test_reshape_without_a_shape_is_an_error_as_in_numpy_and_torch():
+    with pytest.raises(TypeError, match=r"reshape needs the new shape"):
+        Tensor(np.array([3.0])).reshape()
+    assert Tensor(np.array([3.0])).reshape(()).shape == ()  # a single number's shape, written out

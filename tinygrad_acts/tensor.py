@@ -541,6 +541,8 @@ class Tensor:
     # Shapes and indexing
     # ----------------------------------------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
+        if not shape:  # as numpy and torch: no shape is a mistake (a single number's shape is written ())
+            raise TypeError("reshape needs the new shape, e.g. x.reshape(2, 3), or x.reshape(()) for one number")
         wanted = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         original = self.shape
         try:
