@@ -286,3 +286,8 @@ def test_array_is_a_copy_as_keras_ops_array():
     values = np.array([3.0, 4.0])
     ops.array(values).data[0] = 0.0
     assert values.tolist() == [3.0, 4.0]
+
+
+def test_comparisons_of_plain_lists_are_entry_by_entry():
+    assert ops.equal([1, 2], [1, 3]).data.tolist() == [True, False]
+    assert ops.greater([1.0, 5.0], [2.0, 2.0]).data.tolist() == [False, True]

@@ -63,9 +63,10 @@ def import_keras(what: str) -> Any:
 # ----------------------------------------------------------------------------------------------------------------
 def _activation_name(layer: layers.Layer, function: Any) -> str:
     """The name under which both frameworks know ``function``: 'relu' for activations.relu."""
-    for name, known in activations.ALL_ACTIVATIONS.items():
-        if function is known:
-            return name
+    try:
+        return activations.serialize(function)
+    except ValueError:
+        pass
     shown = getattr(function, "__name__", repr(function))
     raise ValueError(f"to_keras: layer '{layer.name}' ({type(layer).__name__}) has the activation {shown}, a Python "
                      f"function Keras cannot name; use an activation by name, such as 'tanh' (one of "

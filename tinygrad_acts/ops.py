@@ -249,6 +249,7 @@ def _index(find: Any, x: TensorLike, axis: int | None, keepdims: bool) -> Tensor
 
 # Comparisons and logic: boolean Tensors, with no gradient (cast them to float to count: ops.cast(x > 0, "float32"))
 def _data(x: TensorLike) -> np.ndarray:
+    """An array, also for a list (tensor._data leaves lists as they are: [1, 2] == [1, 3] is one False)."""
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
