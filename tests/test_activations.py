@@ -535,6 +535,7 @@ def test_hand_written_activations_name_their_op(name):
     assert f"grad_fn={name}" in repr(out)
 
 
+@pytest.mark.warning_location
 def test_softmax_over_a_one_entry_axis_warns_at_the_callers_line():
     with pytest.warns(UserWarning, match="always 1") as record:
         activations.softmax(Tensor([[2.0], [3.0]]))

@@ -627,6 +627,7 @@ def test_the_callbacks_work_together_in_one_fit(tmp_path):
     assert len((tmp_path / "log.csv").read_text().splitlines()) == 6
 
 
+@pytest.mark.warning_location
 def test_model_checkpoints_warnings_point_at_the_code_that_called_the_callback(tmp_path):
     """As EarlyStopping's: a missing or array-valued monitor warns at the caller's line, not inside callbacks.py."""
     checkpoint = ModelCheckpoint(str(tmp_path / "best.weights.npz"), save_best_only=True, save_weights_only=True)

@@ -648,6 +648,7 @@ def test_softmax_crossentropy_second_derivative_is_the_softmax_jacobian():
     np.testing.assert_allclose(z.grad, s * v - s * (s * v).sum(axis=-1, keepdims=True), atol=1e-9)
 
 
+@pytest.mark.warning_location
 def test_a_single_class_warning_points_at_the_caller():
     with pytest.warns(UserWarning, match="single class") as record:
         losses.categorical_crossentropy(np.ones((2, 1)), Tensor(np.ones((2, 1))))
