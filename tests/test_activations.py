@@ -565,3 +565,14 @@ def test_sparse_plus_at_one_is_on_its_linear_piece_to_second_order():
     x.grad = None
     first.sum().backward()
     np.testing.assert_array_equal(x.grad, [0.5, 0.0, 0.0])
+
+
+def test_deserialize_looks_in_custom_objects_first_and_only_for_their_names():
+    def my_act(x):
+        return x * 2.0
+
+    assert activations.deserialize("my_act", custom_objects={"my_act": my_act}) is my_act
+    assert activations.deserialize("relu", custom_objects={"my_act": my_act}) is activations.relu
+    assert activations.deserialize("tanh") is activations.tanh
+    with pytest.raises(ValueError, match="serialize: .* is not one of the library's activations"):
+        activations.serialize(my_act)

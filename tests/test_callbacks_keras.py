@@ -636,3 +636,13 @@ def test_model_checkpoints_warnings_point_at_the_code_that_called_the_callback(t
         with pytest.warns(UserWarning) as caught:
             checkpoint.on_epoch_end(0, logs)
         assert caught[0].filename == __file__, caught[0].filename
+
+
+@pytest.mark.warning_location
+def test_early_stopping_and_reduce_lr_warn_at_the_line_that_called_them_with_a_missing_monitor():
+    """A callback called by hand (or by one's own loop) with logs that lack its monitor warns at that call."""
+    for callback in (EarlyStopping(monitor="val_loss"), ReduceLROnPlateau(monitor="val_loss")):
+        callback.set_model(small_model())
+        with pytest.warns(UserWarning, match="val_loss") as caught:
+            callback.on_epoch_end(0, {"loss": 0.5})
+        assert caught[0].filename == __file__, (type(callback).__name__, caught[0].filename)

@@ -819,3 +819,20 @@ def test_kl_divergence_of_float32_predictions_computes_in_float32():
     t32 = t.astype(np.float32)
     expected = (t32 * (np.log(t32) - np.log(p))).sum(axis=-1)
     np.testing.assert_array_equal(losses.kl_divergence(t, Tensor(p)).data, expected)
+
+
+def test_the_single_class_warning_looks_at_the_last_axis_of_3d_predictions():
+    y_true = np.ones((2, 3, 1))
+    with pytest.warns(UserWarning, match=r"single class \(shape \(2, 3, 1\)\)"):
+        losses.categorical_crossentropy(y_true, Tensor(np.full((2, 3, 1), 0.5)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # three classes on the last axis, one on the middle one: no warning
+        losses.categorical_crossentropy(np.eye(3)[None].repeat(2, axis=0)[:, :1, :], Tensor(np.full((2, 1, 3), 1 / 3)))
+
+
+def test_a_loss_subclass_without_call_is_told_what_to_write():
+    class MyLoss(losses.Loss):
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"MyLoss must define call\(y_true, y_pred\)"):
+        MyLoss()(np.zeros((2, 1)), Tensor(np.zeros((2, 1))))

@@ -454,3 +454,233 @@ def test_variables_assign_and_read_as_their_value():
     assert np.array_equal(np.asarray(variable), [0.0, 0.0])
     with pytest.raises(ValueError, match=r"Variable 'v': cannot assign a value of shape \(3,\) to a variable of shape"):
         variable.assign([1, 2, 3])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Examples that pin behaviour mutation testing found unpinned
+# ----------------------------------------------------------------------------------------------------------------
+def test_evenly_spaced_thresholds_take_keras_bucket_route_which_clips_predictions_to_zero_one():
+    """Thresholds 0, 1/(n-1), ..., 1 (three or more, within epsilon) put each prediction, clipped to [0, 1], in the
+    bucket ceil(p (n - 1)) - 1, as Keras does: 1.5 then counts as 1, which is not above the threshold 1. Other
+    thresholds compare y_pred > t directly, so 1.5 is above 1 there. This is why a metric needs to know which route
+    its thresholds take."""
+    tp = metrics.TruePositives(thresholds=[0.0, 0.5, 1.0])
+    tp.update_state([1, 1, 1], [1.5, 0.5, -0.5])  # buckets: 1.5 -> 1 (above 0 and 0.5), 0.5 -> 0, -0.5 -> none
+    np.testing.assert_array_equal(tp.result().numpy(), [2, 1, 0])  # Keras 3.15.1: [2., 1., 0.]
+    not_evenly = metrics.TruePositives(thresholds=[0.5, 1.0])  # two thresholds: compared one by one
+    not_evenly.update_state([1], [1.5])
+    np.testing.assert_array_equal(not_evenly.result().numpy(), [1, 1])  # Keras 3.15.1: [1., 1.]
+    precision = metrics.Precision(thresholds=[0.0, 0.5, 1.0])
+    precision.update_state([1, 0, 1], [1.5, 1.2, 0.7])  # all three fall in bucket 1: above 0 and 0.5, not 1
+    np.testing.assert_allclose(precision.result().numpy(), [2 / 3, 2 / 3, 0])  # Keras 3.15.1: the same
+
+
+def test_thresholds_count_as_evenly_spaced_within_epsilon_of_float32_steps_as_keras():
+    """Keras' is_evenly_distributed_thresholds compares with np.arange(n, dtype=float32) / (n - 1) within
+    atol=epsilon (1e-7): 5e-8 counts as 0, and a threshold 3.44e-6 above 1/3 is within allclose's tolerance of
+    float32(1/3) though not of 1/3 itself. Both grids take the bucket route, where 1.5 is not above 1."""
+    near_zero = metrics.TruePositives(thresholds=[5e-8, 0.5, 1.0])
+    near_zero.update_state([1], [1.5])
+    np.testing.assert_array_equal(near_zero.result().numpy(), [1, 1, 0])  # Keras 3.15.1: [1., 1., 0.]
+    near_third = 1 / 3 + 1e-7 + 1e-5 / 3 + 5e-9  # 1e-7 + 1e-5 * |1/3| is allclose's tolerance at 1/3
+    thirds = metrics.TruePositives(thresholds=[0.0, near_third, 2 / 3, 1.0])
+    thirds.update_state([1], [1.5])
+    np.testing.assert_array_equal(thirds.result().numpy(), [1, 1, 1, 0])  # Keras 3.15.1: [1., 1., 1., 0.]
+
+
+def test_auc_clips_predictions_to_zero_one_on_its_evenly_spaced_thresholds():
+    """AUC's thresholds -eps, 0.5, 1 + eps (num_thresholds=3, or thresholds=[0.5]) are evenly spaced, so
+    predictions are clipped to [0, 1] and bucketed; -0.5 then counts as 0, above -eps. By hand: buckets -0.5 -> 0,
+    1.5 -> 1, 0.5 -> 0, 0.2 -> 0; TP = [2, 1, 0], FP = [2, 0, 0] of 2 positives and 2 negatives; the ROC points
+    (1, 1), (0, 0.5), (0, 0) give (1 - 0) * (1 + 0.5) / 2 = 0.75."""
+    for auc in (metrics.AUC(num_thresholds=3), metrics.AUC(thresholds=[0.5])):
+        auc.update_state([0, 1, 1, 0], [-0.5, 1.5, 0.5, 0.2])
+        assert value(auc) == pytest.approx(0.75)  # Keras 3.15.1: 0.75 for both
+
+
+def test_a_prediction_and_its_threshold_are_compared_in_float32_as_keras():
+    """Labels, predictions and thresholds are cast to the metric's dtype (float32) before comparing, as Keras does:
+    0.50000001 is 0.5 in float32, not above the threshold 0.5; 1/3 is not above the threshold 1/3, on either route
+    (float32(1/3) * 3 is 1.0 in float32, so it is in bucket 0); a label of 1e-50 is 0, a negative."""
+    at_half = metrics.TruePositives()
+    at_half.update_state([1, 1], [0.5, 0.50000001])
+    assert value(at_half) == 0.0  # Keras 3.15.1: 0.0
+    third = metrics.TruePositives(thresholds=[1 / 3])  # one threshold: compared directly
+    third.update_state([1], [1 / 3])
+    assert value(third) == 0.0  # Keras 3.15.1: 0.0
+    thirds = metrics.TruePositives(thresholds=[0.0, 1 / 3, 2 / 3, 1.0])  # evenly spaced: bucketed
+    thirds.update_state([1], [1 / 3])
+    np.testing.assert_array_equal(thirds.result().numpy(), [1, 0, 0, 0])  # Keras 3.15.1: [1., 0., 0., 0.]
+    top = metrics.Precision(top_k=1, thresholds=[0.0, 1 / 3, 2 / 3, 1.0])  # the same after top_k's filtering
+    top.update_state([[1, 0]], [[1 / 3, 0.2]])
+    np.testing.assert_array_equal(top.result().numpy(), [1, 0, 0, 0])  # Keras 3.15.1: [1., 0., 0., 0.]
+    tiny_label = metrics.Precision()
+    tiny_label.update_state([1e-50, 1.0], [0.9, 0.9])
+    assert value(tiny_label) == 0.5  # Keras 3.15.1: 0.5
+
+
+def test_sample_weight_weighs_every_confusion_count_and_a_boolean_weight_is_a_mask():
+    """Weights [2, 0, 1]: TP counts the first sample twice and the second not at all. Recall with weights [1, 3, 0, 1]:
+    TP = 1 (0.9; 0.6 weighs 0), FN = 3 (0.2), so 1/4 where unweighted it would be 2/3. Boolean weights are 1 and 0,
+    summed as numbers (not or-ed)."""
+    for cls, expected in ((metrics.TruePositives, 2.0), (metrics.FalsePositives, 1.0),
+                          (metrics.TrueNegatives, 0.0), (metrics.FalseNegatives, 0.0)):
+        metric = cls()
+        metric.update_state([1, 1, 0], [0.9, 0.8, 0.7], sample_weight=[2, 0, 1])
+        assert value(metric) == expected, cls.__name__  # Keras 3.15.1: TP 2, FP 1
+    recall = metrics.Recall()
+    recall.update_state([1, 1, 1, 0], [0.9, 0.2, 0.6, 0.7], sample_weight=[1, 3, 0, 1])
+    assert value(recall) == pytest.approx(1 / 4)  # Keras 3.15.1: 0.25
+    precision = metrics.Precision()
+    precision.update_state([1, 1, 0, 1], [0.9, 0.8, 0.7, 0.1], sample_weight=np.array([True, True, True, False]))
+    assert value(precision) == pytest.approx(2 / 3)  # TP 2, FP 1; Keras 3.15.1: 0.6666667
+
+
+def test_top_k_keeps_each_rows_k_largest_along_the_last_axis_ties_to_the_lower_index():
+    """top_k=2 keeps 0.9 and 0.8 of [0.9, 0.8, 0.1, 0.2]: with labels [1, 0, 0, 0] precision is 1/2 (all four would
+    give 1/4), and labels [0, 0, 1, 1] are all missed (recall 0). Of two equal largest values the lower index is
+    kept (TensorFlow's top_k promises it; torch's gives the same here). A (batch, time, classes) array keeps the top
+    of each time step's classes."""
+    precision = metrics.Precision(top_k=2)
+    precision.update_state([[1, 0, 0, 0]], [[0.9, 0.8, 0.1, 0.2]])
+    assert value(precision) == 0.5  # Keras 3.15.1: 0.5
+    recall = metrics.Recall(top_k=2)
+    recall.update_state([[0, 0, 1, 1]], [[0.9, 0.8, 0.1, 0.2]])
+    assert value(recall) == 0.0  # Keras 3.15.1: 0.0
+    tie = metrics.Precision(top_k=1)
+    tie.update_state([[0, 0, 1, 0]], [[0.5, 0.5, 0.9, 0.9]])  # class 2 is kept, not class 3
+    assert value(tie) == 1.0  # Keras 3.15.1: 1.0
+    sequence = metrics.Precision(top_k=1)  # one sample of two time steps, three classes
+    sequence.update_state([[[0, 1, 0], [1, 0, 0]]], [[[0.2, 0.7, 0.1], [0.3, 0.6, 0.1]]])
+    assert value(sequence) == 0.5  # class 1 both times: right, then wrong; Keras 3.15.1: 0.5
+
+
+def test_class_id_looks_at_one_column_and_class_zero_is_a_class():
+    """Precision of column 1: labels [1, 0, 1], predictions [0.8, 0.6, 0.2] -> 0.8 right, 0.6 wrong: 1/2 (all
+    columns together would give 1/3). Recall of column 0: labels [0, 1, 1], predictions [0.9, 0.1, 0.7]: 1/2."""
+    precision = metrics.Precision(class_id=1)
+    precision.update_state([[0, 1], [0, 0], [1, 1]], [[0.9, 0.8], [0.1, 0.6], [0.3, 0.2]])
+    assert value(precision) == 0.5  # Keras 3.15.1: 0.5
+    recall = metrics.Recall(class_id=0)
+    recall.update_state([[0, 1], [1, 0], [1, 1]], [[0.9, 0.8], [0.1, 0.6], [0.7, 0.2]])
+    assert value(recall) == 0.5  # Keras 3.15.1: 0.5
+
+
+def test_recall_takes_its_thresholds_list():
+    """Labels [1, 1, 1, 0], predictions [0.9, 0.5, 0.2, 0.8]: above 0.3 two of the three positives, above 0.7 one."""
+    recall = metrics.Recall(thresholds=[0.3, 0.7])
+    recall.update_state([1, 1, 1, 0], [0.9, 0.5, 0.2, 0.8])
+    np.testing.assert_allclose(recall.result().numpy(), [2 / 3, 1 / 3])  # Keras 3.15.1: [0.6666667, 0.33333334]
+
+
+def test_confusion_results_are_a_number_for_one_threshold_in_the_metric_dtype():
+    """One threshold gives a 0-d result, several a vector, as Keras; results are float32 (the metric's dtype),
+    though the state is float64. dtype='float64' is kept as the metric's dtype and in its config."""
+    for cls in (metrics.TruePositives, metrics.FalseNegatives, metrics.Precision, metrics.Recall):
+        one, two = cls(), cls(thresholds=[0.2, 0.4])
+        for metric in (one, two):
+            metric.update_state([1, 0], [0.3, 0.6])
+        assert one.result().shape == () and two.result().shape == (2,), cls.__name__
+        assert one.result().dtype == np.float32 and two.result().dtype == np.float32, cls.__name__
+        assert cls(dtype="float64").dtype == "float64" == cls(dtype="float64").get_config()["dtype"]  # as Keras
+    auc = metrics.AUC()
+    auc.update_state([0, 1], [0.2, 0.7])
+    assert auc.result().dtype == np.float32 and value(auc) == 1.0
+    assert metrics.AUC(dtype="float64").dtype == "float64" == metrics.AUC(dtype="float64").get_config()["dtype"]
+
+
+def test_confusion_state_is_float64_named_as_keras_so_large_weighted_counts_stay_exact():
+    """The counts are float64 variables named as Keras names them. Keras keeps them in float32, where
+    2**24 + 1 + 1 stays 2**24 (Keras 3.15.1 gives 16777216); float64 keeps 16777218."""
+    tp = metrics.TruePositives()
+    tp.update_state([1], [0.9], sample_weight=[2 ** 24])
+    tp.update_state([1], [0.9])
+    tp.update_state([1], [0.9])
+    assert value(tp) == 2 ** 24 + 2
+    for metric, names in ((metrics.TruePositives(), ["accumulator"]),
+                          (metrics.Precision(), ["true_positives", "false_positives"]),
+                          (metrics.Recall(), ["true_positives", "false_negatives"]),
+                          (metrics.AUC(), ["true_positives", "false_positives", "true_negatives", "false_negatives"])):
+        assert [variable.name for variable in metric.variables] == names  # Keras 3.15.1: the same names
+        assert all(variable.dtype == np.float64 for variable in metric.variables), names
+
+
+def test_confusion_count_config_keeps_the_thresholds_given():
+    config = metrics.TruePositives(thresholds=[0.3, 0.7], name="tp").get_config()
+    assert config == {"name": "tp", "dtype": "float32", "thresholds": [0.3, 0.7]}  # Keras 3.15.1: the same
+    assert metrics.FalsePositives.from_config({**config, "name": "fp"}).thresholds == [0.3, 0.7]
+    assert metrics.TrueNegatives().get_config()["thresholds"] is None  # the default 0.5 is not written out
+
+
+def test_auc_thresholds_from_num_thresholds_and_from_a_list():
+    """num_thresholds=5 gives -eps, 1/4, 2/4, 3/4, 1 + eps; num_thresholds=2 just the two ends, where the ROC curve
+    is the diagonal (AUC 1/2). Given thresholds are sorted and written back without the ends."""
+    np.testing.assert_allclose(metrics.AUC(num_thresholds=5).thresholds, [-1e-7, 0.25, 0.5, 0.75, 1 + 1e-7],
+                               rtol=0, atol=1e-12)  # Keras 3.15.1: the same
+    two = metrics.AUC(num_thresholds=2)
+    two.update_state([0, 1, 1, 0], [0.1, 0.9, 0.6, 0.3])
+    assert two.thresholds == [-1e-7, 1 + 1e-7] and value(two) == 0.5  # Keras 3.15.1: 0.5
+    given = metrics.AUC(thresholds=[0.5, 0.25])
+    assert given.get_config()["thresholds"] == [0.25, 0.5] and given.num_thresholds == 4  # Keras 3.15.1: the same
+    assert given.multi_label is False and given.num_labels is None  # one curve, as Keras' default
+
+
+def test_auc_of_the_pr_curve_is_the_same_under_small_uniform_sample_weights():
+    """Keras' interpolated PR AUC depends on the counts only through ratios (precision, P_A / P_B, dTP / dP,
+    dTP / positives), so weighing every sample 0.2 — counts below 1 — leaves it at the unweighted value."""
+    pr = metrics.AUC(curve="PR")
+    pr.update_state([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], sample_weight=[0.2, 0.2, 0.2, 0.2])
+    assert value(pr) == pytest.approx(0.7972674369812012, rel=1e-6)  # Keras 3.15.1: 0.79726744, as unweighted
+
+
+def test_auc_of_the_pr_curve_takes_the_log_ratio_only_where_both_counts_are_positive():
+    """Keras does not refuse a negative sample weight, and with one P = TP + FP need not fall as the threshold
+    rises. Keras' interpolation takes log(P_A / P_B) only where P_A > 0 and P_B > 0 (else the ratio is 1), so no
+    log(0) appears. Thresholds -eps, 1/4, 1/2, 3/4, 1 + eps: TP = [2, 1, 1, 0, 0], P = [1, 0, 1, 0, 0], 2 positives.
+    Steps 1 -> 0 (twice) have slope 1 and add dTP / positives = 1/2 each; the step 0 -> 1 has slope 0: total 1."""
+    pr = metrics.AUC(curve="PR", num_thresholds=5)
+    pr.update_state([0, 1, 1], [0.3, 0.6, 0.1], sample_weight=[-1, 1, 1])
+    assert value(pr) == pytest.approx(1.0)  # Keras 3.15.1: 1.0
+
+
+def test_auc_of_the_precision_recall_gain_curve_by_hand():
+    """curve='PRGAIN' (Flach & Kull): with scale = P / N, recall gain = max(1 - scale * FN / TP, 0) and precision
+    gain = 1 - scale * FP / TP, or 0 and 1 where TP = 0. Thresholds -eps, 1/4, 1/2, 3/4, 1 + eps.
+
+    Positives at 0.9, 0.6; negatives at 0.8, 0.3, 0.1: TP = [2, 2, 2, 1, 0], FP = [3, 2, 1, 1, 0], FN = [0, 0, 0, 1,
+    2], scale = 2/3: x = [1, 1, 1, 1/3, 0], y = [0, 1/3, 2/3, 1/3, 1]; trapezoids (2/3)(1/2) + (1/3)(2/3) = 5/9.
+    Positives at 0.9, 0.6, 0.3; negatives at 0.7, 0.1: TP = [3, 3, 2, 1, 0], FP = [2, 1, 1, 0, 0], FN = [0, 0, 1, 2,
+    3], scale = 3/2: x = [1, 1, 1/4, 0 (clipped from -2), 0], y = [0, 1/2, 1/4, 1, 1]; (3/4)(3/8) + (1/4)(5/8) = 7/16.
+    """
+    gain = metrics.AUC(num_thresholds=5, curve="PRGAIN")
+    gain.update_state([1, 1, 0, 0, 0], [0.9, 0.6, 0.8, 0.3, 0.1])
+    assert value(gain) == pytest.approx(5 / 9)  # Keras 3.15.1: 0.5555555
+    clipped = metrics.AUC(num_thresholds=5, curve="PRGAIN")
+    clipped.update_state([1, 1, 1, 0, 0], [0.9, 0.6, 0.3, 0.7, 0.1])
+    assert value(clipped) == pytest.approx(7 / 16)  # Keras 3.15.1: 0.4375
+
+
+def test_confusion_metric_arguments_and_inputs_are_checked_with_what_was_found():
+    with pytest.raises(ValueError, match=r"Precision: thresholds must be numbers in \[0, 1\], got True"):
+        metrics.Precision(thresholds=True)  # a bool is not a threshold
+    with pytest.raises(ValueError, match=r"Recall: thresholds must be numbers in \[0, 1\], got \['0\.5'\]"):
+        metrics.Recall(thresholds=["0.5"])
+    with pytest.raises(ValueError, match=r"TruePositives: thresholds must be numbers in \[0, 1\], got \[\]$"):
+        metrics.TruePositives(thresholds=[])  # nothing outside [0, 1] to list
+    with pytest.raises(ValueError, match=r"Precision: top_k must be None or an integer >= 1, got True"):
+        metrics.Precision(top_k=True)
+    with pytest.raises(ValueError, match=r"Recall: top_k must be None or an integer >= 1, got 1\.5"):
+        metrics.Recall(top_k=1.5)
+    with pytest.raises(ValueError, match=r"Recall: class_id must be None or an integer >= 0, got -1"):
+        metrics.Recall(class_id=-1)
+    with pytest.raises(ValueError, match=r"AUC: num_thresholds must be an integer > 1, got 2\.5"):
+        metrics.AUC(num_thresholds=2.5)
+    for unsupported in ({"num_labels": 3}, {"label_weights": [0.5, 0.5]}):
+        with pytest.raises(ValueError, match=r"AUC: multi_label, num_labels and label_weights are not supported"):
+            metrics.AUC(**unsupported)
+    with pytest.raises(ValueError, match=r"Precision 'p': y_true of shape \(3,\) does not match y_pred of shape "
+                                         r"\(2,\)"):
+        metrics.Precision(name="p").update_state([0, 1, 1], [0.2, 0.7])
+    with pytest.raises(ValueError, match=r"Recall 'r': class_id needs y_pred of shape \(samples, classes\), got shape "
+                                         r"\(2,\)"):
+        metrics.Recall(class_id=1, name="r").update_state([0, 1], [0.2, 0.7])

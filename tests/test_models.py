@@ -1,16 +1,21 @@
 """Training with the Keras model API: compile, fit, evaluate, callbacks, progress, weights on disk."""
 import io
+import json
 import os
 import re
+import sys
+import types
 import zipfile
 
 import numpy as np
 import pytest
 
 import tinygrad_acts.backend as K
-from tinygrad_acts.callbacks import EarlyStopping, ProgressBar
-from tinygrad_acts.layers import Dense
-from tinygrad_acts.models import NanLossWarning, Sequential
+from tinygrad_acts import losses
+from tinygrad_acts.callbacks import Callback, EarlyStopping, LambdaCallback, ProgressBar
+from tinygrad_acts.diagnostics import LayerStats
+from tinygrad_acts.layers import Dense, Dropout, Input, Layer
+from tinygrad_acts.models import Model, NanLossWarning, Sequential, _bytes, _sample_weights
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
@@ -329,3 +334,516 @@ def test_the_finite_check_of_gradients_sees_one_bad_entry(bad):
     assert _all_finite(grads)
     grads[0][1, 2] = bad
     assert not _all_finite(grads)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Examples that pin behaviour mutation testing found unpinned
+# ----------------------------------------------------------------------------------------------------------------
+class RowRecorder(Layer):
+    """Passes its input on, and keeps the first feature of each training batch's rows: which samples it was given."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.batches = []
+
+    def call(self, x, training=None):
+        if training:
+            self.batches.append(x.data[:, 0].tolist())
+        return x
+
+
+def batches_fit_gives(**fit_arguments):
+    """The batches of a fit on the samples 0, 1, ..., 7 (each sample's one feature is its index)."""
+    recorder = RowRecorder()
+    model = Sequential([Input((1,)), recorder, Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.arange(8, dtype=np.float32)[:, None], np.zeros((8, 1)), verbose=0, **fit_arguments)
+    return recorder.batches
+
+
+def test_fit_shuffles_the_samples_every_epoch_unless_shuffle_is_false():
+    batches = batches_fit_gives(batch_size=4, epochs=2)
+    first, second = batches[0] + batches[1], batches[2] + batches[3]
+    assert sorted(first) == sorted(second) == list(range(8))  # each epoch sees every sample once...
+    assert first != list(range(8)) and second != first  # ... in a new order
+    assert batches_fit_gives(batch_size=4, epochs=2, shuffle=False) == [[0, 1, 2, 3], [4, 5, 6, 7]] * 2
+
+
+def test_fit_evaluate_and_predict_take_batches_of_32_by_default():
+    """Keras' default batch_size: 33 samples are two batches, of 32 samples and of 1."""
+    x, y = np.zeros((33, 2), np.float32), np.zeros((33, 1), np.float32)
+    seen = {"fit": [], "evaluate": [], "predict": []}
+    batches = LambdaCallback(on_train_batch_end=lambda batch, logs: seen["fit"].append(batch),
+                             on_test_batch_end=lambda batch, logs: seen["evaluate"].append(batch),
+                             on_predict_batch_end=lambda batch, logs: seen["predict"].append(len(logs["outputs"])))
+    model = small_model()
+    model.fit(x, y, verbose=0, callbacks=[batches])
+    model.evaluate(x, y, callbacks=[batches])
+    model.predict(x, callbacks=[batches])
+    assert seen == {"fit": [0, 1], "evaluate": [0, 1], "predict": [32, 1]}
+    assert batches.params["steps"] == 2  # predict's params, as fit's: a whole number of batches
+
+
+@pytest.mark.parametrize("call", ["fit", "evaluate", "predict"])
+def test_a_batch_size_that_is_not_a_positive_integer_is_refused_naming_the_call(call):
+    model = small_model()
+    run = {"fit": lambda: model.fit(XOR_X, XOR_Y, batch_size=0, verbose=0),
+           "evaluate": lambda: model.evaluate(XOR_X, XOR_Y, batch_size=0),
+           "predict": lambda: model.predict(XOR_X, batch_size=0)}[call]
+    with pytest.raises(ValueError, match=rf"^{call}: batch_size must be a positive integer \(or None for 32\), got 0$"):
+        run()
+
+
+def test_fit_shows_a_progress_bar_by_default_as_verbose_1(capsys):
+    """verbose='auto', the default, means 1 (Keras too, outside Colab): a progress bar; callbacks see verbose 1."""
+    probe = Callback()
+    small_model().fit(XOR_X, XOR_Y, batch_size=2, callbacks=[probe])
+    assert probe.params["verbose"] == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Epoch 1/1" and re.fullmatch(r"2/2 ━{20} \d+s \d+(us|ms|s)/step - loss: \d\.\d{4}", lines[1])
+
+
+class TerminalOutput(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_on_a_terminal_fit_redraws_the_bar_after_each_batch(monkeypatch):
+    terminal = TerminalOutput()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    small_model().fit(XOR_X, XOR_Y, batch_size=2, epochs=1, verbose=1)
+    drawn = re.findall(r"\r(\d/\d) ━*─* \d+s \d+(?:us|ms|s)/step - loss: \d\.\d{4}\x1b\[K", terminal.getvalue())
+    assert drawn == ["1/2", "2/2", "2/2"]  # after batch 1, after batch 2, and the finished line
+
+
+def test_evaluate_with_verbose_prints_its_results_on_one_line(capsys):
+    model = small_model(metrics=["mae"])
+    errors = model.predict(XOR_X).astype(np.float64) - XOR_Y
+    model.evaluate(XOR_X, XOR_Y, verbose=1)
+    assert capsys.readouterr().out == f"loss: {np.mean(errors ** 2):.4f} - mae: {np.mean(np.abs(errors)):.4f}\n"
+
+
+def test_test_on_batch_takes_all_of_x_as_one_batch(rng):
+    """With a loss that sums over its batch, one batch of 33 samples gives the sum over all 33."""
+    x = rng.standard_normal((33, 2)).astype(np.float32)
+    model = small_model(loss=losses.MeanSquaredError(reduction="sum"))
+    expected = float(np.sum(model.predict(x).astype(np.float64) ** 2))
+    assert model.test_on_batch(x, np.zeros((33, 1))) == pytest.approx(expected, rel=1e-5)
+
+
+def test_fit_builds_a_model_without_an_input_shape_from_its_data():
+    model = Sequential([Dense(2), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((4, 3)), np.zeros((4, 1)), verbose=0)
+    assert model.input_shape == (None, 3)
+    assert [w.shape for w in model.get_weights()] == [(3, 2), (2,), (2, 1), (1,)]
+
+
+def test_a_new_model_has_no_shapes_before_build_and_no_optimizer_loss_or_metrics_before_compile():
+    model = Sequential([Dense(2)])
+    assert model.input_shape is None and model.output_shape is None
+    assert model.optimizer is None and model.loss is None and model.metrics == [] and model.metrics_names == []
+    model.reset_metrics()  # nothing to reset, and no error
+    model.build((None, 3))
+    assert model.output_shape == (None, 2)
+
+
+def test_fit_ends_normally_after_a_nan_and_logs_the_batches_taken_before_it():
+    """A nan in the second batch: the epoch ends on the first batch's loss. A nan in the first: no epoch is logged.
+    Either way on_train_end runs, as after any training."""
+    x = np.array([[1, 0], [0, 1], [np.nan, 0], [1, 1]], dtype=np.float32)
+    model = small_model(optimizer=SGD(learning_rate=0.1))
+    first_batch_loss = float(np.mean((model.predict(x[:2]) - XOR_Y[:2]) ** 2))
+    calls = []
+    hooks = LambdaCallback(on_epoch_end=lambda epoch, logs: calls.append(f"epoch {epoch} ends"),
+                           on_train_end=lambda logs: calls.append("training ends"))
+    with pytest.warns(NanLossWarning, match="Epoch 1, batch 2"):
+        history = model.fit(x, XOR_Y, batch_size=2, epochs=3, verbose=0, shuffle=False, callbacks=[hooks])
+    assert calls == ["epoch 0 ends", "training ends"]
+    assert history.history["loss"] == pytest.approx([first_batch_loss], rel=1e-5)
+
+    calls.clear()
+    with pytest.warns(NanLossWarning, match="Epoch 1, batch 1"):
+        history = model.fit(x[[2, 3, 0, 1]], XOR_Y, batch_size=2, epochs=3, verbose=0, shuffle=False,
+                            callbacks=[hooks])
+    assert calls == ["training ends"] and history.history == {}
+
+
+@pytest.mark.warning_location
+def test_the_nan_loss_warning_points_at_the_line_that_called_fit():
+    x = XOR_X.copy()
+    x[0, 0] = np.nan
+    with pytest.warns(NanLossWarning) as caught:
+        small_model().fit(x, XOR_Y, verbose=0)
+    assert caught[0].filename == __file__  # stacklevel=3: past _fit_loop and fit, to this line
+
+
+def test_validation_split_needs_a_sample_on_each_side():
+    model = small_model()
+    with pytest.raises(ValueError, match=r"^fit: validation_split=0.5 leaves no samples for training or for "
+                                         r"validation out of 1$"):
+        model.fit(XOR_X[:1], XOR_Y[:1], validation_split=0.5, verbose=0)
+    with pytest.raises(ValueError, match=r"validation_split=1e-17 leaves no samples .* out of 4"):
+        model.fit(XOR_X, XOR_Y, validation_split=1e-17, verbose=0)  # 1 - 1e-17 == 1.0: all 4 for training
+    history = model.fit(XOR_X[:2], XOR_Y[:2], validation_split=0.5, verbose=0)  # one sample on each side
+    assert history.history["val_loss"][0] == pytest.approx(model.evaluate(XOR_X[1:2], XOR_Y[1:2]), rel=1e-5)
+
+
+class Reciprocal(Layer):
+    """1 / x, a layer of your own that divides by its input."""
+
+    def call(self, x):
+        return 1 / x
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def test_nan_or_inf_in_x_or_y_give_nan_or_inf_without_a_word_from_numpy():
+    """numpy's warnings (errors under the conftest) would only repeat what the data say: predict, evaluate and fit
+    silence overflow, division by zero and invalid values when x or y hold nan or inf, and only then."""
+    doubler = Sequential([Dense(1, input_shape=(1,), use_bias=False)])
+    doubler.set_weights([np.array([[2.0]])])
+    doubler.compile(optimizer="sgd", loss="mse")
+    x = np.array([[np.inf], [3e38]], np.float32)  # 2 * 3e38 overflows float32
+    np.testing.assert_array_equal(doubler.predict(x), [[np.inf], [np.inf]])
+    assert doubler.evaluate(x, np.zeros((2, 1))) == np.inf
+    reciprocal = Sequential([Input((1,)), Reciprocal()])
+    np.testing.assert_array_equal(reciprocal.predict(np.array([[0.0], [np.nan]])), [[np.inf], [np.nan]])
+
+    classifier = Sequential([Dense(1, input_shape=(1,), activation="sigmoid")])
+    classifier.compile(optimizer="sgd", loss="binary_crossentropy")
+    x, labels = np.array([[0.0], [1.0]]), np.array([[np.inf], [1.0]])  # a label of inf: the cross-entropy is nan
+    assert np.isnan(classifier.evaluate(x, labels))
+    with pytest.warns(NanLossWarning) as caught:
+        classifier.fit(x, labels, verbose=0)
+    assert [w.category for w in caught] == [NanLossWarning]
+
+
+def test_summary_prints_keras_table_with_a_rule_after_the_last_layer():
+    """Columns of 34, 26 and 12 characters (the parameter count right-aligned); a blank line between layers."""
+    model = Sequential([Dense(2, input_shape=(3,), name="hidden"), Dense(1, name="out")], name="tiny")
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines == [
+        'Model: "tiny"',
+        "_" * 72,
+        "Layer (type)                      Output Shape                   Param #",
+        "=" * 72,
+        "hidden (Dense)                    (None, 2)                            8",
+        "",
+        "out (Dense)                       (None, 1)                            3",
+        "_" * 72,
+        "Total params: 11 (44.00 B)",  # 11 float32 numbers, 4 bytes each
+        "Trainable params: 11 (44.00 B)",
+        "Non-trainable params: 0",
+    ]
+
+
+def test_weight_sizes_are_given_in_units_of_1024_bytes_up_to_gb():
+    def size(nbytes):  # weights of nbytes bytes; a broadcast view holds one real byte
+        return _bytes([types.SimpleNamespace(data=np.broadcast_to(np.uint8(0), (nbytes,)))])
+
+    assert size(1023) == "1023.00 B"
+    assert size(1024) == "1.00 KB"
+    assert size(1536) == "1.50 KB"
+    assert size(1024 ** 2) == "1.00 MB"
+    assert size(3 * 1024 ** 3 // 2) == "1.50 GB"
+    assert size(1024 ** 4) == "1024.00 GB"  # GB is the largest unit
+
+
+def test_labels_given_as_names_are_refused_with_the_first_three_names():
+    model = small_model()
+    with pytest.raises(TypeError, match=r"^fit: y must be an array of numbers, got strings \('cat', 'dog', 'emu'\); "
+                                        r".*class ids 0 to 2"):
+        model.fit(XOR_X, ["dog", "cat", "emu", "cat"], verbose=0)
+    with pytest.raises(TypeError, match=r"got strings \('ant', 'cat', 'dog', \.\.\.\);.*class ids 0 to 3"):
+        model.fit(XOR_X, ["dog", "cat", "emu", "ant"], verbose=0)
+    # names mixed with numbers are not labels to encode: the error is the general one
+    with pytest.raises(TypeError, match=r"^fit: y must be an array of numbers: ") as error:
+        model.fit(XOR_X, ["dog", 1, 2, "cat"], verbose=0)
+    assert "strings" not in str(error.value)
+
+
+def test_get_layer_by_index_counts_from_either_end_and_refuses_booleans():
+    model = small_model()
+    first, last = model.layers
+    assert model.get_layer(index=-2) is first and model.get_layer(index=1) is last
+    with pytest.raises(ValueError, match=rf"^get_layer: index True is not a position in model '{model.name}', which "
+                                         r"has 2 layers$"):
+        model.get_layer(index=True)  # True == 1 in Python, but it is not a position
+    with pytest.raises(ValueError, match=r"index -3 is not a position"):
+        model.get_layer(index=-3)
+
+
+def test_watching_training_with_layer_stats_changes_nothing_dropout_still_drops():
+    def trained_weights(callbacks):
+        K.clear_session()
+        set_random_seed(3)
+        model = Sequential([Dense(8, activation="relu", input_shape=(2,)), Dropout(0.5), Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(XOR_X, XOR_Y, epochs=3, verbose=0, callbacks=callbacks)
+        return model.get_weights()
+
+    assert_same_weights(trained_weights([LayerStats()]), trained_weights([]))
+
+
+def test_save_weights_writes_a_temporary_file_beside_the_target_then_renames_it(tmp_path, monkeypatch):
+    """A rename within one folder (one file system) is atomic: a reader sees the old file or the new one."""
+    renames, rename = [], os.replace
+
+    def recorded_rename(source, target):
+        renames.append((source, target))
+        rename(source, target)
+
+    monkeypatch.setattr(os, "replace", recorded_rename)
+    small_model().save_weights(tmp_path / "model.npz")
+    [(source, target)] = renames
+    assert os.path.dirname(source) == str(tmp_path) and source.endswith(".npz.tmp")
+    assert target == str(tmp_path / "model.npz")
+
+
+def test_a_save_that_fails_raises_its_error_and_leaves_no_temporary_file(tmp_path):
+    (tmp_path / "taken.npz").mkdir()  # a folder of that name: the rename onto it fails
+    with pytest.raises(IsADirectoryError):
+        small_model().save_weights(tmp_path / "taken.npz")
+    assert os.listdir(tmp_path) == ["taken.npz"] and os.listdir(tmp_path / "taken.npz") == []
+
+
+def test_load_weights_names_the_weights_a_file_lacks_or_has_too_many_of(tmp_path):
+    model = small_model()
+    model.save_weights(tmp_path / "good.npz")
+    stored = dict(np.load(tmp_path / "good.npz"))  # 0.Dense.kernel, 0.Dense.bias, 1.Dense.kernel, 1.Dense.bias
+
+    def error_of(arrays):
+        np.savez(tmp_path / "bad.npz", **arrays)
+        with pytest.raises(ValueError) as error:
+            model.load_weights(tmp_path / "bad.npz")
+        return str(error.value)
+
+    renamed = {("1.Dense.b" if key == "1.Dense.bias" else key): value for key, value in stored.items()}
+    assert error_of({k: v for k, v in stored.items() if k != "1.Dense.bias"}).endswith(
+        "it holds 3 arrays, the model has 4 weights; missing ['1.Dense.bias']; nothing was changed")
+    assert error_of({**stored, "2.Dense.kernel": np.ones((1, 1))}).endswith(
+        "it holds 5 arrays, the model has 4 weights; unexpected ['2.Dense.kernel']; nothing was changed")
+    assert error_of(renamed).endswith(
+        "it holds 4 arrays, the model has 4 weights; missing ['1.Dense.bias']; unexpected ['1.Dense.b']; nothing was "
+        "changed")
+    assert error_of(dict(reversed(stored.items()))).endswith(
+        "it holds 4 arrays, the model has 4 weights; same names in another order; nothing was changed")
+    small_model(hidden=5).save_weights(tmp_path / "wider.npz")
+    with pytest.raises(ValueError, match=re.escape(f"model '{model.name}' (from {str(tmp_path / 'wider.npz')!r})")):
+        model.load_weights(tmp_path / "wider.npz")
+
+
+def test_a_1d_x_is_samples_of_one_feature_or_else_refused_as_one_sample():
+    model = Sequential([Dense(2)])  # no input shape yet: x of shape (3,) is 3 samples of one feature, as in Keras
+    assert model.predict(np.array([1.0, 2.0, 3.0])).shape == (3, 2) and model.input_shape == (None, 1)
+    three = Sequential([Input((3,)), Dense(1)])
+    with pytest.raises(ValueError, match=r"got input of shape \(3,\), which looks like one sample.*x\.reshape\(1, 3\)"):
+        three.predict(np.array([1.0, 2.0, 3.0]))
+
+
+def test_model_says_what_its_inputs_and_outputs_must_be():
+    inputs = Input((2,))
+    outputs = Dense(1)(inputs)
+    with pytest.raises(TypeError, match=r"^Model\(inputs, outputs\) needs both"):
+        Model(inputs=inputs)
+    with pytest.raises(ValueError, match=r"^Model: 2 inputs given; a model here has exactly one input and one output"):
+        Model([inputs, Input((2,))], outputs)
+    with pytest.raises(ValueError, match=r"^Model: 2 outputs given"):
+        Model(inputs, [outputs, outputs])
+    with pytest.raises(TypeError, match=r"^Model: inputs must be what Input\(shape=\.\.\.\) returns, got Dense$"):
+        Model(Dense(1), outputs)
+    with pytest.raises(TypeError, match=r"^Model: outputs must be the result of calling layers on the inputs, e\.g\. "
+                                        r"Dense\(1\)\(x\), got int$"):
+        Model(inputs, 5)
+
+
+def test_a_model_takes_dicts_of_one_and_may_be_its_input_alone():
+    inputs = Input((2,), name="features")
+    scores = Dense(1)(inputs)
+    model = Model(inputs={"features": inputs}, outputs={"score": scores})
+    assert model.layers == [inputs, scores.layers[0]]
+    inputs = Input((2,))
+    np.testing.assert_array_equal(Model(inputs, inputs).predict(XOR_X), XOR_X)  # no layers: the input comes out
+
+
+class Scale(Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return x * self.factor
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+def test_a_functional_model_from_config_keeps_its_input_name_and_finds_your_layers():
+    inputs = Input((3,), name="pixels")
+    config = Model(inputs, Scale(3.0)(Dense(2)(inputs))).get_config()
+    again = Model.from_config(config, custom_objects={"Scale": Scale})
+    assert again.layers[0].name == "pixels" and again.layers[2].factor == 3.0
+    with pytest.raises(ValueError, match=r"^Model\.from_config: the config must start with its InputLayer$"):
+        Model.from_config({"layers": config["layers"][1:]}, custom_objects={"Scale": Scale})
+
+
+def test_a_model_inside_a_model_comes_back_from_its_config_with_your_layers():
+    inner = Sequential([Dense(2, input_shape=(3,)), Scale(3.0)], name="inner")
+    again = Sequential.from_config(Sequential([inner, Dense(1)]).get_config(), custom_objects={"Scale": Scale})
+    assert again.layers[0].name == "inner" and again.layers[0].layers[1].factor == 3.0
+
+
+def test_a_config_entry_without_config_is_the_layer_with_its_defaults():
+    model = Sequential.from_config({"layers": [{"class_name": "InputLayer", "config": {"batch_shape": [None, 2]}},
+                                               {"class_name": "ReLU"}]})
+    np.testing.assert_array_equal(model.predict(np.array([[-1.0, 2.0]])), [[0.0, 2.0]])
+
+
+def test_plot_and_to_json_pass_their_options_on():
+    model = small_model()
+    assert "(None, 4)" in model.plot() and "(None, 4)" not in model.plot(show_shapes=False)
+    text = model.to_json(indent=2)
+    assert text.startswith('{\n  "class_name": "Sequential"') and json.loads(text) == json.loads(model.to_json())
+
+
+class Echo(Layer):
+    """Passes its input on, and keeps the shape of every input it is given."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.shapes = []
+
+    def call(self, x):
+        self.shapes.append(x.shape)
+        return x
+
+
+class EchoWithShape(Echo):
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class Halve(Echo):
+    def call(self, x):
+        super().call(x)
+        return x[:, :x.shape[1] // 2]
+
+
+def test_a_layer_of_your_own_without_compute_output_shape_is_run_once_on_one_sample_of_zeros():
+    """As Keras runs it symbolically: the model learns its output shape, once per input shape."""
+    halve = Halve()
+    model = Sequential([Input((4,)), halve, Dense(3), Dense(1)])  # each add builds the model again
+    assert halve.shapes == [(1, 4)] and halve.output_shape == (None, 2) and model.get_weights()[0].shape == (2, 3)
+
+
+def test_a_layer_of_your_own_is_not_run_when_its_shape_can_be_known_otherwise():
+    declared = EchoWithShape()  # it says its output shape
+    Sequential([Input((4,)), declared])
+    unknown_length = Echo()  # the input's length is unknown (None): no sample of zeros can be made; the shape is kept
+    model = Sequential([Input((None, 3)), unknown_length])
+    assert declared.shapes == unknown_length.shapes == [] and model.output_shape == (None, None, 3)
+
+
+def test_sample_weight_must_be_one_number_per_sample():
+    model = small_model()
+    with pytest.raises(TypeError, match=r"^fit: sample_weight must be an array of numbers, one per sample, shape "
+                                        r"\(4,\); got \[1, \[2, 3\], 4, 5\] of type list$"):
+        model.fit(XOR_X, XOR_Y, sample_weight=[1, [2, 3], 4, 5], verbose=0)
+    with pytest.raises(ValueError, match=r"^fit: sample_weight has a single number 2.0 but x has 4 samples; give one "
+                                         r"weight per sample, an array of shape \(4,\)$"):
+        model.fit(XOR_X, XOR_Y, sample_weight=2.0, verbose=0)
+
+
+def test_integer_weights_become_floatx_and_float_weights_are_used_as_given():
+    y = np.zeros((4, 1), np.float32)
+    weights = _sample_weights("fit", y, 4, np.array([1, 0, 2, 3]), None)
+    assert weights.dtype == K.floatx() and weights.tolist() == [1.0, 0.0, 2.0, 3.0]
+    assert _sample_weights("fit", y, 4, np.array([0.5, 0.1, 0.2, 0.3]), None).dtype == np.float64
+    by_class = _sample_weights("fit", np.array([0, 1, 2, 1]), 4, None, {1: 3})
+    assert by_class.dtype == K.floatx() and by_class.tolist() == [1.0, 3.0, 1.0, 3.0]
+    big = 2 ** 53  # float64 cannot tell big + 1 from big: class ids are compared as integers
+    assert _sample_weights("fit", np.array([big, big + 1]), 2, None, {big + 1: 0.0}).tolist() == [1.0, 0.0]
+
+
+def test_a_loss_object_without_reduction_is_averaged_over_the_batch_with_sample_weights():
+    model = small_model(loss=losses.MeanSquaredError(reduction="none"))
+    weights = np.array([1.0, 0.0, 2.0, 0.5])
+    errors = ((model.predict(XOR_X).astype(np.float64) - XOR_Y) ** 2)[:, 0]
+    assert model.train_on_batch(XOR_X, XOR_Y, sample_weight=weights) == pytest.approx((errors * weights).mean(),
+                                                                                       rel=1e-5)
+
+
+def test_class_weight_keys_may_be_whole_floats_and_a_weight_may_be_zero():
+    model = small_model(loss="binary_crossentropy", activation="sigmoid")
+    p = model.predict(XOR_X).astype(np.float64)[:, 0]
+    labels = XOR_Y[:, 0]
+    per_sample = -(labels * np.log(p) + (1 - labels) * np.log(1 - p))
+    expected = (per_sample * np.where(labels == 1, 2.0, 0.0)).sum() / 4  # class 0 weighs 0 but counts in the 4
+    assert model.train_on_batch(XOR_X, XOR_Y, class_weight={0.0: 0, 1.0: 2.0}) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("y, class_weight, match", [
+    (XOR_Y, {0: True}, r"^fit: class_weight\[0\] is True; class weights must be finite numbers >= 0$"),
+    (np.ones((4, 2, 3)), {0: 1.0}, r"^fit: class_weight needs one class per sample: y of shape \(n,\), \(n, 1\) or "
+                                   r"one-hot \(n, classes\), got y of shape \(4, 2, 3\); give sample_weight instead$"),
+    (np.array([[0], [np.nan], [1], [0]]), {0: 1.0}, r"^fit: class_weight needs finite class ids in y, got .*nan"),
+], ids=["boolean-weight", "3d-labels", "nan-label"])
+def test_class_weight_refuses_what_cannot_weigh_a_sample(y, class_weight, match):
+    with pytest.raises(ValueError, match=match):
+        small_model().fit(XOR_X, y, class_weight=class_weight, verbose=0)
+
+
+class _BatchSizes(Layer):
+    """Passes its input through and records the size of every batch it is called on."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def call(self, x):
+        self.seen.append(x.shape[0])
+        return x
+
+
+def test_predict_on_batch_is_one_call_on_all_the_rows():
+    recorder = _BatchSizes()
+    model = Sequential([Input(shape=(2,)), recorder])
+    recorder.seen.clear()  # building ran it once on a row of zeros, to learn its output shape
+    x = np.arange(80.0).reshape(40, 2)  # more rows than predict's default batch of 32
+    np.testing.assert_array_equal(model.predict_on_batch(x), x)
+    assert recorder.seen == [40]
+    with pytest.raises(ValueError, match="predict_on_batch expects an array of samples"):
+        model.predict_on_batch(3.0)  # the error names the method called
+
+
+def test_train_on_batch_names_itself_in_errors_and_returns_nan_for_a_step_it_does_not_take():
+    model = Sequential([Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    with pytest.raises(ValueError, match="train_on_batch"):
+        model.train_on_batch(np.zeros((3, 1)), np.zeros((2, 1)))
+    before = [w.data.copy() for w in model.weights]
+    values = model.train_on_batch(np.ones((1, 1)), np.array([[np.nan]]))  # a nan loss: the step is skipped
+    assert len(values) == 2 and all(np.isnan(v) for v in values)
+    assert all(np.array_equal(b, w.data) for b, w in zip(before, model.weights, strict=True))
+
+
+def test_evaluates_batch_logs_hold_a_metric_objects_running_result():
+    from tinygrad_acts import metrics
+
+    seen = []
+    model = Sequential([Dense(1, input_shape=(1,), kernel_initializer="ones", bias_initializer="zeros")])
+    model.compile(optimizer="sgd", loss="mse", metrics=[metrics.Precision(name="precision")])
+    x = np.array([[1.0], [1.0], [1.0], [-1.0]])
+    y = np.array([[1.0], [0.0], [0.0], [1.0]])  # first batch: 1 of 2 predicted positives right; second: 0 of 1
+    model.evaluate(x, y, batch_size=2, callbacks=[LambdaCallback(
+        on_test_batch_end=lambda batch, logs: seen.append(logs["precision"]))])
+    assert seen == pytest.approx([1 / 2, 1 / 3])
+
+
+def test_a_functional_models_input_layer_is_built_with_the_input_shape():
+    inputs = Input(shape=(3,))
+    model = Model(inputs, Dense(2)(inputs))
+    assert model.layers[0].built and model.layers[0].output_shape == (None, 3)

@@ -11,6 +11,7 @@ import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor, gradcheck, gradgradcheck, ops
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
+from tinygrad_acts.ops import _cast_gradient
 
 RNG = np.random.default_rng(0)
 A = RNG.standard_normal((3, 4))
@@ -291,3 +292,36 @@ def test_array_is_a_copy_as_keras_ops_array():
 def test_comparisons_of_plain_lists_are_entry_by_entry():
     assert ops.equal([1, 2], [1, 3]).data.tolist() == [True, False]
     assert ops.greater([1.0, 5.0], [2.0, 2.0]).data.tolist() == [False, True]
+
+
+def test_array_of_a_python_number_and_convert_to_numpy_copies():
+    assert ops.array(3.0).item() == 3.0 and ops.array([1.0, 2.0]).data.tolist() == [1.0, 2.0]
+    t = Tensor(np.array([1.0, 2.0]))
+    values = ops.convert_to_numpy(t)
+    values[0] = 99.0  # a copy: the tensor keeps its values
+    assert isinstance(values, np.ndarray) and t.data.tolist() == [1.0, 2.0]
+    assert ops.convert_to_numpy([[1, 2]]).tolist() == [[1, 2]]
+
+
+def test_cast_sends_the_gradient_back_in_the_inputs_dtype():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    (ops.cast(x, "float64") * 3.0).sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.tolist() == [3.0, 3.0]
+    (g,) = _cast_gradient(np.ones(2), None, x)  # the rule itself, as the engine calls it
+    assert g.dtype == np.float32
+
+
+def test_argmax_and_argmin_are_int32_without_kept_axes_by_default():
+    x = [[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]]  # a plain list works too
+    for find, expected in ((ops.argmax, [0, 1]), (ops.argmin, [1, 0])):
+        found = find(x, axis=1)
+        assert found.dtype == np.int32 and found.shape == (2,) and found.data.tolist() == expected
+        kept = find(Tensor(np.array(x)), axis=1, keepdims=True)
+        assert kept.shape == (2, 1) and kept.data.tolist() == [[e] for e in expected]
+    assert ops.argmax(x).item() == 4 and ops.argmin(x).item() == 3  # axis=None: of the flattened entries
+
+
+def test_logical_not_of_a_list_and_divide_no_nan_without_zeros():
+    assert ops.logical_not([0, 1, 2]).data.tolist() == [True, False, False]
+    assert ops.divide_no_nan(6.0, 3.0).item() == 2.0
+    assert ops.divide_no_nan([6.0, 1.0], [3.0, 0.0]).data.tolist() == [2.0, 0.0]

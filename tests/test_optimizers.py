@@ -640,3 +640,25 @@ def test_cosine_decay_warmup_is_linear_from_the_initial_rate_to_the_target():
     assert schedule(0) == pytest.approx(0.1)
     assert schedule(2) == pytest.approx(0.1 + (0.5 - 0.1) * 2 / 4)  # halfway: 0.3
     assert schedule(4) == pytest.approx(0.5)  # the warmup ends at the target, where the decay starts
+
+
+def test_a_schedule_subclass_that_forgets_call_or_get_config_is_told_which():
+    from tinygrad_acts.schedules import LearningRateSchedule
+
+    class Halving(LearningRateSchedule):
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"Halving must define __call__\(step\)"):
+        Halving()(0)
+    with pytest.raises(NotImplementedError, match=r"Halving must define get_config\(\)"):
+        Halving().get_config()
+
+
+def test_an_optimizer_subclass_without_update_step_is_told_what_to_write():
+    class Frozen(Optimizer):
+        pass
+
+    w = Tensor(np.array([1.0]), requires_grad=True)
+    w.grad = np.array([0.5])
+    with pytest.raises(NotImplementedError, match=r"Frozen must define update_step\(param, grad, learning_rate\)"):
+        Frozen(learning_rate=0.1).step([w])

@@ -189,3 +189,13 @@ def test_a_config_without_its_config_entry_gives_the_defaults():
     regularizer = regularizers.get({"class_name": "L2"})
     assert isinstance(regularizer, regularizers.L2)
     assert regularizer.l2 == 0.01
+
+
+def test_the_base_regularizer_adds_nothing_and_every_regularizer_shows_its_factors():
+    x = Tensor([1.0, -2.0], requires_grad=True)
+    penalty = regularizers.Regularizer()(x)
+    assert penalty.shape == () and float(penalty.data) == 0.0
+    penalty.backward()
+    assert x.grad.tolist() == [0.0, 0.0]  # connected to x, with a zero gradient
+    assert repr(regularizers.L1L2(l1=0.1, l2=0.2)) == "L1L2(l1=0.1, l2=0.2)"
+    assert repr(regularizers.L2(0.5)) == "L2(l2=0.5)"

@@ -158,7 +158,7 @@ class Variable:
         return self.assign(self.value - _numbers(value))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.value if dtype is None else self.value.astype(dtype)
+        return np.array(self.value, dtype=dtype, copy=copy)  # np.array(v) passes copy=True: not the state itself
 
     def __float__(self) -> float:
         return float(self.value)
@@ -249,12 +249,14 @@ class Metric:
         self._variables.append(variable)
         return variable
 
-    def add_weight(self, shape: Any = (), initializer: Any = "zeros", dtype: Any = None, name: str | None = None,
+    def add_weight(self, shape: Any = (), /, initializer: Any = "zeros", dtype: Any = None, name: str | None = None,
                    **kwargs: Any) -> Variable:
-        """Keras 2's name for add_variable (its first argument was the name: ``add_weight('tp')`` works too), with
-        zeros by default. Keras 2's other arguments (aggregation, synchronization, trainable) are accepted."""
+        """Keras 2's name for add_variable, with zeros by default (its first argument was the name:
+        ``add_weight('tp', shape=(2,))`` works too). Keras 2's other arguments (aggregation, synchronization,
+        trainable) are accepted."""
         if isinstance(shape, str):  # Keras 2: add_weight(name, shape=(), ...)
-            name, shape = shape, kwargs.pop("shape", ())
+            name, shape = shape, ()
+        shape = kwargs.pop("shape", shape)  # shape is positional-only above, so a name first can come with shape=
         return self.add_variable(shape, initializer, dtype=dtype, aggregation=kwargs.get("aggregation", "sum"),
                                  name=name)
 
