@@ -380,3 +380,53 @@ def test_small_truncated_normal_draws_stay_within_two_stddevs_too():
 def test_a_misspelt_name_is_answered_with_the_snake_case_name():
     with pytest.raises(ValueError, match="Did you mean 'glorot_uniform'"):
         initializers.get("glorot_unifrom")
+
+
+def test_class_names_become_keras_snake_case_names():
+    # how ALL_INITIALIZERS gets 'glorot_uniform' from GlorotUniform (it runs once, when the module is imported)
+    assert initializers._snake_case("GlorotUniform") == "glorot_uniform"
+    assert initializers._snake_case("Zeros") == "zeros"
+    assert initializers._snake_case("VarianceScaling") == "variance_scaling"
+
+
+def test_an_initializer_of_your_own_must_define_call():
+    class Half(initializers.Initializer):  # forgot __call__
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"Half must define __call__\(shape, dtype=None\)"):
+        Half()((2, 2))
+
+
+def test_an_initializer_prints_as_the_call_that_makes_it():
+    assert repr(RandomNormal(mean=1.0, stddev=2.0, seed=3)) == "RandomNormal(mean=1.0, stddev=2.0, seed=3)"
+    assert repr(GlorotUniform()) == "GlorotUniform(seed=None, input_axes=None, output_axes=None)"
+    assert repr(Zeros()) == "Zeros()"
+
+
+def test_a_random_initializer_of_your_own_keeps_its_seed_in_its_config():
+    class Coin(initializers.RandomInitializer):
+        """-1 or +1 with equal probability."""
+
+        def __call__(self, shape, dtype=None):
+            return self._generator().choice([-1.0, 1.0], size=shape).astype(dtype or "float32")
+
+    coin = Coin(seed=3)
+    assert coin.get_config() == {"seed": 3}
+    copy = Coin.from_config(coin.get_config())
+    np.testing.assert_array_equal(copy((4, 4)), coin((4, 4)))
+    assert repr(coin) == "Coin(seed=3)"
+
+
+@pytest.mark.parametrize("function, cls", [
+    (initializers.glorot_normal, GlorotNormal), (initializers.he_uniform, HeUniform),
+    (initializers.he_normal, HeNormal), (initializers.random_normal, RandomNormal),
+    (initializers.random_uniform, RandomUniform),
+])
+def test_each_function_form_draws_like_its_class_with_keras_defaults(function, cls):
+    # glorot_normal(shape, dtype) is GlorotNormal()(shape, dtype), drawing from the backend's generator
+    K.set_random_seed(9)
+    values = function((30, 20), "float64")
+    assert values.shape == (30, 20) and values.dtype == np.float64
+    K.set_random_seed(9)
+    np.testing.assert_array_equal(values, cls()((30, 20), "float64"))
+    assert function((3,)).dtype == np.float32  # the dtype defaults to floatx

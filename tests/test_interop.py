@@ -301,6 +301,7 @@ def test_save_and_load_model_keep_the_compile_state(keras, tmp_path):
     model.save(path)
     x, y = X[:, :2], (X[:, :1] > 0).astype(np.float32)
     again = load_model(path)
+    assert again.name == model.name  # the saved model's name, as in Keras
     config = again.optimizer.get_config()
     assert type(again.optimizer) is optimizers.SGD and config["momentum"] == 0.5
     assert config["learning_rate"] == pytest.approx(0.25)

@@ -770,3 +770,143 @@ def test_a_one_number_activation_object_without_a_name_is_explained_by_its_repr(
 
     with pytest.raises(ValueError, match=r"the activation Rectifier\(\) treats its input as one number"):
         Dense(2, activation=Rectifier())(np.ones((3, 2), dtype=np.float32))
+
+
+def test_a_layer_without_call_says_it_must_define_one():
+    class Unfinished(Layer):  # forgot call
+        pass
+
+    with pytest.raises(NotImplementedError, match=r"Unfinished must define call\(x\)"):
+        Unfinished()(np.ones((1, 2), dtype=np.float32))
+
+
+def test_a_layer_prints_its_class_name_and_whether_it_is_built():
+    layer = Dense(2, name="hidden")
+    assert repr(layer) == "<Dense name='hidden', built=False>"
+    layer.build((None, 3))
+    assert repr(layer) == "<Dense name='hidden', built=True>"
+
+
+def test_a_keras_tensor_prints_its_shape_and_the_last_layer_applied():
+    from tinygrad_acts.layers import KerasTensor
+    inputs = Input((3,), name="features")
+    hidden = Dense(4, name="first")(inputs)
+    assert repr(hidden) == "<KerasTensor shape=(None, 4), after first>"
+    outputs = Dense(1, name="third")(Dense(2, name="second")(hidden))
+    assert repr(outputs) == "<KerasTensor shape=(None, 1), after third>"
+    assert repr(KerasTensor(inputs, (), inputs.shape)) == "<KerasTensor shape=(None, 3), after features>"
+
+
+def test_normalization_passes_name_input_shape_and_layer_arguments_on():
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization(name="scaler", input_shape=(3,), trainable=False)
+    assert (layer.name, layer.input_shape, layer.trainable) == ("scaler", (3,), False)
+    with pytest.raises(TypeError, match="unexpected keyword arguments"):
+        Normalization(axes=-1)  # misspelt: Keras' argument is axis
+
+
+def test_normalization_before_adapt_has_no_statistics_then_builds_the_identity():
+    # as Keras 3: built but never adapted, the mean is 0 and the variance 1, so the layer changes nothing
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization()
+    assert layer.mean is None and layer.variance is None
+    x = np.array([[1.0, -2.0], [3.0, 4.0]], dtype=np.float32)
+    np.testing.assert_array_equal(layer(x).data, x)
+    np.testing.assert_array_equal(layer.mean.data, [[0.0, 0.0]])
+    np.testing.assert_array_equal(layer.variance.data, [[1.0, 1.0]])
+
+
+def test_building_a_normalization_draws_no_random_numbers():
+    # its weights start as zeros and ones, so a Dense after it gets the weights set_random_seed promises
+    from tinygrad_acts.layers import Normalization
+    set_random_seed(1)
+    alone = Dense(3)
+    alone.build((None, 2))
+    set_random_seed(1)
+    Normalization().build((None, 2))
+    after = Dense(3)
+    after.build((None, 2))
+    np.testing.assert_array_equal(after.kernel.data, alone.kernel.data)
+
+
+def test_normalization_rejects_an_axis_that_is_not_an_integer():
+    from tinygrad_acts.layers import Normalization
+    with pytest.raises(ValueError, match=r"Normalization expects axis to be an integer \(or None\), got axis=1.5"):
+        Normalization(axis=1.5)
+    with pytest.raises(ValueError, match=r"got axis=True"):
+        Normalization(axis=True)
+
+
+def test_normalization_checks_its_axis_against_the_input_shape():
+    from tinygrad_acts.layers import Normalization
+    with pytest.raises(ValueError, match=r"Normalization 'normalization' normalizes axis 2, which inputs of shape "
+                                         r"\(None, 3\) do not have"):
+        Normalization(axis=2).adapt(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"normalizes axis 1, which inputs of shape \(None, None, 3\) do not have "
+                                         r"\(or whose size is unknown\)"):
+        Normalization(axis=1).build((None, None, 3))  # sequences of varying length: no size to learn
+
+
+def test_normalization_axis_minus_rank_is_the_first_axis():
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization(axis=-3)
+    layer.build((4, 2, 3))  # a known first size: each of the 4 rows gets its own statistics
+    assert layer.mean.shape == (4, 1, 1) and layer.variance.shape == (4, 1, 1)
+
+
+def test_normalization_of_a_middle_axis_takes_statistics_over_the_others():
+    # (samples, 3 channels, 2 steps) with axis=1: one mean per channel, over samples and steps (Keras 3 agrees)
+    from tinygrad_acts.layers import Normalization
+    data = np.arange(12.0).reshape(2, 3, 2) ** 2
+    layer = Normalization(axis=1)
+    layer.adapt(data)
+    assert layer.mean.shape == (1, 3, 1)
+    np.testing.assert_allclose(layer.mean.data.ravel(), [21.5, 39.5, 65.5])
+    np.testing.assert_allclose(layer.variance.data.ravel(), [462.25, 1128.25, 2090.25])
+
+
+def test_normalization_adapts_to_lists_one_sample_and_one_dimensional_data():
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization()
+    layer.adapt([[1.0, 2.0], [3.0, 6.0]])  # nested lists, as numpy reads them
+    np.testing.assert_array_equal(layer.mean.data, [[2.0, 4.0]])
+    np.testing.assert_array_equal(layer.variance.data, [[1.0, 4.0]])
+    single = Normalization()
+    single.adapt(np.array([[1.0, 2.0]]))  # one sample: its values, variance 0 (as Keras 3)
+    np.testing.assert_array_equal(single.mean.data, [[1.0, 2.0]])
+    np.testing.assert_array_equal(single.variance.data, [[0.0, 0.0]])
+    flat = Normalization(axis=None)
+    flat.adapt(np.array([1.0, 2.0, 3.0]))  # a 1-d batch of numbers, one statistic for all
+    assert flat.mean.data.item() == 2.0 and flat.variance.data.item() == pytest.approx(2 / 3)
+
+
+def test_normalization_adapts_in_float64_so_a_large_offset_keeps_its_variance():
+    # 1e8 + 1 and 1e8 + 3 are both 1e8 in float32: computed there, the variance would be 0 (Keras 3 also gives 1)
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization()
+    layer.adapt(np.array([[1e8 + 1], [1e8 + 3]]))
+    assert layer.variance.data.item() == 1.0
+
+
+def test_normalization_adapt_needs_a_batch_of_samples():
+    from tinygrad_acts.layers import Normalization
+    with pytest.raises(ValueError, match=r"Normalization 'normalization'.adapt needs a batch of samples, got shape "
+                                         r"\(\)"):
+        Normalization().adapt(np.float64(3.0))
+    with pytest.raises(ValueError, match=r"adapt needs a batch of samples, got shape \(0, 2\)"):
+        Normalization().adapt(np.ones((0, 2)))
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).max < np.longdouble("1e400"), reason="long double is float64 here")
+def test_normalization_adapt_names_itself_when_data_overflow_float64():
+    from tinygrad_acts.layers import Normalization
+    with pytest.raises(ValueError, match=r"Normalization 'normalization'.adapt holds .*, which float64 cannot "):
+        Normalization().adapt(np.array([[np.longdouble("1e400")]]))
+
+
+def test_a_normalization_mean_that_is_not_a_number_fails_when_made():
+    from tinygrad_acts.layers import Normalization
+    with pytest.raises(ValueError, match="high"):
+        Normalization(mean="high", variance=1.0)
+    with pytest.raises(ValueError, match="wide"):
+        Normalization(mean=0.0, variance="wide")

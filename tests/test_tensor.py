@@ -736,3 +736,16 @@ def test_reshape_without_a_shape_is_an_error_as_in_numpy_and_torch():
     with pytest.raises(TypeError, match=r"reshape needs the new shape"):
         Tensor(np.array([3.0])).reshape()
     assert Tensor(np.array([3.0])).reshape(()).shape == ()  # a single number's shape, written out
+
+
+def test_a_list_times_a_tensor_with_at_is_the_matrix_product():
+    t = Tensor(np.array([[1.0], [2.0]]), requires_grad=True)
+    product = [[3.0, 4.0]] @ t  # a list has no @ of its own: Tensor.__rmatmul__ answers
+    assert product.data.tolist() == [[11.0]]
+    product.backward()
+    assert t.grad.tolist() == [[3.0], [4.0]]
+
+
+def test_reshape_to_one_impossible_length_names_the_shape_asked_for():
+    with pytest.raises(ValueError, match=r"6 elements\) into shape \(7,\)"):
+        Tensor(np.zeros((2, 3))).reshape(7)
