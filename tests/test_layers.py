@@ -910,3 +910,14 @@ def test_a_normalization_mean_that_is_not_a_number_fails_when_made():
         Normalization(mean="high", variance=1.0)
     with pytest.raises(ValueError, match="wide"):
         Normalization(mean=0.0, variance="wide")
+
+
+def test_a_normalizations_config_holds_the_mean_and_variance_it_was_given():
+    """As Keras 3: from_config of the config makes the same normalization (adapt's statistics are weights instead)."""
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization(mean=[1.0, 2.0], variance=[4.0, 9.0])
+    config = layer.get_config()
+    assert config["mean"] == [1.0, 2.0] and config["variance"] == [4.0, 9.0]
+    again = Normalization.from_config(config)
+    np.testing.assert_allclose(again(np.array([[3.0, 8.0]])).data, [[1.0, 2.0]])  # (x - mean) / sqrt(variance)
+    assert Normalization().get_config()["mean"] is None and Normalization().get_config()["variance"] is None

@@ -567,6 +567,12 @@ class Normalization(Layer):
         self.mean: Tensor | None = None  # shaped to broadcast against the inputs, as in Keras: (1, features)
         self.variance: Tensor | None = None
 
+    def get_config(self) -> dict[str, Any]:
+        """As Keras': a mean and variance given to the constructor are arguments (adapt's are weights, saved with
+        them), so ``from_config`` makes the same normalization."""
+        mean, variance = (None, None) if self._given is None else (self._given[0].tolist(), self._given[1].tolist())
+        return {**super().get_config(), "mean": mean, "variance": variance}
+
     def _statistics_shape(self, input_shape: tuple) -> tuple:
         if self.axis is None:
             return (1,) * len(input_shape)
