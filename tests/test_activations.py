@@ -576,3 +576,10 @@ def test_deserialize_looks_in_custom_objects_first_and_only_for_their_names():
     assert activations.deserialize("tanh") is activations.tanh
     with pytest.raises(ValueError, match="serialize: .* is not one of the library's activations"):
         activations.serialize(my_act)
+
+
+def test_a_numpy_function_that_is_no_tensor_op_is_refused_listing_the_unary_ones_that_are():
+    with pytest.raises(TypeError, match="np.arccosh is not an op on Tensors") as caught:
+        activations.get(np.arccosh)
+    message = str(caught.value)
+    assert "np.tanh" in message and "np.add" not in message and "np.isnan" not in message

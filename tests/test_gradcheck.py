@@ -338,3 +338,54 @@ def test_gradgradcheck_passes_eps_atol_and_rtol_on_to_the_comparison():
     assert not gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight, eps=0.5, raise_exception=False)
     assert gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight, eps=0.5, atol=2.0)  # |13 - 12| <= 2
     assert gradgradcheck(lambda x: x ** 4, x, grad_outputs=weight, eps=0.5, rtol=0.1)  # |13 - 12| <= 0.1 * 13
+
+
+def test_inputs_or_outputs_with_no_entries_have_empty_jacobians_that_agree():
+    assert gradcheck(lambda x, y: x.sum() * y, np.zeros((0,)), np.array(2.0))  # x has no entries
+    assert gradcheck(lambda x: x[:0] * 2.0, np.ones(3))  # f has no output entries
+
+
+def test_the_tolerance_is_inclusive_as_in_numpy_allclose():
+    """|autodiff - numeric| <= atol + rtol * |numeric| passes: here 2.5 against 2 with atol=0.5, all exact in binary."""
+    @custom_op(backward=lambda g, out, x: (g * 2.5,))
+    def double(x):
+        return 2.0 * x
+
+    assert gradcheck(double, np.array([0.0]), eps=0.5, atol=0.5, rtol=0.0)  # (2 * 0.5 - 2 * -0.5) / 1 = 2 exactly
+    assert not gradcheck(double, np.array([0.0]), eps=0.5, atol=0.25, rtol=0.0, raise_exception=False)
+
+
+def test_infinite_or_overflowing_gradients_fail_the_check_and_raise_nothing_else():
+    """inf against inf, or 1e308 against -1e308 (their difference overflows): a GradcheckError, not numpy's error."""
+    @custom_op(backward=lambda g, out, x: (g * np.inf,))
+    def step(x):
+        return np.where(x > 0, np.inf, 0.0)  # f jumps to inf right of 0: finite differences give inf
+
+    @custom_op(backward=lambda g, out, x: (g * 1e308,))
+    def falling(x):
+        return x * -1e308
+
+    with pytest.raises(GradcheckError):
+        gradcheck(step, np.array([0.0]))
+    with pytest.raises(GradcheckError, match=r"autodiff gives np.float64\(1e\+308\)"):
+        gradcheck(falling, np.array([0.5]))
+
+
+def test_exactly_max_full_outputs_entries_are_still_compared_one_by_one():
+    @custom_op(backward=lambda g, out, x: (g * 3.0,))
+    def wrong_double(x):
+        return 2.0 * x
+
+    with pytest.raises(GradcheckError, match=r"d output index \(0,\) / d input 0"):
+        gradcheck(wrong_double, np.ones(MAX_FULL_OUTPUTS))
+    with pytest.raises(GradcheckError, match="random projection"):
+        gradcheck(wrong_double, np.ones(MAX_FULL_OUTPUTS + 1))
+
+
+def test_a_rule_that_answers_with_tensors_is_checked_like_one_that_answers_with_arrays():
+    """A rule written with Tensor operations (it gets arrays outside a recorded pass, and makes Tensors anyway)."""
+    @custom_op(backward=lambda g, out, x: (Tensor(g) * 2.0,))
+    def double(x):
+        return 2.0 * x
+
+    assert gradcheck(double, np.array([1.0, -3.0]))
