@@ -847,3 +847,64 @@ def test_a_functional_models_input_layer_is_built_with_the_input_shape():
     inputs = Input(shape=(3,))
     model = Model(inputs, Dense(2)(inputs))
     assert model.layers[0].built and model.layers[0].output_shape == (None, 3)
+
+
+def test_every_layers_output_is_the_chain_of_layers_up_to_it():
+    """layer.output after build: the layers up to and including this one, with their output shape, so a functional
+    Model can stop there (as Keras' Model(model.inputs, model.layers[i].output))."""
+    model = Sequential([Input(shape=(2,)), Dense(3, kernel_initializer="ones", bias_initializer="zeros"),
+                        Dense(1, kernel_initializer="ones", bias_initializer="ones")])
+    first, last = model.layers[0].output, model.layers[1].output
+    assert (first.shape, last.shape) == ((None, 3), (None, 1))
+    x = np.array([[1.0, 2.0]])
+    assert Model(model.inputs, first).predict(x, verbose=0).tolist() == [[3.0, 3.0, 3.0]]  # x1 + x2 per unit
+    assert Model(model.inputs, last).predict(x, verbose=0).tolist() == [[10.0]]  # 3 * 3 + 1
+
+
+def test_metric_functions_are_logged_under_their_name_or_metric():
+    """A function metric is named by its __name__; a callable without one (a functools.partial) is 'metric'."""
+    import functools
+
+    def distance(y_true, y_pred):
+        return np.abs(y_true - y_pred)
+
+    model = Sequential([Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse", metrics=[distance, functools.partial(distance)])
+    assert model.metrics_names == ["loss", "distance", "metric"]
+
+
+def test_train_step_adds_every_layers_penalty_to_the_loss():
+    """Each regularized weight adds its penalty: l2 * sum(w^2) = 0.5 * 1 + 0.25 * 1 with all-ones 1x1 kernels."""
+    from tinygrad_acts.regularizers import L2
+
+    model = Sequential([Dense(1, input_shape=(1,), kernel_initializer="ones", bias_initializer="zeros",
+                              kernel_regularizer=L2(0.5)),
+                        Dense(1, kernel_initializer="ones", bias_initializer="zeros", kernel_regularizer=L2(0.25))])
+    model.compile(optimizer=SGD(learning_rate=0.0), loss="mse")
+    assert model.train_on_batch(np.array([[0.0]]), np.array([[0.0]])) == pytest.approx(0.75)  # the mse is 0
+
+
+def test_fits_batch_logs_hold_a_metric_objects_running_result():
+    """As in evaluate: after each training batch a Metric object reports its own result() over the epoch so far."""
+    from tinygrad_acts import metrics
+
+    seen = []
+    model = Sequential([Dense(1, input_shape=(1,), kernel_initializer="ones", bias_initializer="zeros")])
+    model.compile(optimizer=SGD(learning_rate=0.0), loss="mse", metrics=[metrics.Precision(name="precision")])
+    x = np.array([[1.0], [1.0], [1.0], [-1.0]])
+    y = np.array([[1.0], [0.0], [0.0], [1.0]])  # first batch: 1 of 2 predicted positives right; second: 0 of 1
+    model.fit(x, y, batch_size=2, shuffle=False, verbose=0, callbacks=[LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append(logs["precision"]))])
+    assert seen == pytest.approx([1 / 2, 1 / 3])
+
+
+def test_save_and_load_model_check_their_path_before_they_need_keras():
+    from tinygrad_acts.models import load_model
+
+    model = small_model()
+    with pytest.raises(TypeError, match="^save expects a file path such as 'model.weights.npz', got 42$"):
+        model.save(42)
+    with pytest.raises(ValueError, match=r"the path must end in '\.keras', got 'm\.h5'.*save_weights\("):
+        model.save("m.h5")
+    with pytest.raises(TypeError, match="^load_model expects a file path such as 'model.weights.npz', got None$"):
+        load_model(None)
