@@ -749,3 +749,108 @@ def test_a_list_times_a_tensor_with_at_is_the_matrix_product():
 def test_reshape_to_one_impossible_length_names_the_shape_asked_for():
     with pytest.raises(ValueError, match=r"6 elements\) into shape \(7,\)"):
         Tensor(np.zeros((2, 3))).reshape(7)
+
+
+def test_clip_with_a_scalar_min_and_a_larger_max_broadcasts_x():
+    """Each bound narrows the pass-through mask in turn; a scalar min must not shrink it back to x's shape."""
+    x = Tensor(np.array([-1.0, 5.0]), requires_grad=True)
+    out = x.clip(0.0, np.array([[3.0], [6.0]]))  # rows clipped at [0, 3] and at [0, 6]
+    assert out.data.tolist() == [[0.0, 3.0], [0.0, 5.0]]
+    out.sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0]  # -1 is below min in both rows; 5 passes only the second
+
+
+def test_a_tensor_wraps_a_float_array_without_copying_with_or_without_its_own_dtype():
+    """As np.asarray and torch.as_tensor: Tensor(a) and Tensor(a, dtype=a.dtype) hold a itself (no copy per
+    constant an op lifts); a different dtype makes a converted copy."""
+    a = np.zeros(2)
+    same, named, converted = Tensor(a), Tensor(a, dtype="float64"), Tensor(a, dtype="float32")
+    a[0] = 7.0
+    assert same.data.tolist() == [7.0, 0.0]
+    assert named.data.tolist() == [7.0, 0.0]
+    assert converted.data.tolist() == [0.0, 0.0]
+
+
+def test_backward_gives_the_seed_the_roots_dtype():
+    """A list seed becomes numbers of the root's dtype: 0.1 in a float64 graph stays float64's 0.1, not float32's
+    0.10000000149..."""
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    x.backward([0.1])
+    assert x.grad.tolist() == [0.1]
+    y = Tensor(np.array([1.0]), requires_grad=True)
+    (y * 1.0).backward([0.1])
+    assert y.grad.tolist() == [0.1]
+
+
+def test_backward_checks_the_shape_of_a_tensor_seed():
+    """backward(grad=Tensor) outside create_graph is a seed like any array: it must have the root's shape."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with pytest.raises(ValueError, match=re.escape("grad has shape (3,), expected the tensor's shape (2,)")):
+        (x * 3.0).backward(Tensor([1.0, 1.0, 1.0]))
+    (x * 3.0).backward(Tensor([1.0, 10.0]))
+    assert type(x.grad) is np.ndarray and x.grad.tolist() == [3.0, 30.0]
+
+
+def test_a_grad_never_shares_memory_with_the_seed_or_another_grad():
+    """.grad is the tensor's own array: changing the seed afterwards, or another tensor's .grad in place, leaves it
+    alone. Here add passes its gradient straight through, so b and a (both retained) receive the same array."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    seed = np.array([1.0, 1.0])
+    x.backward(seed)
+    seed[0] = 99.0
+    assert x.grad.tolist() == [1.0, 1.0]
+
+    a = (x * 1.0).retain_grad()
+    b = (a + 0.0).retain_grad()
+    seed = np.array([2.0, 2.0])
+    b.backward(seed)
+    seed[0] = 99.0
+    b.grad[1] = -5.0
+    assert b.grad.tolist() == [2.0, -5.0]
+    assert a.grad.tolist() == [2.0, 2.0]
+
+
+def test_ops_of_three_inputs_get_every_input_and_the_output_in_their_rule():
+    """The engine hands a rule (g, out, *inputs) for any number of inputs, not only one or two."""
+    @ta.custom_op(backward=lambda g, out, x, y, z: (g * out / x, g * out / y, g * out / z))
+    def product3(x, y, z):
+        return x * y * z
+
+    x, y, z = (Tensor(np.array([v]), requires_grad=True) for v in (2.0, 3.0, 5.0))
+    out = product3(x, y, z)
+    assert out.data.tolist() == [30.0]
+    out.backward()
+    assert (x.grad.tolist(), y.grad.tolist(), z.grad.tolist()) == ([15.0], [10.0], [6.0])
+    parts = [Tensor(np.array([1.0]), requires_grad=True) for _ in range(3)]
+    (ta.stack(parts) * np.array([[1.0], [2.0], [3.0]])).sum().backward()
+    assert [p.grad.tolist() for p in parts] == [[1.0], [2.0], [3.0]]
+
+
+def test_backward_runs_each_rule_once_even_when_its_output_is_used_twice():
+    """Newest first: a tensor comes off the heap only when every use of it has handed back its gradient, so its
+    rule runs once with the sum (visiting oldest first would run it once per use, exponentially in a deep graph)."""
+    calls = []
+
+    @ta.custom_op(backward=lambda g, out, x: calls.append("sin") or (g * np.cos(x),))
+    def sin(x):
+        return np.sin(x)
+
+    x = Tensor(np.array([0.0]), requires_grad=True)
+    y = sin(x)
+    (y * 2.0 + y * 3.0).sum().backward()
+    assert calls == ["sin"]
+    assert x.grad.tolist() == [5.0]
+
+
+def test_grad_of_a_function_that_retains_an_intermediate_gradient():
+    """The engine hands a retained tensor's gradient to whoever runs the pass: backward() stores it in .grad, the
+    function transforms keep only their inputs' gradients and leave it alone."""
+    kept = []
+
+    def f(x):
+        doubled = (x * 2.0).retain_grad()
+        kept.append(doubled)
+        return (doubled * doubled).sum()
+
+    assert ta.grad(f)(Tensor(np.array([1.0, 3.0]))).data.tolist() == [8.0, 24.0]  # d/dx (2x)^2 = 8x
+    assert kept[0].grad is None
