@@ -385,3 +385,24 @@ def test_one_output_predictions_one_rank_off_the_labels_stay_one_prediction_per_
         top_one.update_state(labels, predictions)
         first_class.update_state(labels, predictions)
         assert float(top_one.result()) == pytest.approx(2 / 3) and float(first_class.result()) == 1 / 2
+
+
+def test_a_label_of_exactly_one_half_is_a_negative_as_in_keras():
+    """Keras compares the label with the 0/1 prediction: 0.5 equals neither, so a prediction of 0.9 is not right."""
+    assert metrics.binary_accuracy(np.array([[0.5]]), np.array([[0.9]])).tolist() == [0.0]
+
+
+def test_add_weight_with_a_positional_shape_keeps_it():
+    metric = metrics.Metric(name="counts")
+    assert metric.add_weight((2,), name="tp").value.shape == (2,)
+
+
+def test_a_misspelt_metric_name_is_pointed_at_the_full_name_not_an_alias():
+    with pytest.raises(ValueError, match="Did you mean 'accuracy'"):
+        metrics.get("accc")
+
+
+def test_numpy_may_read_a_variable_without_a_copy_when_asked_to():
+    """numpy's protocol: np.array(v, copy=False) must not copy (numpy raises if it would have to)."""
+    v = _Bare().add_variable((2,), "zeros", name="v")
+    assert np.shares_memory(np.array(v, copy=False), v.value)
