@@ -4,6 +4,8 @@
     python benchmarks/train_step.py --quick    # under a minute
     python benchmarks/train_step.py --memory   # only the memory checks (10,000 steps of W2, without and with
                                                # LayerStats(every=1) recording every step)
+    python benchmarks/train_step.py --against HEAD~3   # the working tree against another checkout (any git
+                                                       # revision), timed in the same rounds
 
 tinygrad_acts builds on numpy, so its natural limit is the same step written by hand in numpy (see workloads.py,
 where every workload is written both ways). Method:
@@ -21,23 +23,36 @@ where every workload is written both ways). Method:
    recording every step or every 10th, each against the same fit without callbacks, after checking that none of
    them changes the weights fit ends with.
 
+7. Old against new (``--against REV``): REV's tinygrad_acts/ is exported with ``git archive`` into a temporary
+   folder and imported in this process beside the working tree's, with a second copy of the current workloads.py
+   bound to it. Every timed table then times both in the same interleaved rounds, after the same checks, and
+   reports each side's ratio (to numpy, or to its own baseline) side by side with the per-round ratio new / old:
+   speed claims about a change are judged there, not from absolute times. The memory checks are not compared.
+
 Other processes on the same cores make multithreaded BLAS calls wait for each other, which shows as a wide spread
 (the script says so); rerun on a quiet machine, or compare with OPENBLAS_NUM_THREADS=1.
 """
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import datetime
 import gc
+import importlib.util
 import io
 import os
 import pathlib
 import platform
 import re
 import resource
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -46,6 +61,7 @@ import numpy as np
 
 import tinygrad_acts
 
+import workloads
 from workloads import (
     HVP_IMPLEMENTATIONS,
     WORKLOADS,
@@ -54,15 +70,9 @@ from workloads import (
     NumpyMLP,
     TinygradMLP,
     Workload,
-    check_callbacks_leave_training_alone,
-    check_hvp_against_finite_differences,
-    check_same_hvp,
     check_same_step,
-    do_nothing_callback,
-    fit_available,
     hvp_problem,
     layer_stats_callback,
-    pass_at_every_batch_callback,
     relative_difference,
     torch_available,
 )
@@ -131,6 +141,11 @@ class Ratio:
         """A spread wider than a fifth of the median: other processes were competing for the cores."""
         return self.high - self.low > 0.2 * self.median
 
+    def cell(self, bold: bool = False) -> str:
+        """The median and its spread in one table cell, for the wide tables of --against."""
+        median = f"**{self.median:.2f}**" if bold else f"{self.median:.2f}"
+        return f"{median} ({self.spread()})"
+
 
 NOISY = ("\nSome spreads are wide: other processes were using the cores (BLAS threads then wait for each other). "
          "Rerun on a quiet machine, or compare with OPENBLAS_NUM_THREADS=1.")
@@ -141,28 +156,165 @@ def microseconds(seconds_per_step: np.ndarray) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# --against REV: another checkout's tinygrad_acts, imported in this process beside the working tree's
+# ----------------------------------------------------------------------------------------------------------------
+REPOSITORY = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = "tinygrad_acts"
+WORKING_TREE_PACKAGE = pathlib.Path(tinygrad_acts.__file__).resolve().parent  # what `import tinygrad_acts` found
+
+
+def is_package_module(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+def git(*arguments: str) -> str:
+    """git's output, run in the repository that holds this script."""
+    done = subprocess.run(["git", *arguments], cwd=REPOSITORY, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"--against: `git {' '.join(arguments)}` failed in {REPOSITORY}: {done.stderr.strip()}")
+    return done.stdout
+
+
+@dataclass
+class Against:
+    """The old side of ``--against REV``: REV's tinygrad_acts/, exported into ``tree``, and ``workloads``, a second
+    copy of the current benchmarks/workloads.py whose module-level imports bound that package."""
+    revision: str  # as given on the command line: HEAD~3, a branch, a hash
+    label: str  # its short hash and subject line
+    tree: pathlib.Path  # holds REV's tinygrad_acts/
+    workloads: types.ModuleType
+    modules: dict[str, types.ModuleType]  # REV's tinygrad_acts and its submodules by name, kept out of sys.modules
+
+    def workload(self, key: str) -> Any:
+        return next(w for w in self.workloads.WORKLOADS if w.key == key)
+
+    def check(self, what: str, run: Callable[[], object]) -> None:
+        """Run one of the old side's equivalence checks; fail if it fails, or if it called any code of the working
+        tree's package: an import inside a function (in workloads.py, or in REV's package) runs at call time, when
+        sys.modules holds the working tree's package, and both sides would then time the same code."""
+        called: set[str] = set()
+        working_tree = str(WORKING_TREE_PACKAGE) + os.sep
+
+        def profile(frame: types.FrameType, event: str, arg: object) -> None:
+            if event == "call" and frame.f_code.co_filename.startswith(working_tree):
+                called.add(f"{pathlib.Path(frame.f_code.co_filename).name}:{frame.f_code.co_name}")
+
+        previous = sys.getprofile()
+        sys.setprofile(profile)
+        try:
+            run()
+        except AssertionError as error:
+            raise AssertionError(f"--against {self.revision} ({self.label}), the old side: {error}") from error
+        finally:
+            sys.setprofile(previous)
+        if called:
+            more = f" and {len(called) - 4} more" if len(called) > 4 else ""
+            raise AssertionError(
+                f"--against {self.revision}: the old side's {what} called the working tree's tinygrad_acts "
+                f"({', '.join(sorted(called)[:4])}{more}): an import inside a function resolves to the working tree's "
+                f"package, so both sides would time the same code. Import it at the top of benchmarks/workloads.py.")
+
+
+def load_against(revision: str) -> Against:
+    """Export REV's tinygrad_acts/ into a temporary folder and import it, and a copy of the current workloads.py
+    bound to it, with the working tree's package moved out of sys.modules meanwhile; then put sys.modules and
+    sys.path back as they were."""
+    if WORKING_TREE_PACKAGE != REPOSITORY / PACKAGE:  # e.g. an editable install of another checkout
+        raise SystemExit(f"--against {revision}: `import tinygrad_acts` found {WORKING_TREE_PACKAGE}, not this "
+                         f"checkout's {REPOSITORY / PACKAGE}, so new and old would not be two versions of one "
+                         f"repository; run with PYTHONPATH={REPOSITORY}")
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd=REPOSITORY,
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        why = f" ({found.stderr.strip()})" if found.stderr.strip() else ""
+        raise SystemExit(f"--against {revision}: git knows no such revision in {REPOSITORY}{why}; give a commit "
+                         f"hash, a branch, a tag or HEAD~N")
+    commit = found.stdout.strip()
+    label = git("log", "-1", "--format=%h %s", commit).strip()
+    tree = pathlib.Path(tempfile.mkdtemp(prefix="tinygrad_acts-against-"))
+    atexit.register(shutil.rmtree, tree, ignore_errors=True)
+    archive = tree / "package.tar"
+    git("archive", f"--output={archive}", commit, PACKAGE)
+    with tarfile.open(archive) as tar:
+        tar.extractall(tree, filter="data")
+    archive.unlink()
+
+    name = f"workloads_against_{commit[:12]}"
+    spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name("workloads.py"))
+    assert spec is not None and spec.loader is not None  # a .py file always has a spec and a loader
+    copy = importlib.util.module_from_spec(spec)
+    working_tree = {key: sys.modules.pop(key) for key in list(sys.modules) if is_package_module(key)}
+    path = sys.path[:]
+    sys.path.insert(0, str(tree))
+    sys.modules[name] = copy  # dataclasses look their module up while the classes are made
+    try:
+        spec.loader.exec_module(copy)
+    except ImportError as error:
+        raise SystemExit(f"--against {revision}: the current benchmarks/workloads.py cannot import from {label}'s "
+                         f"tinygrad_acts ({error}); pick a later revision") from error
+    finally:
+        modules = {key: sys.modules.pop(key) for key in list(sys.modules) if is_package_module(key)}
+        sys.modules.pop(name, None)
+        sys.modules.update(working_tree)
+        sys.path[:] = path
+    imported = pathlib.Path(modules[PACKAGE].__file__ or "")
+    if not imported.is_relative_to(tree):  # e.g. an import hook ahead of sys.path
+        raise SystemExit(f"--against {revision}: `import tinygrad_acts` found {imported}, not the export in {tree}")
+    return Against(revision, label, tree, copy, modules)
+
+
+def beside(new: dict[Any, Callable[[], object]],
+           old: dict[Any, Callable[[], object]] | None) -> dict[Any, Callable[[], object]]:
+    """The steps of one round: the working tree's, each followed by the old side's of the same key (keyed
+    ("old", key)), so that the two a new / old ratio compares run next to each other."""
+    steps: dict[Any, Callable[[], object]] = {}
+    for key, step in new.items():
+        steps[key] = step
+        if old is not None and key in old:
+            steps["old", key] = old[key]
+    return steps
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # The low-level training step: tinygrad_acts against numpy (and PyTorch, when installed)
 # ----------------------------------------------------------------------------------------------------------------
-def check_workload(workload: Workload, with_torch: bool) -> None:
+def check_workload(workload: Workload, with_torch: bool, against: Against | None = None) -> None:
     """Fail loudly, before any timing, if the implementations do not compute the same step."""
     check_same_step(workload, "tinygrad", np.float32, rtol=1e-5)
     check_same_step(workload, "tinygrad", np.float64, rtol=1e-9)  # sharper: float64 rounding is far below 1e-9
     if with_torch:
         check_same_step(workload, "torch", np.float32, rtol=1e-5)
+    if against is not None:
+        old, check = against.workload(workload.key), against.workloads.check_same_step
+        against.check(f"{workload.key} step", lambda: (check(old, "tinygrad", np.float32, rtol=1e-5),
+                                                       check(old, "tinygrad", np.float64, rtol=1e-9)))
 
 
-def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> tuple[list[str], bool]:
+def time_workload(workload: Workload, settings: Settings, with_torch: bool,
+                  against: Against | None = None) -> tuple[list[str], bool]:
     """One row of the table, as Markdown cells, and whether its timing was noisy."""
     problem = workload.make_problem()
     tinygrad, by_hand = workload.tinygrad(problem), workload.numpy(problem)
+    old = None if against is None else {"tinygrad": against.workload(workload.key).tinygrad(problem).step}
     block = steps_per_block(by_hand.step, settings.block_seconds)
     gc.collect()
-    times = time_interleaved({"tinygrad": tinygrad.step, "numpy": by_hand.step}, block, settings.rounds,
-                             settings.warmup_rounds)
+    times = time_interleaved(beside({"tinygrad": tinygrad.step, "numpy": by_hand.step}, old), block,
+                             settings.rounds, settings.warmup_rounds)
     ratio = Ratio.of(times["tinygrad"], times["numpy"])
-    row = [f"{workload.key}: {workload.description}", microseconds(times["tinygrad"]), microseconds(times["numpy"]),
-           f"**{ratio.median:.2f}**", ratio.spread(), f"<= {workload.target:.2f}",
-           "yes" if ratio.median <= workload.target else "**no**"]
+    met = ["yes" if ratio.median <= workload.target else "**no**"]
+    if against is None:
+        row = [f"{workload.key}: {workload.description}", microseconds(times["tinygrad"]),
+               microseconds(times["numpy"]), f"**{ratio.median:.2f}**", ratio.spread(), f"<= {workload.target:.2f}",
+               *met]
+        noisy = ratio.noisy()
+    else:
+        old_ratio = Ratio.of(times["old", "tinygrad"], times["numpy"])
+        new_to_old = Ratio.of(times["tinygrad"], times["old", "tinygrad"])
+        row = [f"{workload.key}: {workload.description}", microseconds(times["tinygrad"]),
+               microseconds(times["old", "tinygrad"]), microseconds(times["numpy"]), ratio.cell(bold=True),
+               old_ratio.cell(), f"**{new_to_old.median:.2f}**", new_to_old.spread(), f"<= {workload.target:.2f}",
+               *met]
+        noisy = ratio.noisy() or new_to_old.noisy()
     if with_torch:
         # a pass of its own: PyTorch's worker threads spin for a while after each op, which would slow the
         # numpy and tinygrad_acts blocks that follow and blur the ratio the targets are about
@@ -170,7 +322,7 @@ def time_workload(workload: Workload, settings: Settings, with_torch: bool) -> t
                                  settings.rounds, settings.warmup_rounds)
         torch_ratio = Ratio.of(times["torch"], times["numpy"])
         row += [microseconds(times["torch"]), f"{torch_ratio.median:.2f} ({torch_ratio.spread()})"]
-    return row, ratio.noisy()
+    return row, noisy
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -185,10 +337,11 @@ FIT_PROBLEMS = {  # W2 and W3, with an epoch of several batches (model.fit's bat
 }
 
 
-def time_fit(key: str, settings: Settings) -> tuple[list[str], bool]:
-    """One row: a model.fit epoch against the same epoch as a low-level tinygrad_acts loop and as numpy."""
+def check_fit(key: str, side: types.ModuleType = workloads) -> None:
+    """Fail loudly, before any timing, unless one model.fit epoch (of ``side``, the workloads of one checkout) ends
+    with the weights of the hand-written numpy epoch."""
     check = FIT_PROBLEMS[key]()
-    fitted, reference = KerasFitMLP(check), NumpyMLP(check)
+    fitted, reference = side.KerasFitMLP(check), side.NumpyMLP(check)
     fitted.epoch()
     reference.epoch()
     difference = relative_difference(fitted.result(), reference.result())
@@ -196,20 +349,37 @@ def time_fit(key: str, settings: Settings) -> tuple[list[str], bool]:
         raise AssertionError(f"{key}: one model.fit epoch differs from the hand-written numpy epoch by "
                              f"{difference:.3g} (relative); allowed 1e-5")
 
+
+def time_fit(key: str, settings: Settings, against: Against | None = None) -> tuple[list[str], bool]:
+    """One row: a model.fit epoch against the same epoch as a low-level tinygrad_acts loop and as numpy."""
+    check_fit(key)
+    if against is not None:
+        against.check(f"{key} model.fit epoch", lambda: check_fit(key, against.workloads))
+
     problem = FIT_PROBLEMS[key]()
     implementations: dict[str, Any] = {"fit": KerasFitMLP(problem), "low-level": TinygradMLP(problem),
                                        "numpy": NumpyMLP(problem)}
+    old = None if against is None else {"fit": against.workloads.KerasFitMLP(problem).epoch,
+                                        "low-level": against.workloads.TinygradMLP(problem).epoch}
     block = steps_per_block(implementations["numpy"].epoch, settings.block_seconds)
     gc.collect()
-    epochs = time_interleaved({name: impl.epoch for name, impl in implementations.items()}, block,
+    epochs = time_interleaved(beside({name: impl.epoch for name, impl in implementations.items()}, old), block,
                               settings.rounds, settings.warmup_rounds)
     per_step = {name: seconds / problem.epoch_batches for name, seconds in epochs.items()}
     to_low_level = Ratio.of(per_step["fit"], per_step["low-level"])
-    to_numpy = Ratio.of(per_step["fit"], per_step["numpy"])
+    met = "yes" if to_low_level.median <= FIT_TARGET else "**no**"
+    if against is None:
+        to_numpy = Ratio.of(per_step["fit"], per_step["numpy"])
+        return [f"{key}, {problem.epoch_batches} batches of {problem.batch}", microseconds(per_step["fit"]),
+                microseconds(per_step["low-level"]), microseconds(per_step["numpy"]),
+                f"**{to_low_level.median:.2f}**", to_low_level.spread(), f"{to_numpy.median:.2f}",
+                f"<= {FIT_TARGET:.2f}", met], to_low_level.noisy()
+    old_to_low_level = Ratio.of(per_step["old", "fit"], per_step["old", "low-level"])
+    new_to_old = Ratio.of(per_step["fit"], per_step["old", "fit"])
     return [f"{key}, {problem.epoch_batches} batches of {problem.batch}", microseconds(per_step["fit"]),
-            microseconds(per_step["low-level"]), microseconds(per_step["numpy"]), f"**{to_low_level.median:.2f}**",
-            to_low_level.spread(), f"{to_numpy.median:.2f}", f"<= {FIT_TARGET:.2f}",
-            "yes" if to_low_level.median <= FIT_TARGET else "**no**"], to_low_level.noisy()
+            microseconds(per_step["old", "fit"]), to_low_level.cell(bold=True), old_to_low_level.cell(),
+            f"**{new_to_old.median:.2f}**", new_to_old.spread(), f"<= {FIT_TARGET:.2f}",
+            met], to_low_level.noisy() or new_to_old.noisy()
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -223,40 +393,58 @@ HVP_HOW = {
 }
 
 
-def check_hvp() -> None:
-    """Fail loudly, before any timing, unless every HVP equals the hand-written one and finite differences."""
-    check_same_hvp(np.float32, rtol=1e-5)
-    check_same_hvp(np.float64, rtol=1e-9)
-    check_hvp_against_finite_differences(rtol=1e-6)
+def check_hvp(side: types.ModuleType = workloads) -> None:
+    """Fail loudly, before any timing, unless every HVP (of ``side``, the workloads of one checkout) equals the
+    hand-written one and finite differences."""
+    side.check_same_hvp(np.float32, rtol=1e-5)
+    side.check_same_hvp(np.float64, rtol=1e-9)
+    side.check_hvp_against_finite_differences(rtol=1e-6)
 
 
-def time_hvp(settings: Settings) -> tuple[list[list[str]], str, bool]:
+def time_hvp(settings: Settings, against: Against | None = None) -> tuple[list[list[str]], str, bool]:
     """The rows of the HVP table, a line comparing the HVPs with the hand-written one, and whether it was noisy.
     Each HVP is measured in gradients of the same implementation, timed in the same rounds."""
     problem = hvp_problem()
     implementations = {name: make(problem) for name, make in HVP_IMPLEMENTATIONS.items()}
     calls = {(name, quantity): getattr(implementation, quantity)
              for name, implementation in implementations.items() for quantity in ("gradient", "hvp")}
-    # blocks of half the usual length, counted in gradients (the unit): a round runs six blocks, three of them
-    # HVPs of about four gradients each, and this keeps the table to a quarter of a minute in the full run
+    old = None
+    if against is not None:  # the hand-written numpy is the same code on both sides: timed once
+        old = {(name, quantity): getattr(make(problem), quantity)
+               for name, make in against.workloads.HVP_IMPLEMENTATIONS.items() if name != "numpy"
+               for quantity in ("gradient", "hvp")}
+    # blocks of half the usual length, counted in gradients (the unit): a round runs six blocks (ten with
+    # --against), half of them HVPs of about four gradients each; this keeps the table to a quarter of a minute
+    # in the full run
     block = steps_per_block(implementations["backward"].gradient, settings.block_seconds / 2)
     gc.collect()
-    times = time_interleaved(calls, block, settings.rounds, settings.warmup_rounds)
+    times = time_interleaved(beside(calls, old), block, settings.rounds, settings.warmup_rounds)
     rows, noisy = [], False
     for name, how in HVP_HOW.items():
         ratio = Ratio.of(times[name, "hvp"], times[name, "gradient"])
         target = name != "numpy"
-        rows.append([f"W2: {how}", microseconds(times[name, "hvp"]), microseconds(times[name, "gradient"]),
-                     f"**{ratio.median:.2f}**" if target else f"{ratio.median:.2f}", ratio.spread(),
-                     f"<= {HVP_TARGET:.2f}" if target else "–",
-                     ("yes" if ratio.median <= HVP_TARGET else "**no**") if target else "–"])
+        goal = [f"<= {HVP_TARGET:.2f}" if target else "–",
+                ("yes" if ratio.median <= HVP_TARGET else "**no**") if target else "–"]
         noisy |= target and ratio.noisy()
+        if against is None:
+            rows.append([f"W2: {how}", microseconds(times[name, "hvp"]), microseconds(times[name, "gradient"]),
+                         f"**{ratio.median:.2f}**" if target else f"{ratio.median:.2f}", ratio.spread(), *goal])
+        elif not target:
+            rows.append([f"W2: {how}", microseconds(times[name, "hvp"]), "–", ratio.cell(), "–", "–", "–", *goal])
+        else:
+            old_hvp = times["old", (name, "hvp")]
+            old_ratio = Ratio.of(old_hvp, times["old", (name, "gradient")])
+            new_to_old = Ratio.of(times[name, "hvp"], old_hvp)
+            rows.append([f"W2: {how}", microseconds(times[name, "hvp"]), microseconds(old_hvp),
+                         ratio.cell(bold=True), old_ratio.cell(), f"**{new_to_old.median:.2f}**",
+                         new_to_old.spread(), *goal])
+            noisy |= new_to_old.noisy()
     to_numpy = [f"{Ratio.of(times[name, 'hvp'], times['numpy', 'hvp']).median:.2f} ({name})"
                 for name in HVP_HOW if name != "numpy"]
     gradients = Ratio.of(times["transforms", "gradient"], times["backward", "gradient"])
     line = (f"tinygrad_acts HVP / hand-written numpy HVP: {' and '.join(to_numpy)}; a gradient through the "
             f"transforms / through `backward()`: {gradients.median:.2f} ({gradients.spread()}).")
-    return rows, line, noisy
+    return rows, line if against is None else f"In the working tree: {line}", noisy
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -269,21 +457,25 @@ def callback_problem(dtype=np.float32) -> MLPProblem:
 
 
 NOTHING_TARGET = 1.02  # "costs nothing measurable": within the noise of a median over rounds
-CALLBACK_CASES = {  # what fit gets as callbacks=[...]: (description, make the callback, target, steps recorded)
-    "nothing": ("a `Callback` subclass overriding no hook", do_nothing_callback, NOTHING_TARGET, None),
-    "pass": ("a `Callback` overriding `on_train_batch_begin/end` with `pass`", pass_at_every_batch_callback,
-             NOTHING_TARGET, None),
-    "every 1": ("`LayerStats(every=1)`: a record at every step", lambda: layer_stats_callback(1), 1.3, 20),
-    "every 10": ("`LayerStats(every=10)`: a record at every 10th step", lambda: layer_stats_callback(10), 1.05, 2),
+# what fit gets as callbacks=[...]: (description, make the callback from one checkout's workloads, target,
+# steps recorded)
+CALLBACK_CASES: dict[str, tuple[str, Callable[[types.ModuleType], Any], float, int | None]] = {
+    "nothing": ("a `Callback` subclass overriding no hook", lambda side: side.do_nothing_callback(), NOTHING_TARGET,
+                None),
+    "pass": ("a `Callback` overriding `on_train_batch_begin/end` with `pass`",
+             lambda side: side.pass_at_every_batch_callback(), NOTHING_TARGET, None),
+    "every 1": ("`LayerStats(every=1)`: a record at every step", lambda side: side.layer_stats_callback(1), 1.3, 20),
+    "every 10": ("`LayerStats(every=10)`: a record at every 10th step", lambda side: side.layer_stats_callback(10),
+                 1.05, 2),
 }
 
 
-def check_callback_cases() -> None:
+def check_callback_cases(side: types.ModuleType = workloads) -> None:
     """Fail loudly, before any timing, if a callback changes the weights fit ends with, or if LayerStats did not
-    record the steps it should have (the timing would then measure nothing)."""
+    record the steps it should have (the timing would then measure nothing). ``side``: one checkout's workloads."""
     for description, make_callback, _, recorded in CALLBACK_CASES.values():
-        callback = make_callback()
-        check_callbacks_leave_training_alone(callback_problem(), [callback])
+        callback = make_callback(side)
+        side.check_callbacks_leave_training_alone(callback_problem(), [callback])
         if recorded is not None and len(callback.record.steps) != recorded:
             raise AssertionError(f"{description} recorded {len(callback.record.steps)} of a fit's 20 steps; "
                                  f"expected {recorded}")
@@ -292,32 +484,51 @@ def check_callback_cases() -> None:
 CALLBACK_PASSES = (("nothing", "pass"), ("every 1",), ("every 10",))
 
 
-def time_callbacks(settings: Settings) -> tuple[list[list[str]], bool]:
+def callback_fits(side: types.ModuleType, problem: MLPProblem) -> dict[str, Any]:
+    """One checkout's fits: without callbacks ("none"), and with each of the cases."""
+    fits = {"none": side.KerasFitMLP(problem)}
+    fits.update({name: side.KerasFitMLP(problem, [make(side)]) for name, (_, make, _, _) in CALLBACK_CASES.items()})
+    return fits
+
+
+def time_callbacks(settings: Settings, against: Against | None = None) -> tuple[list[list[str]], bool]:
     """The rows of the callbacks table, and whether any was noisy. Every fit is one epoch of 20 batches, measured
-    against the fit without callbacks of the same round. Each LayerStats case has interleaved rounds of its own:
-    in shared rounds, the blocks that ran after LayerStats(every=1) were slowed by it (in one run, every=10 showed
-    1.57 there and 1.25 in rounds of its own)."""
+    against the fit without callbacks of the same round (and of the same checkout). Each LayerStats case has
+    interleaved rounds of its own: in shared rounds, the blocks that ran after LayerStats(every=1) were slowed by
+    it (in one run, every=10 showed 1.57 there and 1.25 in rounds of its own)."""
     problem = callback_problem()
-    fits = {"none": KerasFitMLP(problem)}
-    fits.update({name: KerasFitMLP(problem, [make()]) for name, (_, make, _, _) in CALLBACK_CASES.items()})
+    fits = callback_fits(workloads, problem)
+    old_fits = None if against is None else callback_fits(against.workloads, problem)
     # blocks of half the usual length (counted in fits without callbacks): LayerStats(every=1) makes its blocks
     # several times longer
     block = steps_per_block(fits["none"].epoch, settings.block_seconds / 2)
-    per_step: dict = {}  # name, and (name, 'none'): its baseline
+    per_step: dict = {}  # name, and (name, 'none'): its baseline; the old side's keyed ("old", ...)
     for names in CALLBACK_PASSES:
         gc.collect()
-        epochs = time_interleaved({name: fits[name].epoch for name in ("none", *names)}, block, settings.rounds,
-                                  settings.warmup_rounds)
+        old = None if old_fits is None else {name: old_fits[name].epoch for name in ("none", *names)}
+        epochs = time_interleaved(beside({name: fits[name].epoch for name in ("none", *names)}, old), block,
+                                  settings.rounds, settings.warmup_rounds)
         for name in names:
             per_step[name] = epochs[name] / problem.epoch_batches
             per_step[name, "none"] = epochs["none"] / problem.epoch_batches
+            if old is not None:
+                per_step["old", name] = epochs["old", name] / problem.epoch_batches
+                per_step["old", name, "none"] = epochs["old", "none"] / problem.epoch_batches
     rows, noisy = [], False
     for name, (description, _, target, _) in CALLBACK_CASES.items():
         ratio = Ratio.of(per_step[name], per_step[name, "none"])
-        rows.append([description, microseconds(per_step[name]), microseconds(per_step[name, "none"]),
-                     f"**{ratio.median:.2f}**", ratio.spread(), f"<= {target:.2f}",
-                     "yes" if ratio.median <= target else "**no**"])
+        goal = [f"<= {target:.2f}", "yes" if ratio.median <= target else "**no**"]
         noisy |= ratio.noisy()
+        if against is None:
+            rows.append([description, microseconds(per_step[name]), microseconds(per_step[name, "none"]),
+                         f"**{ratio.median:.2f}**", ratio.spread(), *goal])
+            continue
+        old_ratio = Ratio.of(per_step["old", name], per_step["old", name, "none"])
+        new_to_old = Ratio.of(per_step[name], per_step["old", name])
+        rows.append([description, microseconds(per_step[name]), microseconds(per_step["old", name]),
+                     ratio.cell(bold=True), old_ratio.cell(), f"**{new_to_old.median:.2f}**", new_to_old.spread(),
+                     *goal])
+        noisy |= new_to_old.noisy()
     return rows, noisy
 
 
@@ -467,6 +678,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-hvp", action="store_true", help="skip the Hessian-vector product table")
     parser.add_argument("--no-callbacks", action="store_true", help="skip the callbacks and diagnostics table")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it is installed")
+    parser.add_argument("--against", metavar="REV",
+                        help="also time REV's tinygrad_acts (any git revision: HEAD~3, a branch, a hash) in the same "
+                             "rounds, and report new / old ratios")
     parser.add_argument("--readme", metavar="PATH",
                         help="also write the report into PATH (the README) between its two benchmark markers")
     return parser.parse_args(argv)
@@ -490,6 +704,9 @@ def write_into_readme(path: str, report: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.readme is not None and args.against is not None:
+        raise SystemExit("--readme writes the README's report of the working tree alone; run --against REV "
+                         "without --readme")
     if args.readme is None:
         return run(args, argv)
     report = io.StringIO()
@@ -524,42 +741,55 @@ def run(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
                                             else args.stats_memory_steps))
     with_torch = torch_available() and not args.no_torch
     command = " ".join(["python benchmarks/train_step.py", *(sys.argv[1:] if argv is None else argv)])
+    against = None if args.against is None else load_against(args.against)
 
     print("## tinygrad_acts training step against hand-written numpy\n")
     print("\n".join(machine_description(with_torch)))
     print(f"- command: `{command}`\n")
+    if against is not None:
+        print(f"Old against new: **new** is the working tree, **old** is `{args.against}` = {against.label} (its "
+              f"tinygrad_acts/ exported by git archive and imported in this process beside the working tree's). "
+              f"Both are timed in the same interleaved rounds, after the same checks; **new / old** is the median of "
+              f"the per-round ratio of their times (below 1: the working tree is faster), with its IQR. A cell "
+              f"\"1.23 (1.20–1.26)\" is a median ratio with its IQR.\n")
 
     if not args.memory:
         by_key = {w.key: w for w in WORKLOADS}
         unknown = [key for key in args.workloads.split(",") if key.strip() not in by_key]
         if unknown:
             raise SystemExit(f"--workloads: unknown {', '.join(unknown)}; expected some of {', '.join(by_key)}")
-        workloads = [by_key[key.strip()] for key in args.workloads.split(",")]
-        for workload in workloads:
-            check_workload(workload, with_torch)
+        chosen = [by_key[key.strip()] for key in args.workloads.split(",")]
+        for workload in chosen:
+            check_workload(workload, with_torch, against)
         print(f"One step of each implementation gives the same weights as the hand-written numpy step "
               f"(relative 1e-5 in float32, 1e-9 in float64). Median over {settings.rounds} interleaved rounds.\n")
-        header = ["workload", "tinygrad_acts µs/step", "numpy µs/step", "ratio (median)", "ratio IQR", "target",
-                  "met?"]
+        if against is None:
+            header = ["workload", "tinygrad_acts µs/step", "numpy µs/step", "ratio (median)", "ratio IQR", "target",
+                      "met?"]
+        else:
+            header = ["workload", "new µs/step", "old µs/step", "numpy µs/step", "new / numpy (IQR)",
+                      "old / numpy (IQR)", "new / old (median)", "new / old IQR", "target", "met? (new)"]
         if with_torch:
             header += ["PyTorch µs/step", "PyTorch ratio (IQR)"]
         rows: Sequence[Sequence[str]]  # one table after another: a tuple from zip, then lists
         noisy: Any  # a flag per row, or one flag
-        rows, noisy = zip(*[time_workload(w, settings, with_torch) for w in workloads], strict=True)
+        rows, noisy = zip(*[time_workload(w, settings, with_torch, against) for w in chosen], strict=True)
         print("\n".join(markdown_table(header, rows)))
         print(NOISY if any(noisy) else "")
 
         if not args.no_fit:
             print("### The public API: one `model.fit` epoch against the same loop, low-level and by hand\n")
-            if fit_available():
+            if against is None:
                 header = ["workload", "model.fit µs/step", "low-level µs/step", "numpy µs/step",
                           "fit / low-level (median)", "IQR", "fit / numpy", "target", "met?"]
-                rows, noisy = zip(*[time_fit(key, settings) for key in FIT_PROBLEMS], strict=True)
-                print("\n".join(markdown_table(header, rows)))
-                if any(noisy):
-                    print(NOISY)
             else:
-                print("model.fit: not available yet (tinygrad_acts.models cannot be imported)")
+                header = ["workload", "new model.fit µs/step", "old model.fit µs/step", "new fit / low-level (IQR)",
+                          "old fit / low-level (IQR)", "new / old fit (median)", "new / old IQR", "target",
+                          "met? (new)"]
+            rows, noisy = zip(*[time_fit(key, settings, against) for key in FIT_PROBLEMS], strict=True)
+            print("\n".join(markdown_table(header, rows)))
+            if any(noisy):
+                print(NOISY)
             print()
 
         if not args.no_hvp:
@@ -567,31 +797,46 @@ def run(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
             # besides failing loudly, the check frees arrays over 128 KiB, which raises glibc malloc's trim threshold
             # as in any long-running program; in a fresh process every HVP would page-fault its memory back (~20%)
             check_hvp()
+            if against is not None:
+                against.check("HVPs", lambda: check_hvp(against.workloads))
             print(f"H v, with H the Hessian of W2's loss in all the weights and v a fixed random direction, equals the "
                   f"hand-written numpy HVP (relative 1e-5 in float32, 1e-9 in float64) and finite differences of the "
                   f"gradient (1e-6, float64). Median over {settings.rounds} interleaved rounds.\n")
-            header = ["how", "HVP µs", "gradient µs", "HVP / gradient (median)", "IQR", "target", "met?"]
-            rows, line, noisy = time_hvp(settings)
+            if against is None:
+                header = ["how", "HVP µs", "gradient µs", "HVP / gradient (median)", "IQR", "target", "met?"]
+            else:
+                header = ["how", "new HVP µs", "old HVP µs", "new HVP / gradient (IQR)", "old HVP / gradient (IQR)",
+                          "new / old HVP (median)", "new / old IQR", "target", "met? (new)"]
+            rows, line, noisy = time_hvp(settings, against)
             print("\n".join(markdown_table(header, rows)))
             print(f"\n{line}")
             print(NOISY if noisy else "")
 
-        if fit_available() and not args.no_callbacks:
+        if not args.no_callbacks:
             print("### Callbacks and diagnostics: `model.fit` on W2 with callbacks, against the same fit without\n")
             check_callback_cases()
+            if against is not None:
+                against.check("callbacks", lambda: check_callback_cases(against.workloads))
             print(f"Each fit is one epoch of 20 batches of 64 and ends with exactly the weights of the fit without "
                   f"callbacks. Median over {settings.rounds} interleaved rounds of the per-round ratio.\n")
-            header = ["callbacks=[...]", "model.fit µs/step", "without callbacks µs/step", "ratio (median)", "IQR",
-                      "target", "met?"]
-            rows, noisy = time_callbacks(settings)
+            if against is None:
+                header = ["callbacks=[...]", "model.fit µs/step", "without callbacks µs/step", "ratio (median)",
+                          "IQR", "target", "met?"]
+            else:
+                header = ["callbacks=[...]", "new model.fit µs/step", "old model.fit µs/step",
+                          "new / without (IQR)", "old / without (IQR)", "new / old (median)", "new / old IQR",
+                          "target", "met? (new)"]
+            rows, noisy = time_callbacks(settings, against)
             print("\n".join(markdown_table(header, rows)))
             print(NOISY if noisy else "")
 
+    if against is not None and (settings.memory_steps > 0 or settings.stats_memory_steps > 0):
+        print(f"The memory checks below measure the working tree only: they are not compared with {against.label}.\n")
     if settings.memory_steps > 0:
         print(f"### Memory: {settings.memory_steps:,} training steps of W2\n")
         print("\n".join(memory_check(settings.memory_steps)))
         print()
-    if fit_available() and settings.stats_memory_steps > 0:
+    if settings.stats_memory_steps > 0:
         print(f"### Memory: {settings.stats_memory_steps:,} steps of `model.fit` on W2 recorded by "
               f"`LayerStats(every=1)`\n")
         print("\n".join(layer_stats_memory_check(settings.stats_memory_steps)))

@@ -11,6 +11,9 @@ backward, SGD update, clearing gradients), ``step()`` (the same on the workload'
 
 The second-order measurement (at the end) has its own three implementations of W2's loss, each with
 ``gradient()`` and ``hvp()`` (the Hessian of the loss in all the weights times a fixed direction v).
+
+Every tinygrad_acts name is imported here, at the top, never inside a function: ``train_step.py --against REV``
+loads a second copy of this file bound to REV's package, and an import at call time would reach the current one.
 """
 from __future__ import annotations
 
@@ -20,7 +23,12 @@ from typing import Any, cast
 
 import numpy as np
 
-from tinygrad_acts import Tensor, activations, transforms
+from tinygrad_acts import Tensor, activations, losses, transforms
+from tinygrad_acts.callbacks import Callback
+from tinygrad_acts.diagnostics import LayerStats
+from tinygrad_acts.layers import Dense
+from tinygrad_acts.models import Sequential
+from tinygrad_acts.optimizers import SGD
 
 LEARNING_RATE = 0.01
 
@@ -348,26 +356,12 @@ def check_same_step(workload: Workload, implementation: str, dtype: Any = np.flo
 
 # ----------------------------------------------------------------------------------------------------------------
 # The public API: the same MLP as a Keras-style Sequential model, trained with model.fit
-# (the row is skipped, with a printed line, only while tinygrad_acts.models cannot be imported)
 # ----------------------------------------------------------------------------------------------------------------
-def fit_available() -> bool:
-    try:
-        import tinygrad_acts.models  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 class KerasFitMLP:
     """One ``model.fit`` epoch over the problem's batches, from the problem's initial weights, with ``callbacks``
     (the same callback objects at every epoch, as a user passes them to each fit)."""
 
     def __init__(self, problem: MLPProblem, callbacks: list | None = None):
-        from tinygrad_acts import losses
-        from tinygrad_acts.layers import Dense
-        from tinygrad_acts.models import Sequential
-        from tinygrad_acts.optimizers import SGD
-
         self.problem = problem
         sizes, hidden = problem.sizes, problem.activation
         layers = [Dense(sizes[1], activation=hidden, input_shape=(sizes[0],))]
@@ -395,33 +389,29 @@ class KerasFitMLP:
 # ----------------------------------------------------------------------------------------------------------------
 # Callbacks around model.fit (issue 11): what a callback costs when it does nothing, and what diagnostics cost
 # ----------------------------------------------------------------------------------------------------------------
-def do_nothing_callback() -> Any:
+class DoNothing(Callback):
     """A Callback subclass that overrides no hook: fit's CallbackList finds no batch hook to call."""
-    from tinygrad_acts.callbacks import Callback
 
-    class DoNothing(Callback):
+
+class PassAtEveryBatch(Callback):
+    """A Callback whose batch hooks are overridden with ``pass``: two Python calls per batch, doing nothing."""
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         pass
 
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        pass
+
+
+def do_nothing_callback() -> DoNothing:
     return DoNothing()
 
 
-def pass_at_every_batch_callback() -> Any:
-    """A Callback whose batch hooks are overridden with ``pass``: two Python calls per batch, doing nothing."""
-    from tinygrad_acts.callbacks import Callback
-
-    class PassAtEveryBatch(Callback):
-        def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-            pass
-
-        def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-            pass
-
+def pass_at_every_batch_callback() -> PassAtEveryBatch:
     return PassAtEveryBatch()
 
 
-def layer_stats_callback(every: int) -> Any:
-    from tinygrad_acts.diagnostics import LayerStats
-
+def layer_stats_callback(every: int) -> LayerStats:
     return LayerStats(every=every)
 
 

@@ -5,12 +5,15 @@ shared machine would be flaky, and speed is the benchmark's business (python ben
 import dataclasses
 import gc
 import pathlib
+import re
+import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 import tinygrad_acts  # noqa: E402
 from tinygrad_acts import Tensor  # noqa: E402
 
@@ -267,7 +270,7 @@ def test_readme_without_the_markers_is_refused(tmp_path):
 def test_the_readme_speed_numbers_are_a_report_written_by_the_script():
     """Every number in the README's report region comes from a run of the script with --readme (it prints the
     command it was run with); outside the region the Speed section quotes no measured ratio."""
-    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     start = readme.index(train_step.README_START) + len(train_step.README_START)
     region = readme[start:readme.index(train_step.README_END)]
     assert "\n### tinygrad_acts training step against hand-written numpy" in region
@@ -278,3 +281,110 @@ def test_the_readme_speed_numbers_are_a_report_written_by_the_script():
     speed = readme[readme.index("## Speed"):readme.index(train_step.README_START)]
     assert not [number for number in speed.split() if number.rstrip(".,;)").endswith("x") and
                 number.rstrip("x.,;)").replace(".", "").isdigit()], "a ratio typed into the Speed prose"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# --against REV: the old side is REV's package, checked and timed beside the working tree's in one report
+# ----------------------------------------------------------------------------------------------------------------
+needs_git = pytest.mark.skipif(not (ROOT / ".git").exists(), reason="--against exports a revision with git")
+
+
+@pytest.fixture(scope="module")
+def against():
+    return train_step.load_against("HEAD")
+
+
+def package_classes(obj):
+    """The tinygrad_acts classes ``obj`` is an instance of (its own class, or the bases a workload's class has)."""
+    return [cls for cls in type(obj).__mro__ if cls.__module__.split(".")[0] == "tinygrad_acts"]
+
+
+@needs_git
+def test_the_old_sides_objects_are_made_of_the_exported_package(against):
+    """An import inside a workload's function would bind the working tree's package at call time and time it on
+    both sides; so every tinygrad_acts class of an old-side object must be the exported module's own class (a
+    namesake of the working tree's has the same __module__), and that module's file lies in the export."""
+    side = against.workloads
+    problem = train_step.callback_problem()
+    low_level = side.TinygradMLP(problem)
+    callbacks = [side.do_nothing_callback(), side.pass_at_every_batch_callback(), side.layer_stats_callback(10)]
+    fit = side.KerasFitMLP(problem, callbacks)
+    fit.epoch()
+    objects = [*low_level.parameters, fit.model, *fit.model.layers, fit.model.optimizer, *callbacks]
+    for obj in objects:
+        assert package_classes(obj), f"{obj!r} is made of no tinygrad_acts class"
+        for cls in package_classes(obj):
+            module = against.modules[cls.__module__]
+            assert getattr(module, cls.__name__) is cls, f"{cls.__qualname__} is the working tree's"
+            assert pathlib.Path(module.__file__).is_relative_to(against.tree)
+    transforms_hvp = side.TinygradTransformsHVP(side.hvp_problem())
+    assert pathlib.Path(transforms_hvp._gradient.__code__.co_filename).is_relative_to(against.tree)
+    assert side.Tensor is not Tensor and side.Tensor is against.modules["tinygrad_acts"].Tensor
+
+
+@needs_git
+def test_loading_the_old_side_puts_sys_modules_and_sys_path_back():
+    def package_modules():
+        return {name: module for name, module in sys.modules.items() if name.split(".")[0] == "tinygrad_acts"}
+
+    modules, path = package_modules(), list(sys.path)
+    loaded = train_step.load_against("HEAD")
+    assert package_modules() == modules and sys.path == path
+    assert not [name for name in sys.modules if name.startswith("workloads_against")]
+    assert sys.modules["tinygrad_acts"] is tinygrad_acts and loaded.modules["tinygrad_acts"] is not tinygrad_acts
+
+
+@needs_git
+def test_the_old_sides_checks_fail_when_they_reach_the_working_trees_package(against):
+    """What a lazy import would do, in workloads.py or in REV's package: call the working tree's code."""
+    def step_with_the_working_trees_tensor():
+        (Tensor(np.ones(3), requires_grad=True) * 2).sum().backward()
+
+    with pytest.raises(AssertionError, match="the old side's lazy step called the working tree's tinygrad_acts"):
+        against.check("lazy step", step_with_the_working_trees_tensor)
+    against.check("W1 step", lambda: against.workloads.check_same_step(against.workload("W1"), "tinygrad"))
+
+
+def test_against_an_unknown_revision_is_refused():
+    with pytest.raises(SystemExit, match="--against no-such-branch: git knows no such revision"):
+        train_step.load_against("no-such-branch")
+
+
+def table_row(output, header_start, row_start):
+    """One row of a Markdown table in the report, as {column: cell}."""
+    lines = output.splitlines()
+    header = next(line for line in lines if line.startswith(header_start))
+    row = next(line for line in lines if line.startswith(row_start))
+    columns = [name.strip() for name in header.strip("|").split("|")]
+    return dict(zip(columns, [cell.strip() for cell in row.strip("|").split("|")], strict=True))
+
+
+@needs_git
+def test_against_times_both_sides_in_one_report(capsys):
+    assert train_step.main(["--quick", "--rounds", "2", "--block-ms", "1", "--workloads", "W1", "--memory-steps", "0",
+                            "--stats-memory-steps", "0", "--no-torch", "--against", "HEAD"]) == 0
+    output = capsys.readouterr().out
+    label = subprocess.run(["git", "log", "-1", "--format=%h %s", "HEAD"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    assert f"**old** is `HEAD` = {label} (its tinygrad_acts/ exported" in output
+    rows = {  # a row of each timed table: its first cells, the working tree's and HEAD's ratio, the new / old one
+        ("| workload | new µs", f"| W1: {BY_KEY['W1'].description} |"):
+            ("new / numpy (IQR)", "old / numpy (IQR)", "new / old (median)"),
+        ("| workload | new model.fit", "| W2, 16 batches of 64 |"):
+            ("new fit / low-level (IQR)", "old fit / low-level (IQR)", "new / old fit (median)"),
+        ("| how | new HVP", f"| W2: {train_step.HVP_HOW['backward']} |"):
+            ("new HVP / gradient (IQR)", "old HVP / gradient (IQR)", "new / old HVP (median)"),
+        ("| callbacks=[...] | new", f"| {train_step.CALLBACK_CASES['every 10'][0]} |"):
+            ("new / without (IQR)", "old / without (IQR)", "new / old (median)"),
+    }
+    for (header_start, row_start), (new, old, new_to_old) in rows.items():
+        row = table_row(output, header_start, row_start)
+        assert re.fullmatch(r"\*\*\d+\.\d\d\*\* \(\d+\.\d\d–\d+\.\d\d\)", row[new]), row
+        assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)", row[old]), row
+        assert re.fullmatch(r"\*\*\d+\.\d\d\*\*", row[new_to_old]) and "new / old IQR" in row, row
+    assert "The memory checks" not in output  # none ran: --memory-steps 0 --stats-memory-steps 0
+
+
+def test_against_does_not_write_the_readme(tmp_path):
+    with pytest.raises(SystemExit, match="--readme writes the README's report of the working tree alone"):
+        train_step.main(["--against", "HEAD", "--readme", str(tmp_path / "README.md")])
