@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_acts.backend as K
-from tinygrad_acts import Tensor, gradcheck, gradgradcheck
+from tinygrad_acts import Tensor, gradcheck, gradgradcheck, record
 from tinygrad_acts.layers import Activation, Dense
 from tinygrad_acts.models import Sequential
 
@@ -25,7 +25,7 @@ def test_transpose_with_negative_axes_gives_each_entry_its_own_gradient():
     x = Tensor(rng.standard_normal((3, 4, 5, 6)), requires_grad=True)
     out = x.transpose((-2, -1, 1, 0))  # axes (2, 3, 1, 0)
     assert out.shape == (5, 6, 4, 3)
-    out.sum().backward()
+    out.sum().backward(retain_graph=True)  # out is backpropagated again below
     assert x.grad.shape == (3, 4, 5, 6)
     np.testing.assert_array_equal(x.grad, np.ones((3, 4, 5, 6)))
     weights = rng.standard_normal((5, 6, 4, 3))
@@ -73,12 +73,12 @@ def test_the_gradient_of_0_to_the_y_computes_no_gradient_for_the_constant_base()
 # ----------------------------------------------------------------------------------------------------------------
 def test_a_rule_returning_a_gradient_of_the_wrong_shape_is_an_error_naming_the_op_and_both_shapes():
     x = Tensor(np.ones((2, 3)), requires_grad=True)
-    out = x._child(x.data * 2, (x,), lambda g, out, x: (2 * g.T,), "double")
+    out = record(x.data * 2, (x,), lambda g, out, x: (2 * g.T,), "double")
     with pytest.raises(RuntimeError, match=r"the backward rule of 'double' returned a gradient of shape \(3, 2\) for "
                                            r"an input of shape \(2, 3\)"):
         out.sum().backward()
     column = Tensor(np.ones((3, 1)), requires_grad=True)
-    out = column._child(column.data * 2, (column,), lambda g, out, x: (np.ones((3, 4)),), "spread")
+    out = record(column.data * 2, (column,), lambda g, out, x: (np.ones((3, 4)),), "spread")
     out.sum().backward()  # (3, 4) for a (3, 1) input: broadcasting explains it, and the engine sums it back
     np.testing.assert_array_equal(column.grad, np.full((3, 1), 4.0))
 
@@ -87,7 +87,7 @@ def test_a_rule_returning_a_gradient_of_the_wrong_shape_is_an_error_naming_the_o
                                              (lambda g: g > 0, "bool")], ids=["integers", "booleans"])
 def test_a_rule_handing_a_leaf_an_integer_or_boolean_gradient_is_an_error(gradient, dtype):
     x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
-    out = x._child(x.data * 1.0, (x,), lambda g, out, x: (gradient(g),), "broken")
+    out = record(x.data * 1.0, (x,), lambda g, out, x: (gradient(g),), "broken")
     with pytest.raises(RuntimeError, match=rf"a backward rule handed a tensor of dtype float64 a gradient of dtype "
                                            rf"{dtype}; gradients are floating-point arrays"):
         out.backward(np.ones(2))

@@ -68,7 +68,7 @@ def test_no_grad_records_nothing():
     x = Tensor(X, requires_grad=True)
     with no_grad():
         y = sin(x)
-    assert not y.requires_grad and y._parents == () and y._backward is None
+    assert not y.requires_grad and y.parents == () and y.backward_rule is None
     np.testing.assert_allclose(y.data, np.sin(X))
 
 

@@ -21,11 +21,11 @@ def graph_nodes(root: Tensor) -> list[Tensor]:
     seen, stack, nodes = set(), [root], []
     while stack:
         tensor = stack.pop()
-        if id(tensor) in seen or tensor._backward is None:
+        if id(tensor) in seen or tensor.backward_rule is None:
             continue
         seen.add(id(tensor))
         nodes.append(tensor)
-        stack.extend(tensor._parents)
+        stack.extend(tensor.parents)
     return nodes
 
 
@@ -84,7 +84,7 @@ def assert_freed_after_backward(make_loss):
     assert nodes, "the loss should have a graph"
     loss.backward()
     del loss
-    alive = [ref()._op for ref in nodes if ref() is not None]
+    alive = [ref().op for ref in nodes if ref() is not None]
     assert not alive, f"still reachable after del: {alive}"
 
 

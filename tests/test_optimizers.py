@@ -183,7 +183,7 @@ def test_step_updates_the_array_in_place_and_records_nothing(make):
     (param * param).sum().backward()
     make().step([param])
     assert param.data is array and not np.array_equal(array, np.ones((2, 2)))
-    assert param._parents == () and param._backward is None  # still a leaf: the graph did not grow
+    assert param.parents == () and param.backward_rule is None  # still a leaf: the graph did not grow
 
 
 def test_a_parameter_listed_twice_is_updated_once():

@@ -235,7 +235,7 @@ def test_softmax_rows_sum_to_one_and_its_jacobian_rows_sum_to_zero(data, shape, 
     # sum to 0: adding the same number to every x leaves softmax unchanged.
     for i in range(shape[-1]):
         x.grad = None
-        y.backward(np.broadcast_to(np.eye(shape[-1])[i], shape))
+        y.backward(np.broadcast_to(np.eye(shape[-1])[i], shape), retain_graph=True)
         np.testing.assert_allclose(x.grad.sum(axis=-1), 0, atol=10 * tolerance)
 
 

@@ -46,11 +46,11 @@ def test_the_worked_example_numbers_are_what_tinygrad_acts_computes(guide):
     f = a + x
     a.retain_grad()
     f.retain_grad()
-    f.backward()
+    f.backward(retain_graph=True)  # the rules are run again by hand below
     # run each op's backward rule by hand, as the table does: add's rule gets g = 1, mul's rule gets g = df/da
-    df_da, df_dx_through_add = f._backward(np.float32(1.0), f.data, a.data, x.data)
-    df_dx_through_mul, df_dy = a._backward(a.grad, a.data, x.data, y.data)
-    assert f._parents == (a, x) and a._parents == (x, y)  # the rules' outputs are in this order
+    df_da, df_dx_through_add = f.backward_rule(np.float32(1.0), f.data, a.data, x.data)
+    df_dx_through_mul, df_dy = a.backward_rule(a.grad, a.data, x.data, y.data)
+    assert f.parents == (a, x) and a.parents == (x, y)  # the rules' outputs are in this order
 
     computed = {"x": x.item(), "y": y.item(), "a = x * y": a.item(), "f = a + x": f.item(),
                 "df/df": f.grad.item(), "df/da": float(df_da), "df/dx through add": float(df_dx_through_add),
@@ -84,15 +84,15 @@ def test_the_second_derivative_numbers_are_what_tinygrad_acts_records(guide):
     out = x.tanh()
     out.backward(create_graph=True)
     slope = x.grad  # g * (1 - out * out), recorded
-    seed, one_minus_square = slope._parents
-    one, square = one_minus_square._parents
-    assert (slope._op, one_minus_square._op, square._op) == ("mul", "sub", "mul")
-    assert square._parents == (out, out) and seed._op is None and one.item() == 1  # the rule ran on out itself
+    seed, one_minus_square = slope.parents
+    one, square = one_minus_square.parents
+    assert (slope.op, one_minus_square.op, square.op) == ("mul", "sub", "mul")
+    assert square.parents == (out, out) and seed.op is None and one.item() == 1  # the rule ran on out itself
     # the second backward pass, one rule at a time, from d slope / d slope = 1
-    _, d_one_minus_square = slope._backward(np.float64(1.0), slope.data, seed.data, one_minus_square.data)
-    _, d_square = one_minus_square._backward(d_one_minus_square, one_minus_square.data, one.data, square.data)
-    d_out_first, d_out_second = square._backward(d_square, square.data, out.data, out.data)
-    (d_x,) = out._backward(d_out_first + d_out_second, out.data, x.data)
+    _, d_one_minus_square = slope.backward_rule(np.float64(1.0), slope.data, seed.data, one_minus_square.data)
+    _, d_square = one_minus_square.backward_rule(d_one_minus_square, one_minus_square.data, one.data, square.data)
+    d_out_first, d_out_second = square.backward_rule(d_square, square.data, out.data, out.data)
+    (d_x,) = out.backward_rule(d_out_first + d_out_second, out.data, x.data)
     x.grad = None
     slope.backward()
     assert x.grad.item() == float(d_x)  # the engine's second backward pass did just that

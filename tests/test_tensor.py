@@ -78,7 +78,7 @@ def test_repr_shows_values_and_the_op_that_made_the_tensor():
 def test_detach_cuts_the_graph():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = (x * 3).detach()
-    assert not y.requires_grad and y._parents == ()
+    assert not y.requires_grad and y.parents == ()
     assert np.array_equal(y.data, [3.0, 6.0])
 
 
@@ -309,7 +309,7 @@ def test_no_grad_records_nothing_and_nests():
         assert not ta.is_grad_enabled()
     assert ta.is_grad_enabled()
     for y in (inner, outer):
-        assert not y.requires_grad and y._parents == () and y._backward is None
+        assert not y.requires_grad and y.parents == () and y.backward_rule is None
     assert (x * 2).requires_grad
 
 
@@ -322,7 +322,7 @@ def test_no_grad_works_as_a_decorator():
 
 def test_nothing_is_recorded_when_no_input_requires_grad():
     y = Tensor([1.0]) * Tensor([2.0]) + 1
-    assert not y.requires_grad and y._parents == ()
+    assert not y.requires_grad and y.parents == ()
 
 
 def test_a_chain_of_100000_ops_backpropagates_without_recursion():
@@ -405,7 +405,7 @@ def test_reshape_to_an_impossible_shape():
 def test_gradcheck_fails_on_a_deliberately_wrong_backward():
     def wrong_square(t):
         x = t.data
-        return t._child(x * x, (t,), lambda g, out, x: (g * x,), "wrong_square")  # should be 2x
+        return ta.record(x * x, (t,), lambda g, out, x: (g * x,), "wrong_square")  # should be 2x
 
     with pytest.raises(AssertionError,
                        match=r"d output index \(\d,\) / d input 0 \(shape \(3,\)\) at index \(\d,\).*autodiff.*finite"):
@@ -470,7 +470,7 @@ def test_backward_rules_keep_float32_gradients_float32(op, rng):
     # gradient would double the memory and time of everything behind it
     x = Tensor(rng.standard_normal((2, 3)).astype(np.float32), requires_grad=True)
     out = op(x)
-    for grad in out._backward(np.ones(out.shape, dtype=np.float32), out.data, *[p.data for p in out._parents]):
+    for grad in out.backward_rule(np.ones(out.shape, dtype=np.float32), out.data, *[p.data for p in out.parents]):
         assert grad is None or grad.dtype == np.float32
 
 
@@ -526,13 +526,14 @@ def test_min_and_max_at_chosen_points_on_3d_inputs():
 # Examples that pin behaviour mutation testing found unpinned
 @pytest.mark.parametrize(("op", "compute"), [
     ("neg", lambda x: -x), ("div", lambda x: x / 2), ("pow", lambda x: x ** 2), ("pow", lambda x: x ** Tensor(2.0)),
-    ("log", Tensor.log), ("sqrt", Tensor.sqrt), ("abs", Tensor.abs), ("sigmoid", Tensor.sigmoid),
-    ("sin", Tensor.sin), ("cos", Tensor.cos), ("log1p", Tensor.log1p), ("expm1", Tensor.expm1), ("erf", Tensor.erf),
-    ("erfc", Tensor.erfc), ("hypot", lambda x: x.hypot(1.0)), ("relu", Tensor.relu),
+    ("log", Tensor.log), ("sqrt", lambda x: x.sqrt()), ("abs", lambda x: x.abs()), ("sigmoid", Tensor.sigmoid),
+    ("sin", lambda x: x.sin()), ("cos", lambda x: x.cos()), ("log1p", lambda x: x.log1p()),
+    ("expm1", lambda x: x.expm1()), ("erf", lambda x: x.erf()), ("erfc", lambda x: x.erfc()),
+    ("hypot", lambda x: x.hypot(1.0)), ("relu", Tensor.relu),
     ("maximum", lambda x: x.maximum(1.0)), ("clip", lambda x: x.clip(0.0, 1.0)), ("mean", Tensor.mean),
-    ("max", Tensor.max), ("logsumexp", Tensor.logsumexp), ("cumsum", lambda x: x.cumsum(1)),
+    ("max", lambda x: x.max()), ("logsumexp", lambda x: x.logsumexp()), ("cumsum", lambda x: x.cumsum(1)),
     ("reshape", lambda x: x.reshape(2)), ("transpose", lambda x: x.T), ("squeeze", lambda x: x.squeeze(0)),
-    ("unsqueeze", lambda x: x.unsqueeze(0)), ("flip", Tensor.flip), ("pad", lambda x: x.pad(1)),
+    ("unsqueeze", lambda x: x.unsqueeze(0)), ("flip", lambda x: x.flip()), ("pad", lambda x: x.pad(1)),
     ("broadcast_to", lambda x: x.broadcast_to((3, 2))), ("getitem", lambda x: x[0]),
     ("where", lambda x: ta.where(x.data > 1, x, 0.0)), ("concatenate", lambda x: ta.concatenate([x, x])),
     ("stack", lambda x: ta.stack([x, x])),

@@ -26,7 +26,9 @@ from typing import Any
 import numpy as np
 
 from . import backend
-from .tensor import _NUMPY_FUNCTIONS, Tensor, where
+from .engine.elementwise import where
+from .engine.higher_order import UFUNCS
+from .tensor import Tensor, record
 
 TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
 
@@ -156,7 +158,7 @@ def softplus(x: TensorLike) -> Tensor:
     x = _tensor(x)
     data = x.data
     out = np.maximum(data, 0) + np.log1p(np.exp(-np.abs(data)))
-    return x._child(out, (x,), lambda g, out, x: (g * np.exp(x - out),), "softplus")
+    return record(out, (x,), lambda g, out, x: (g * np.exp(x - out),), "softplus")
 
 
 def log_sigmoid(x: TensorLike) -> Tensor:
@@ -217,7 +219,7 @@ def squareplus(x: TensorLike, b: float = 4) -> Tensor:
     root = np.hypot(data, math.sqrt(b))  # sqrt(x^2 + b) without squaring x, so no overflow for huge x
     positive_sum = root + np.abs(data)
     out = np.where(data >= 0, positive_sum, b / positive_sum) * 0.5
-    return x._child(out, (x,), lambda g, out, x: (g * out / np.hypot(x, math.sqrt(b)),), "squareplus")
+    return record(out, (x,), lambda g, out, x: (g * out / np.hypot(x, math.sqrt(b)),), "squareplus")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -316,7 +318,7 @@ def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
                       f"result is always 1. Did you mean another axis (or a sigmoid)?", stacklevel=2)
     exps = np.exp(x.data - x.data.max(axis=axis, keepdims=True))
     out = exps / exps.sum(axis=axis, keepdims=True)
-    return x._child(out, (x,), lambda g, out, x: (out * (g - (g * out).sum(axis=axis, keepdims=True)),),
+    return record(out, (x,), lambda g, out, x: (out * (g - (g * out).sum(axis=axis, keepdims=True)),),
                      "softmax")
 
 
@@ -330,7 +332,7 @@ def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     _check_distribution_axis(x, axis, "log_softmax")
     shifted = x.data - x.data.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return x._child(out, (x,), lambda g, out, x: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),),
+    return record(out, (x,), lambda g, out, x: (g - np.exp(out) * g.sum(axis=axis, keepdims=True),),
                      "log_softmax")
 
 
@@ -378,7 +380,7 @@ def sparsemax(x: TensorLike, axis: int = -1) -> Tensor:
         mean_on_support = (g * in_support).sum(axis=axis, keepdims=True) / count
         return (in_support * (g - mean_on_support),)
 
-    return x._child(out, (x,), backward, "sparsemax")
+    return record(out, (x,), backward, "sparsemax")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -419,8 +421,8 @@ def get(identifier: str | Callable | None) -> Callable[..., Tensor]:
         return linear
     if isinstance(identifier, str):
         return backend.lookup("activation", identifier, ALL_ACTIVATIONS, sorted(ALL_ACTIVATIONS))
-    if isinstance(identifier, np.ufunc) and identifier not in _NUMPY_FUNCTIONS:  # refused now, not at the first call
-        unary = [f for f in _NUMPY_FUNCTIONS if f.nin == 1 and "d->?" not in f.types]  # not isnan and the like
+    if isinstance(identifier, np.ufunc) and identifier not in UFUNCS:  # refused now, not at the first call
+        unary = [f for f in UFUNCS if f.nin == 1 and "d->?" not in f.types]  # not isnan and the like
         supported = ", ".join(sorted(f"np.{f.__name__}" for f in unary))
         raise TypeError(f"np.{identifier.__name__} is not an op on Tensors, so it cannot be an activation: its "
                         f"gradient is unknown. Use a name such as 'tanh', a numpy function that is a Tensor op "

@@ -267,9 +267,9 @@ def _preactivation(layer: Dense, output: Tensor) -> Tensor:
     stack, seen = [output], set()
     while stack:
         tensor = stack.pop()
-        if any(parent is weight for parent in tensor._parents):
+        if any(parent is weight for parent in tensor.parents):
             return tensor
-        for parent in tensor._parents:
+        for parent in tensor.parents:
             if id(parent) not in seen:
                 seen.add(id(parent))
                 stack.append(parent)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, _backpropagate, no_grad
+from .tensor import Tensor, no_grad
 from .transforms import grad
 
 MAX_FULL_OUTPUTS = 256  # above this many output entries, random projections of the Jacobian stand in for its rows
@@ -60,24 +60,23 @@ def _vector_jacobian_products(outputs: list[Tensor], inputs: list[Tensor], seed:
     collected = [np.zeros_like(x.data) for x in inputs]
     position = {x: i for i, x in enumerate(inputs)}
 
-    def keep(tensor: Tensor, gradient: Any, shared: bool) -> None:
-        if tensor not in position:
-            return
-        i = position[tensor]
-        if isinstance(gradient, Tensor):
-            gradient = gradient.data
-        if np.shape(gradient) != tensor.shape or np.asarray(gradient).dtype != tensor.dtype:
-            raise GradcheckError(f"gradcheck: the gradient of input {i} has shape {np.shape(gradient)} and dtype "
-                                 f"{np.asarray(gradient).dtype}; the input has shape {tensor.shape} and dtype "
-                                 f"{tensor.dtype}")
-        collected[i] = collected[i] + gradient
-
     start = 0
     for output in outputs:
         part = seed[start:start + output.size].reshape(output.shape).astype(output.dtype)
         start += output.size
-        if output.requires_grad and np.any(part):
-            _backpropagate(output, part, False, keep)
+        if not (output.requires_grad and np.any(part)):
+            continue
+        for tensor, gradient in output.backpropagate(part, retain_graph=True):  # one pass per row: keep the graph
+            if tensor not in position:
+                continue
+            i = position[tensor]
+            if isinstance(gradient, Tensor):  # a rule of your own may answer with a Tensor
+                gradient = gradient.data
+            if np.shape(gradient) != tensor.shape or np.asarray(gradient).dtype != tensor.dtype:
+                raise GradcheckError(f"gradcheck: the gradient of input {i} has shape {np.shape(gradient)} and "
+                                     f"dtype {np.asarray(gradient).dtype}; the input has shape {tensor.shape} and "
+                                     f"dtype {tensor.dtype}")
+            collected[i] = collected[i] + gradient
     return collected
 
 

@@ -93,8 +93,8 @@ def trace(tensor: Tensor | Sequence[Tensor]) -> list[Tensor]:
         t = stack.pop()
         if id(t) not in found:
             found[id(t)] = t
-            stack.extend(t._parents)
-    return sorted(found.values(), key=lambda t: t._order)  # creation order is a topological order
+            stack.extend(t.parents)
+    return sorted(found.values(), key=lambda t: t.order)  # creation order is a topological order
 
 
 def retain_grads(tensor: Tensor | Sequence[Tensor]) -> Tensor | Sequence[Tensor]:
@@ -104,7 +104,7 @@ def retain_grads(tensor: Tensor | Sequence[Tensor]) -> Tensor | Sequence[Tensor]
     results pass theirs on and drop it. Returns ``tensor``, so ``retain_grads(loss).backward()`` works.
     """
     for t in trace(tensor):
-        if t._parents:
+        if t.parents:
             t.retain_grad()
     return tensor
 
@@ -156,17 +156,17 @@ def tensor_graph(tensor: Tensor | Sequence[Tensor], show_data: bool = True, show
     nodes: list[Node] = []
     edges: list[tuple[str, str]] = []
     for i, t in enumerate(tensors):
-        if t._parents:
+        if t.parents:
             op_key = f"op{i}"
-            nodes.append(Node(op_key, str(t._op), "op"))
-            edges += [(key[id(parent)], op_key) for parent in t._parents]
+            nodes.append(Node(op_key, str(t.op), "op"))
+            edges += [(key[id(parent)], op_key) for parent in t.parents]
             edges.append((op_key, key[id(t)]))
             kind = "result"
         else:
             kind = "leaf" if t.requires_grad else "constant"
         if id(t) in roots:
             kind = "output"
-        label = _tensor_label(t, not t._parents and not t.requires_grad, show_data, show_grad, max_size)
+        label = _tensor_label(t, not t.parents and not t.requires_grad, show_data, show_grad, max_size)
         nodes.append(Node(key[id(t)], label, kind))
     return nodes, edges
 

@@ -29,7 +29,9 @@ import numpy as np
 
 from . import backend
 from .activations import softplus
-from .tensor import Tensor, _sigmoid, where
+from .engine.elementwise import where
+from .special import sigmoid
+from .tensor import Tensor, record
 
 LossFunction = Callable[[Any, Tensor], Tensor]
 
@@ -251,7 +253,7 @@ def _binary_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Tens
     """
     z = logits.data
     out = np.maximum(z, 0) - z * target + np.log1p(np.exp(-np.abs(z)))
-    return logits._child(out, (logits,), lambda g, out, z: (g * (_sigmoid(z) - target),),
+    return record(out, (logits,), lambda g, out, z: (g * (sigmoid(z) - target),),
                          "binary_crossentropy_with_logits")
 
 
@@ -276,7 +278,7 @@ def _softmax_crossentropy_with_logits(target: np.ndarray, logits: Tensor) -> Ten
             softmax = exp_shifted / sum_exp
         return (g.reshape(g.shape + (1,)) * (softmax * target.sum(axis=-1, keepdims=True) - target),)
 
-    return logits._child(out, (logits,), backward, "softmax_crossentropy_with_logits")
+    return record(out, (logits,), backward, "softmax_crossentropy_with_logits")
 
 
 def _crossentropy_from_probabilities(target: np.ndarray, probabilities: Tensor) -> Tensor:

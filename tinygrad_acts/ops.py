@@ -10,8 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, creation, tensor
-from .tensor import Tensor, _as_tensors, custom_op
+from . import activations, creation
+from .engine import elementwise, shapes
+from .engine.elementwise import as_tensors
+from .engine.extend import custom_op
+from .tensor import Tensor
 
 TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
 Axis = int | tuple[int, ...] | None
@@ -75,40 +78,40 @@ def shape(x: TensorLike) -> tuple[int, ...]:
 
 # Arithmetic: numbers and arrays mix in, taking the dtype of the Tensor beside them
 def add(x1: TensorLike, x2: TensorLike) -> Tensor:
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     return x1 + x2
 
 
 def subtract(x1: TensorLike, x2: TensorLike) -> Tensor:
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     return x1 - x2
 
 
 def multiply(x1: TensorLike, x2: TensorLike) -> Tensor:
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     return x1 * x2
 
 
 def divide(x1: TensorLike, x2: TensorLike) -> Tensor:
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     return x1 / x2
 
 
 def power(x1: TensorLike, x2: TensorLike) -> Tensor:
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     return x1**x2
 
 
 def matmul(x1: TensorLike, x2: TensorLike) -> Tensor:
     """x1 @ x2, with numpy's rules for vectors and batches."""
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     return x1 @ x2
 
 
 def dot(x1: TensorLike, x2: TensorLike) -> Tensor:
     """np.dot: a product for a scalar, x1 @ x2 when x2 has at most 2 axes, and otherwise the sum over x1's last axis
     and x2's second-to-last, the remaining axes of x1 then of x2 (done as one matmul on a reshaped x2)."""
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return x1 * x2
     if x2.ndim <= 2:
@@ -119,11 +122,11 @@ def dot(x1: TensorLike, x2: TensorLike) -> Tensor:
 
 
 def maximum(x1: TensorLike, x2: TensorLike) -> Tensor:
-    return tensor.maximum(x1, x2)
+    return elementwise.maximum(x1, x2)
 
 
 def minimum(x1: TensorLike, x2: TensorLike) -> Tensor:
-    return tensor.minimum(x1, x2)
+    return elementwise.minimum(x1, x2)
 
 
 def where(condition: TensorLike, x1: TensorLike = None, x2: TensorLike = None) -> Tensor | tuple[Tensor, ...]:
@@ -133,7 +136,7 @@ def where(condition: TensorLike, x1: TensorLike = None, x2: TensorLike = None) -
         return tuple(Tensor(index, dtype=index.dtype) for index in np.nonzero(np.asarray(condition)))
     if x1 is None or x2 is None:
         raise ValueError(f"where: x1 and x2 must both be given or both be None, got x1={x1!r} and x2={x2!r}")
-    return tensor.where(condition, x1, x2)
+    return elementwise.where(condition, x1, x2)
 
 
 def clip(x: TensorLike, x_min: Any, x_max: Any) -> Tensor:
@@ -193,12 +196,12 @@ def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
 def max(x: TensorLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor:
     """The largest entry along axis; with ``initial``, at least initial (numpy's and Keras' meaning)."""
     out = _tensor(x).max(axis=axis, keepdims=keepdims)
-    return out if initial is None else tensor.maximum(out, initial)
+    return out if initial is None else elementwise.maximum(out, initial)
 
 
 def min(x: TensorLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor:
     out = _tensor(x).min(axis=axis, keepdims=keepdims)
-    return out if initial is None else tensor.minimum(out, initial)
+    return out if initial is None else elementwise.minimum(out, initial)
 
 
 def logsumexp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -224,11 +227,11 @@ def squeeze(x: TensorLike, axis: Axis = None) -> Tensor:
 
 
 def concatenate(xs: Sequence[TensorLike], axis: int = 0) -> Tensor:
-    return tensor.concatenate(xs, axis=axis)
+    return shapes.concatenate(xs, axis=axis)
 
 
 def stack(x: Sequence[TensorLike], axis: int = 0) -> Tensor:
-    return tensor.stack(x, axis=axis)
+    return shapes.stack(x, axis=axis)
 
 
 # Indices: integers, with no gradient (as comparisons)
@@ -295,9 +298,9 @@ def logical_not(x: TensorLike) -> Tensor:
 
 def divide_no_nan(x1: TensorLike, x2: TensorLike) -> Tensor:
     """x1 / x2, and 0 where x2 is 0 (its gradient there is 0 too), as keras.ops.divide_no_nan."""
-    x1, x2 = _as_tensors(x1, x2)
+    x1, x2 = as_tensors(x1, x2)
     zero = x2.data == 0
     if not zero.any():
         return x1 / x2
-    safe = tensor.where(zero, 1.0, x2)  # no division by 0, so no inf * 0 in the gradient either
-    return tensor.where(zero, 0.0, x1 / safe)
+    safe = elementwise.where(zero, 1.0, x2)  # no division by 0, so no inf * 0 in the gradient either
+    return elementwise.where(zero, 0.0, x1 / safe)

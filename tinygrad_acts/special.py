@@ -1,5 +1,5 @@
-"""Special functions numpy lacks (erf, erfc), in numpy alone and to float64 accuracy: the engine's erf and erfc ops
-compute their values here."""
+"""Special functions in numpy alone: erf and erfc (numpy lacks them) to float64 accuracy, and a sigmoid that cannot
+overflow. The engine's ops compute their values here."""
 from __future__ import annotations
 
 import math
@@ -51,3 +51,8 @@ def erf(x: np.ndarray) -> np.ndarray:
     for coefficient in _ERF_TAYLOR[::-1]:
         series = series * square + coefficient
     return np.where(np.abs(x) < 0.5, np.copysign(near, x) * series, np.sign(x) * (1 - erfc(np.abs(x))))
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x), as e^min(x,0) / (1 + e^-|x|): no exponent is positive, so nothing overflows."""
+    return np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))

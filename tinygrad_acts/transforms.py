@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, _backpropagate, _grad_enabled, stack
+from .engine.higher_order import backpropagate_recorded
+from .engine.shapes import stack
+from .tensor import Tensor, is_grad_enabled, set_grad_enabled
 
 
 def _stand_in(arg: Any) -> Tensor:
@@ -29,7 +31,7 @@ def _join(stand_in: Tensor, arg: Any) -> None:
     """After the backward pass: make the stand-in pass its gradient on to the input it stood in for (if that input
     is being differentiated too), so results computed from the stand-in are functions of the input."""
     if isinstance(arg, Tensor) and arg.requires_grad:
-        stand_in._parents, stand_in._backward, stand_in._op = (arg,), lambda g, out, x: (g,), "input"
+        stand_in.parents, stand_in.backward_rule, stand_in.op = (arg,), lambda g, out, x: (g,), "input"
 
 
 def _reaches_another_tracked_leaf(output: Tensor, stand_ins: Sequence[Tensor]) -> bool:
@@ -40,9 +42,9 @@ def _reaches_another_tracked_leaf(output: Tensor, stand_ins: Sequence[Tensor]) -
         if tensor in seen:
             continue
         seen.add(tensor)
-        if tensor._backward is None and tensor.requires_grad and tensor not in ours:
+        if tensor.backward_rule is None and tensor.requires_grad and tensor not in ours:
             return True
-        todo.extend(tensor._parents)
+        todo.extend(tensor.parents)
     return False
 
 
@@ -51,13 +53,11 @@ def gradients(output: Tensor, inputs: Sequence[Tensor], seed: Any = None, create
     the output (1 for a single number). Unlike backward(), nothing is stored in any ``.grad``."""
     wanted = set(inputs)
     collected: dict[Tensor, Any] = {}
-
-    def keep(tensor: Tensor, grad: Any, shared: bool) -> None:
-        if tensor in wanted:
-            collected[tensor] = collected[tensor] + grad if tensor in collected else grad
-
-    if output.requires_grad:
-        _backpropagate(output, seed, create_graph, keep)
+    if output.requires_grad:  # recorded: a function of the inputs; else kept for the next seed (jacobian's rows)
+        walk = backpropagate_recorded(output, seed) if create_graph else output.backpropagate(seed, retain_graph=True)
+        for tensor, grad in walk:
+            if tensor in wanted:
+                collected[tensor] = collected[tensor] + grad if tensor in collected else grad
     grads = [collected[x] if x in collected else np.zeros_like(x.data) for x in inputs]  # no path: a zero gradient
     return [Tensor(g) if create_graph and not isinstance(g, Tensor) else g for g in grads]
 
@@ -74,16 +74,13 @@ def _trace(f: Callable, args: tuple, argnums: int | Sequence[int], name: str) ->
     """Run f with stand-ins at argnums. Returns f's output, the stand-ins, the original args there, and whether
     the backward pass must be recorded."""
     numbers = _argnums(argnums, len(args), name)
-    recording_outside = _grad_enabled.get()
+    recording_outside = is_grad_enabled()
     stand_ins = [_stand_in(args[i]) for i in numbers]
     call_args = list(args)
     for i, stand_in in zip(numbers, stand_ins, strict=True):
         call_args[i] = stand_in
-    token = _grad_enabled.set(True)  # as torch.func.grad: f is differentiated even inside no_grad()
-    try:
+    with set_grad_enabled(True):  # as torch.func.grad: f is differentiated even inside no_grad()
         output = f(*call_args)
-    finally:
-        _grad_enabled.reset(token)
     if not isinstance(output, Tensor):
         raise TypeError(f"{name}: f must return a Tensor, got {type(output).__name__}")
     originals = [args[i] for i in numbers]
@@ -93,12 +90,8 @@ def _trace(f: Callable, args: tuple, argnums: int | Sequence[int], name: str) ->
 
 
 def _backward_of(output: Tensor, stand_ins: list, originals: list, record: bool, seed: Any = None) -> list:
-    token = _grad_enabled.set(record)
-    try:
-        grads = gradients(output, stand_ins, seed, create_graph=record)
-    finally:
-        _grad_enabled.reset(token)
-    return grads
+    with set_grad_enabled(record):
+        return gradients(output, stand_ins, seed, create_graph=record)
 
 
 def value_and_grad(f: Callable[..., Tensor], argnums: int | Sequence[int] = 0) -> Callable[..., tuple[Tensor, Any]]:
