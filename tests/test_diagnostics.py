@@ -287,7 +287,6 @@ def test_inspect_leaves_weights_gradients_and_optimizer_state_unchanged():
     assert after["iterations"] == state["iterations"]
     assert all(np.array_equal(state["slots"][p][k], after["slots"][p][k]) for p in state["slots"]
                for k in state["slots"][p])
-    assert model._observers == []
     assert record.steps.tolist() == [0] and np.isnan(record.update_ratio).all()
     assert (record.grad_norm > 0).all() and (record.weight_grad_norm > 0).all()
 
@@ -307,7 +306,6 @@ def test_inspect_needs_a_built_model_and_a_recorded_forward_pass():
     model = Sequential([Dense(2, input_shape=(2,))])
     with ta.no_grad(), pytest.raises(RuntimeError, match=r"call it outside no_grad\(\)"):
         inspect(model, np.ones((3, 2)))
-    assert model._observers == []
 
 
 def test_the_first_layer_of_a_deep_sigmoid_net_gets_orders_of_magnitude_less_gradient_than_the_last():
@@ -361,21 +359,23 @@ class Crash(Callback):
         raise RuntimeError("the callback failed")
 
 
-def test_layer_stats_is_an_observer_only_while_fit_runs_even_when_fit_raises():
+def test_layer_stats_records_only_the_training_steps_of_fit_not_validation_predict_or_evaluate():
+    """LayerStats hears fit's training steps through its two hooks (on_train_batch_outputs/gradients); validation
+    inside fit, predict and evaluate run no training step, so they add nothing, also after a fit that raised."""
     model = Sequential([Dense(2, input_shape=(2,))])
     model.compile(optimizer="sgd", loss="mse")
-    seen = []
-
-    class Watch(Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            seen.append(list(model._observers))
-
     stats = LayerStats()
-    model.fit(np.ones((4, 2)), np.ones((4, 2)), verbose=0, callbacks=[stats, Watch()])
-    assert seen == [[stats]] and model._observers == []
+    x, y = np.ones((8, 2)), np.ones((8, 2))
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0, validation_data=(x, y), callbacks=[stats])
+    assert stats.record.steps.tolist() == [0, 1, 2, 3]  # two epochs of two batches
+    model.predict(x)
+    model.evaluate(x, y, verbose=0)
+    assert stats.record.steps.tolist() == [0, 1, 2, 3]
     with pytest.raises(RuntimeError, match="the callback failed"):
-        model.fit(np.ones((4, 2)), np.ones((4, 2)), verbose=0, callbacks=[stats, Crash()])
-    assert model._observers == []
+        model.fit(x, y, batch_size=4, verbose=0, callbacks=[stats, Crash()])
+    assert stats.record.steps.tolist() == [0, 1]  # the new fit's record: its one epoch, then the crash
+    model.predict(x)
+    assert stats.record.steps.tolist() == [0, 1]
 
 
 def test_every_figure_is_a_matplotlib_figure(tmp_path):

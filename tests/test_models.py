@@ -13,9 +13,11 @@ import pytest
 import tinygrad_acts.backend as K
 from tinygrad_acts import losses
 from tinygrad_acts.callbacks import Callback, EarlyStopping, LambdaCallback, ProgressBar
+from tinygrad_acts.data import all_finite, sample_weights
 from tinygrad_acts.diagnostics import LayerStats
 from tinygrad_acts.layers import Dense, Dropout, Input, Layer
-from tinygrad_acts.models import Model, NanLossWarning, Sequential, _bytes, _sample_weights
+from tinygrad_acts.models import Model, NanLossWarning, Sequential
+from tinygrad_acts.models.sequential import _bytes
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
@@ -328,12 +330,11 @@ def test_small_values_are_printed_with_significant_digits_as_keras_does():
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_the_finite_check_of_gradients_sees_one_bad_entry(bad):
-    from tinygrad_acts.models import _all_finite
 
     grads = [np.ones((3, 4), np.float32), np.full(5, 1e10, np.float32)]  # large but finite: fine
-    assert _all_finite(grads)
+    assert all_finite(grads)
     grads[0][1, 2] = bad
-    assert not _all_finite(grads)
+    assert not all_finite(grads)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -759,16 +760,16 @@ def test_sample_weight_must_be_one_number_per_sample():
 
 def test_integer_weights_become_floatx_and_float_weights_are_used_as_given():
     y = np.zeros((4, 1), np.float32)
-    weights = _sample_weights("fit", y, 4, np.array([1, 0, 2, 3]), None)
+    weights = sample_weights("fit", y, 4, np.array([1, 0, 2, 3]), None)
     assert weights.dtype == K.floatx() and weights.tolist() == [1.0, 0.0, 2.0, 3.0]
-    assert _sample_weights("fit", y, 4, np.array([0.5, 0.1, 0.2, 0.3]), None).dtype == np.float64
-    by_class = _sample_weights("fit", np.array([0, 1, 2, 1]), 4, None, {1: 3})
+    assert sample_weights("fit", y, 4, np.array([0.5, 0.1, 0.2, 0.3]), None).dtype == np.float64
+    by_class = sample_weights("fit", np.array([0, 1, 2, 1]), 4, None, {1: 3})
     assert by_class.dtype == K.floatx() and by_class.tolist() == [1.0, 3.0, 1.0, 3.0]
     big = 2 ** 53  # float64 cannot tell big + 1 from big: class ids are compared as integers
-    assert _sample_weights("fit", np.array([big, big + 1]), 2, None, {big + 1: 0.0}).tolist() == [1.0, 0.0]
+    assert sample_weights("fit", np.array([big, big + 1]), 2, None, {big + 1: 0.0}).tolist() == [1.0, 0.0]
 
 
-def test_a_loss_object_without_reduction_is_averaged_over_the_batch_with_sample_weights():
+def test_a_loss_object_without_reduction_is_averaged_over_the_batch_withsample_weights():
     model = small_model(loss=losses.MeanSquaredError(reduction="none"))
     weights = np.array([1.0, 0.0, 2.0, 0.5])
     errors = ((model.predict(XOR_X).astype(np.float64) - XOR_Y) ** 2)[:, 0]

@@ -54,8 +54,10 @@ def package_imports() -> dict[str, set[str]]:
             targets = [start + [alias.name] for alias in node.names] + ([start] if node.module else [])
             for target in targets:
                 dotted = ".".join(target)
-                # the module, or a package's __init__; importing a.b runs a's __init__ first
-                packages = [".".join(target[:i] + ["__init__"]) for i in range(1, len(target))]
+                # the module, or a package's __init__; importing a.b runs a's __init__ first, unless the importer
+                # is inside a (a package's __init__ imports its own modules: they run after it, not before)
+                packages = [".".join(target[:i] + ["__init__"]) for i in range(1, len(target))
+                            if target[:i] != parts[:i]]
                 for candidate in (dotted, dotted + ".__init__", *packages):
                     if candidate in modules and candidate != name:
                         imports[name].add(candidate)
@@ -83,7 +85,7 @@ def test_the_mutation_testing_settings_name_files_that_exist():
                if arg.startswith("--ignore=")]
     assert ignored and all((ROOT / path).exists() for path in ignored), ignored
     core = {"tensor.py", "gradcheck.py", "activations.py", "losses.py", "metrics.py", "optimizers.py",
-            "initializers.py", "layers.py", "models.py", "callbacks.py", "collapse.py"}
+            "initializers.py", "layers.py", "sequential.py", "training.py", "data.py", "callbacks.py", "collapse.py"}
     assert core <= {pathlib.Path(path).name for path in settings["only_mutate"]}
     assert "not warning_location" in settings["pytest_add_cli_args"]
 
@@ -105,13 +107,15 @@ def test_the_reviewed_mutation_survivors_name_functions_that_exist():
     """docs/mutation-equivalents.md: a renamed or deleted function leaves stale lines; they must be reread."""
     text = (ROOT / "docs" / "mutation-equivalents.md").read_text(encoding="utf-8")
     names = [line[2:].split(":", 1)[0] for line in text.splitlines() if line.startswith("- tinygrad_acts.")]
-    assert len(names) > 400 and len(names) == len(set(names))
+    assert len(names) > 300 and len(names) == len(set(names))  # a sanity bound: the list was parsed
     defined: dict[str, set[str]] = {}
     missing = []
     for name in names:
         module, mangled = name.rsplit(".", 1)  # tinygrad_acts.engine.shapes, x_pad__mutmut_15
         if module not in defined:
-            tree = ast.parse((ROOT / f"{module.replace('.', '/')}.py").read_text(encoding="utf-8"))
+            path = ROOT / f"{module.replace('.', '/')}.py"
+            path = path if path.exists() else path.with_suffix("") / "__init__.py"  # a package's own functions
+            tree = ast.parse(path.read_text(encoding="utf-8"))
             defined[module] = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)} | {
                 f"{node.name}.{item.name}" for node in tree.body if isinstance(node, ast.ClassDef)
                 for item in node.body if isinstance(item, ast.FunctionDef)}

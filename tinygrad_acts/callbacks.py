@@ -79,10 +79,18 @@ class Callback:
 
     def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
 
+    # tinygrad_acts' own hooks, which Keras lacks: a look inside a training step (diagnostics.LayerStats uses them)
+    def on_train_batch_outputs(self, batch: int, outputs: list) -> None:
+        """After a training step's forward pass: ``outputs`` holds each layer's ``(layer, input, output)`` Tensors;
+        ``output.retain_grad()`` keeps the output's gradient in ``.grad`` through the step's backward pass."""
+
+    def on_train_batch_gradients(self, batch: int, logs: dict | None = None) -> None:
+        """After the step's backward pass, before the optimizer's update: each weight's gradient is in ``.grad``."""
+
 
 HOOKS = tuple(name for name in vars(Callback) if name.startswith("on_"))  # every hook's name, for LambdaCallback
 BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end",
-               "on_predict_batch_begin", "on_predict_batch_end")
+               "on_predict_batch_begin", "on_predict_batch_end", "on_train_batch_outputs", "on_train_batch_gradients")
 
 
 def check_callbacks(callbacks: Any, what: str) -> list[Callback]:

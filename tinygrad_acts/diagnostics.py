@@ -40,14 +40,15 @@ summing to 1, values beyond the range counted in the end bins:
 - gradients: log10|g| over [-12, 0] in 60 bins of 0.2 (``GRAD_EDGES``); |g| below 1e-12, exact zeros included,
   counts in the first bin, |g| above 1 in the last.
 
-No second pass through the network: during the training forward pass, ``Sequential.__call__`` hands each layer's
-input and output to the model's observers (``model._observers``, empty unless someone watches). LayerStats keeps a
-reference to the output and calls ``retain_grad()`` on it, so the step's own ``backward()`` leaves its gradient
-there. A Dense layer's pre-activation is found by walking back from its output through ``_parents`` to the tensor
-computed from the layer's own bias (``x @ kernel + bias``; from its kernel when it has no bias); an activation
-layer's pre-activation is its input. ``train_on_batch`` calls ``after_backward`` (gradients still there) and
-``after_step`` (weights updated) on each observer: the numbers are computed after the step, and only for steps
-that were taken (fit skips a step whose loss or gradient is nan or inf).
+No second pass through the network: LayerStats is a callback, and fit hands it each training step's own tensors
+through two hooks of ours that Keras lacks (callbacks.Callback): ``on_train_batch_outputs`` after the forward
+pass, with each layer's input and output (``Sequential.layer_outputs``), and ``on_train_batch_gradients`` after the
+backward pass, before the optimizer's step. LayerStats keeps a reference to each output and calls
+``retain_grad()`` on it, so the step's own ``backward()`` leaves its gradient there. A Dense layer's pre-activation
+is found by walking back from its output through ``parents`` to the tensor computed from the layer's own bias
+(``x @ kernel + bias``; from its kernel when it has no bias); an activation layer's pre-activation is its input.
+The numbers are computed at ``on_train_batch_end``, after the step, and only for steps that were taken (fit skips a
+step whose loss or gradient is nan or inf).
 
 To keep recording cheap (see benchmarks/train_step.py): a mean and a standard deviation come from sum(x) = x . 1
 and sum(x^2) = x . x, two BLAS dot products (the centered formula where |mean| > 4 std, as there E[x^2] - mean^2
@@ -75,7 +76,8 @@ import numpy as np
 
 from . import activations, losses
 from .callbacks import Callback
-from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax, _as_tensor
+from .data import as_tensor
+from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax
 from .models import Sequential
 from .optimizers import SGD
 from .tensor import Tensor, is_grad_enabled
@@ -447,8 +449,7 @@ class LayerStats(Callback):
     """Records, every ``every``-th training batch (steps 0, every, 2 every, ... counted from the start of fit),
     the numbers this module's docstring lists. ``stats.record`` is the Record so far; each fit starts a new one.
 
-    While fit runs it is one of the model's observers (added in on_train_begin, removed in on_train_end, and by fit
-    itself when training raises); outside fit it costs nothing, and on a step it does not record, a few comparisons.
+    Outside fit it costs nothing, and on a step it does not record, a few comparisons.
     """
 
     def __init__(self, every: int = 1):
@@ -469,36 +470,27 @@ class LayerStats(Callback):
         self._rows: _Rows | None = None  # made at the first recorded step, when the model's shapes are known
         self._layers: list[tuple[Callable | None, bool]] = []  # per layer: its activation, and whether it is relu
         self._forward: dict[int, tuple[Any, Tensor, Tensor]] = {}  # layer index -> (layer, input, output)
-        self._pending: tuple | None = None  # what after_backward saw, until after_step
+        self._pending: tuple | None = None  # what on_train_batch_gradients saw, until on_train_batch_end
 
     # --- Callback ------------------------------------------------------------------------------------------------
     def on_train_begin(self, logs: dict | None = None) -> None:
-        if not isinstance(getattr(self.model, "_observers", None), list):
+        if not isinstance(self.model, Sequential):
             raise TypeError(f"LayerStats watches a Sequential model, got {type(self.model).__name__}")
         self._start()
-        if self not in self.model._observers:
-            self.model._observers.append(self)
 
     def on_train_end(self, logs: dict | None = None) -> None:
-        self._detach()
-
-    def _detach(self) -> None:
-        if self.model is not None and self in getattr(self.model, "_observers", ()):
-            self.model._observers.remove(self)
         self._forward, self._pending = {}, None  # drop the last step's tensors (and the graph behind them)
 
-    # --- observer: what Sequential calls ---------------------------------------------------------------------------
-    def after_layer(self, layer: Any, inputs: Tensor, output: Tensor) -> None:
-        """During a forward pass: keep the output of a recorded step, and have backward() keep its gradient."""
-        if self._step % self.every or not is_grad_enabled():  # predict and evaluate run in no_grad: not training
-            return
-        index = self.model.layers.index(layer)
-        if index == 0:  # a new forward pass
-            self._forward = {}
-        self._forward[index] = (layer, inputs, output.retain_grad())
+    def on_train_batch_outputs(self, batch: int, outputs: list) -> None:
+        """After the forward pass: keep each layer's output of a recorded step, and have backward() keep its
+        gradient."""
+        if self._step % self.every == 0:
+            self._forward = {index: (layer, inputs, output.retain_grad())
+                             for index, (layer, inputs, output) in enumerate(outputs)}
 
-    def after_backward(self, model: Any) -> None:
+    def on_train_batch_gradients(self, batch: int, logs: dict | None = None) -> None:
         """After loss.backward(), before the optimizer's step: read the weights and their gradients."""
+        model = self.model
         step, self._step = self._step, self._step + 1
         if step % self.every or len(self._forward) != len(model.layers):
             self._pending = None
@@ -509,9 +501,9 @@ class LayerStats(Callback):
         self._pending = (step, [_norm(w.data) for w in weights],
                          [math.nan if w.grad is None else _norm(w.grad) for w in weights], rate, before)
 
-    def after_step(self, model: Any) -> None:
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """After the optimizer's step: measure Δw, then everything else, for a step that was taken."""
-        self._finish(model, stepped=True)
+        self._finish(self.model, stepped=True)
 
     def _finish(self, model: Any, stepped: bool) -> None:
         pending, forward = self._pending, self._forward
@@ -639,7 +631,7 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     if not model.built:
         raise ValueError(f"inspect: the model '{model.name}' has not been built yet, so it has no weights. Give its "
                          f"first layer input_shape=(...), or call it on data first")
-    data = _as_tensor(x, "inspect: x").data
+    data = as_tensor(x, "inspect: x").data
     if data.ndim == 1 and model.input_shape == (None, 1):
         data = data[:, None]  # as predict: 13 numbers for a model of one input feature are 13 samples
     expected = model.input_shape
@@ -651,7 +643,7 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     if data.shape[0] == 0:
         raise ValueError(f"inspect got no samples (x of shape {data.shape})")
     if y is not None:
-        targets = y if isinstance(y, np.ndarray) and y.dtype.kind in "iu" else _as_tensor(y, "inspect: y").data
+        targets = y if isinstance(y, np.ndarray) and y.dtype.kind in "iu" else as_tensor(y, "inspect: y").data
         if targets.ndim == 0 or len(targets) != len(data):
             raise ValueError(f"inspect: x has {len(data)} samples but y has "
                              f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {data.shape} and "
@@ -663,18 +655,17 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     stats.set_model(model)
     weights = model.weights
     grads = [w.grad for w in weights]  # backward adds into .grad: put these back afterwards
-    model._observers.append(stats)
     try:
         for w in weights:
             w.grad = None
-        output = model(Tensor(data))
+        outputs = model.layer_outputs(Tensor(data))
+        stats.on_train_batch_outputs(0, outputs)
         if y is not None:
-            loss = (model.loss if model.loss is not None else losses.get("mse"))(targets, output).mean()
+            loss = (model.loss if model.loss is not None else losses.get("mse"))(targets, outputs[-1][2]).mean()
             loss.backward()
-        stats.after_backward(model)
+        stats.on_train_batch_gradients(0)
         stats._finish(model, stepped=False)
     finally:
-        model._observers.remove(stats)
         for w, grad in zip(weights, grads, strict=True):
             w.grad = grad
     return stats.record

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from . import activations, backend, initializers, regularizers
-from .tensor import Tensor
+from .data import as_tensor, to_float
+from .tensor import Tensor, no_grad
 
 
 def _snake_case(name: str) -> str:
@@ -61,34 +62,6 @@ def _input_dim_as_shape(owner: str, input_dim: Any, input_shape: tuple | None) -
     return (int(input_dim),)
 
 
-def _to_float(array: np.ndarray, what: str, dtype: Any = None) -> np.ndarray:
-    """An array in ``dtype``, by default the float type of weights (float32 unless backend.set_floatx says otherwise).
-
-    A finite number too large for that type (1e300 in float32) is an error: the cast would make it inf, and the
-    model would answer nan without saying why."""
-    dtype = np.dtype(dtype or backend.floatx())
-    if array.dtype == dtype:
-        return array
-    with np.errstate(over="ignore"):  # overflow is what we check for, just below
-        cast = array.astype(dtype)
-    if array.dtype.kind == "f" and np.any(np.isinf(cast) & np.isfinite(array)):
-        largest = np.max(np.abs(array[np.isfinite(array)]))
-        raise ValueError(f"{what} holds {largest:.4g}, which {dtype} cannot represent (its largest value is "
-                         f"{np.finfo(dtype).max:.4g}); rescale the data")
-    return cast
-
-
-def _as_tensor(x: Any, what: str = "the input") -> Tensor:
-    """A layer's input: a Tensor as it is (so gradients can flow into it), anything else as a float array."""
-    if isinstance(x, Tensor):
-        return x
-    try:
-        data = Tensor(x).data  # Tensor() checks for numbers in a rectangular array
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"{what} must be an array of numbers: {error}") from None
-    return Tensor(_to_float(data, what))
-
-
 def _explain_truth_value_error(layer: Dense | Activation, error: ValueError, shape: tuple) -> None:
     """Runs when a layer's activation function raised ValueError: if it is numpy's "truth value of an array with
     more than one element is ambiguous", the function was written for one number (max(x, 0), `x if x > 0 else 0`),
@@ -115,10 +88,11 @@ class Layer:
     ``self.add_loss(...)`` inside ``call``. ``fit`` adds them all to the training loss, as Keras does.
     """
     _call_takes_training = False
-    _config: tuple[str, ...] = ()  # the constructor arguments get_config records (besides name, trainable, ...)
+    _probed_shapes: tuple | None = None  # output_shape_for's (input shape, output shape) of a layer of your own
+    config_arguments: tuple[str, ...] = ()  # the constructor arguments get_config records (besides name, trainable)
     activity_regularizer: Any = None  # a layer given one keeps it on the instance (the class default costs no lookup)
     output_shape: tuple  # set by the Sequential that builds the layer (Sequential.build)
-    _output: KerasTensor | None = None  # ... and the chain of layers up to this one (``output``)
+    symbolic_output: KerasTensor | None = None  # ... and the chain of layers up to this one (``output``)
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
@@ -155,11 +129,24 @@ class Layer:
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return input_shape  # most layers keep the shape
 
+    def output_shape_for(self, input_shape: tuple) -> tuple:
+        """The shape this layer gives for inputs of ``input_shape``: compute_output_shape; for a layer of your own
+        that does not define it, one call on one sample of zeros, as Keras runs it symbolically to find out."""
+        if type(self).__module__ == Layer.__module__ or type(self).compute_output_shape is not \
+                Layer.compute_output_shape or any(size is None for size in input_shape[1:]):
+            return self.compute_output_shape(input_shape)
+        probed = getattr(self, "_probed_shapes", None)  # (input shape, output shape), once per input shape
+        if probed is None or probed[0] != input_shape:
+            with no_grad():  # no training flag, as in Keras' symbolic call
+                output = self(np.zeros((1,) + tuple(input_shape[1:]), dtype=backend.floatx()))
+            probed = self._probed_shapes = (input_shape, (None,) + output.shape[1:])
+        return probed[1]
+
     def __call__(self, x: Any, training: bool | None = None) -> Any:
         if not isinstance(x, Tensor):
             if isinstance(x, (InputLayer, KerasTensor)):  # the functional API: no numbers yet, only the chain
                 return KerasTensor.after(x, self)
-            x = _as_tensor(x, f"the input of layer '{self.name}'")
+            x = as_tensor(x, f"the input of layer '{self.name}'")
         if not self.built:
             self.build((None,) + x.shape[1:])
             self.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
@@ -240,15 +227,15 @@ class Layer:
         return [w.data.copy() for w in self.weights]
 
     def set_weights(self, weights: list[Any]) -> None:
-        _assign(self.weights, weights, f"layer '{self.name}'")
+        assign_weights(self.weights, weights, f"layer '{self.name}'")
 
     @property
     def output(self) -> KerasTensor:
         """In a built model, the chain of layers up to this one, from the model's input (Keras' layer.output):
         ``Model(inputs=model.inputs, outputs=model.get_layer('hidden').output)`` is a feature extractor."""
-        if self._output is None:
+        if self.symbolic_output is None:
             raise AttributeError(f"layer '{self.name}' has no output yet: it is not in a built model")
-        return self._output
+        return self.symbolic_output
 
     def get_config(self) -> dict[str, Any]:
         """The arguments that make this layer again (not its weights), as JSON-ready values, as Keras' get_config:
@@ -259,7 +246,7 @@ class Layer:
             config["input_shape"] = list(self.input_shape)
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = serialize(self.activity_regularizer, "activity_regularizer")
-        for key in type(self)._config:
+        for key in type(self).config_arguments:
             config[key] = serialize(getattr(self, key), key)
         return config
 
@@ -309,7 +296,7 @@ def _unused_weight_name(weights: list[Tensor], layer: str) -> str:
     return "variable" if count == 0 else f"variable_{count}"
 
 
-def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
+def assign_weights(targets: list[Tensor], weights: list[Any], owner: str) -> None:
     """Copy arrays into weights, after checking all of them: a bad list raises and changes nothing."""
     if not isinstance(weights, (list, tuple)):
         raise ValueError(f"set_weights on {owner} expects a list of arrays, got {type(weights).__name__}")
@@ -330,7 +317,7 @@ def _assign(targets: list[Tensor], weights: list[Any], owner: str) -> None:
         if array.dtype.kind not in "biuf":
             raise ValueError(f"set_weights on {owner}: '{target.name}' needs numbers, got dtype {array.dtype}; "
                              f"nothing was changed")
-        arrays.append(_to_float(array, f"set_weights on {owner}: '{target.name}'", target.dtype))
+        arrays.append(to_float(array, f"set_weights on {owner}: '{target.name}'", target.dtype))
     for target, array in zip(targets, arrays, strict=True):
         target.data[...] = array  # in place: optimizers and graphs keep pointing at the same arrays
 
@@ -390,8 +377,8 @@ class Dense(Layer):
     With no activation it is a linear (affine) map — and a stack of those is still one linear map
     (see ``collapse.py``).
     """
-    _config = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer",
-               "bias_regularizer")
+    config_arguments = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+                        "kernel_regularizer", "bias_regularizer")
 
     def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
@@ -461,7 +448,7 @@ Linear = Dense  # the same layer, under the name learners know from PyTorch (wit
 
 class Activation(Layer):
     """Applies an activation: a name ('tanh', 'relu', ...), None (linear), or any function Tensor -> Tensor."""
-    _config = ("activation",)
+    config_arguments = ("activation",)
 
     def __init__(self, activation: str | Callable | None, input_shape: tuple | None = None, name: str | None = None,
                  **kwargs: Any):
@@ -478,7 +465,7 @@ class Activation(Layer):
 
 class ReLU(Layer):
     """max(x, 0), with Keras' options: a slope below ``threshold`` and a cap at ``max_value``."""
-    _config = ("max_value", "negative_slope", "threshold")
+    config_arguments = ("max_value", "negative_slope", "threshold")
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
                  input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
@@ -499,7 +486,7 @@ class LeakyReLU(Layer):
 
     The older Keras keyword ``alpha=`` is accepted too.
     """
-    _config = ("negative_slope",)
+    config_arguments = ("negative_slope",)
 
     def __init__(self, negative_slope: float = 0.3, input_shape: tuple | None = None, name: str | None = None,
                  alpha: float | None = None, **kwargs: Any):
@@ -515,7 +502,7 @@ class LeakyReLU(Layer):
 
 class ELU(Layer):
     """x for x > 0, alpha * (e^x - 1) below."""
-    _config = ("alpha",)
+    config_arguments = ("alpha",)
 
     def __init__(self, alpha: float = 1.0, input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
         super().__init__(name=name, input_shape=input_shape, **kwargs)
@@ -527,7 +514,7 @@ class ELU(Layer):
 
 class Softmax(Layer):
     """Probabilities along ``axis``: e^x / sum(e^x)."""
-    _config = ("axis",)
+    config_arguments = ("axis",)
 
     def __init__(self, axis: int | tuple[int, ...] = -1, input_shape: tuple | None = None, name: str | None = None,
                  **kwargs: Any):
@@ -553,7 +540,7 @@ class Normalization(Layer):
     given instead of adapting (numbers, or arrays with one entry per feature). Both are non-trainable weights:
     saved with the model, never changed by the optimizer. ``invert=True`` undoes a normalization instead.
     """
-    _config = ("axis", "invert")
+    config_arguments = ("axis", "invert")
 
     def __init__(self, axis: int | None = -1, mean: Any = None, variance: Any = None, invert: bool = False,
                  input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
@@ -593,7 +580,7 @@ class Normalization(Layer):
 
     def adapt(self, data: Any) -> None:
         """Learn each feature's mean and (biased) variance from ``data``, as Keras' adapt does."""
-        array = _to_float(np.asarray(data.data if isinstance(data, Tensor) else data),
+        array = to_float(np.asarray(data.data if isinstance(data, Tensor) else data),
                           f"Normalization '{self.name}'.adapt", np.float64)
         if array.ndim < 1 or len(array) == 0:
             raise ValueError(f"Normalization '{self.name}'.adapt needs a batch of samples, got shape {array.shape}")
@@ -637,7 +624,7 @@ class Dropout(Layer):
     its own generator, so ``Dropout(rate, seed=s)`` gives the same sequence of masks each time it is made (a new mask
     on each call, as Keras 3); without it, from the backend's generator (see ``backend.set_random_seed``).
     """
-    _config = ("rate", "noise_shape", "seed")
+    config_arguments = ("rate", "noise_shape", "seed")
 
     def __init__(self, rate: float, noise_shape: tuple | None = None, seed: int | None = None,
                  input_shape: tuple | None = None, name: str | None = None, **kwargs: Any):
@@ -686,8 +673,8 @@ class BatchNormalization(Layer):
     runs in inference mode even in training, as in Keras 3. A batch with nan or inf leaves the moving statistics as
     they were, so ``fit`` stopping at a bad batch keeps them from before it.
     """
-    _config = ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
-               "moving_mean_initializer", "moving_variance_initializer")
+    config_arguments = ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+                        "moving_mean_initializer", "moving_variance_initializer")
 
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",

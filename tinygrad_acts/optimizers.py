@@ -48,9 +48,9 @@ class Optimizer:
     """The shared machinery: walk the parameters, keep their state, count the steps.
 
     A subclass states its update rule in ``update_step(param, grad, learning_rate)``, reading and writing its state
-    arrays from ``self._slot(param, name)``, and lists its other arguments in ``_config`` for get_config.
+    arrays from ``self._slot(param, name)``, and lists its other arguments in ``config_arguments`` for get_config.
     """
-    _config: tuple[str, ...] = ()
+    config_arguments: tuple[str, ...] = ()  # the constructor arguments get_config records
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule):
         self._schedule: schedules.LearningRateSchedule | None = None
@@ -83,7 +83,7 @@ class Optimizer:
         rate: Any = self._learning_rate if self._schedule is None else \
             {"class_name": type(self._schedule).__name__, "config": self._schedule.get_config()}
         return {"name": _snake_case(type(self).__name__), "learning_rate": rate,
-                **{key: getattr(self, key) for key in type(self)._config}}
+                **{key: getattr(self, key) for key in type(self).config_arguments}}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Optimizer:
@@ -177,7 +177,7 @@ class SGD(Optimizer):
         w = w + velocity                                          #   or, with nesterov=True:
         w = w + momentum * velocity - learning_rate * g
     """
-    _config = ("momentum", "nesterov")
+    config_arguments = ("momentum", "nesterov")
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.01, momentum: float = 0.0,
                  nesterov: bool = False):
@@ -209,7 +209,7 @@ class Adam(Optimizer):
 
     With ``amsgrad=True``, v is replaced by its running maximum in the last line.
     """
-    _config = ("beta_1", "beta_2", "epsilon", "amsgrad")
+    config_arguments = ("beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False):
@@ -244,7 +244,7 @@ class RMSprop(Optimizer):
     With ``centered=True`` the running mean of g, a, is also kept and ``velocity - a^2`` (an estimate of the
     variance) replaces ``velocity`` under the sqrt.
     """
-    _config = ("rho", "momentum", "epsilon", "centered")
+    config_arguments = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate: float | schedules.LearningRateSchedule = 0.001, rho: float = 0.9,
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False):

@@ -1,4 +1,5 @@
-"""Keras interop: a Sequential to a real keras.Sequential and back, and Keras' own file formats through that.
+"""The way to Keras and back: a Sequential to a real keras.Sequential and back, and Keras' own file formats
+through that.
 
 Every layer we have, Keras 3 has under the same name, with the same arguments and the same weights in the same
 order (a Dense kernel is (inputs, units) in both; BatchNormalization's weights are gamma, beta, moving_mean,
@@ -20,11 +21,10 @@ import inspect
 import os
 from typing import Any
 
-from . import activations, backend, initializers, layers, losses, metrics, optimizers, regularizers
+from .. import activations, backend, initializers, layers, losses, metrics, optimizers, regularizers
 
-# models.py imports this module (inside its functions, so Keras loads only when asked for), so this one does not
-# import models: its functions take a models.Sequential without naming the class, and from_keras returns the layers
-# that models.from_keras stacks into one.
+# saving/ does not import models (the models import it): these functions take a Sequential without naming the
+# class, and from_keras returns the layers that saving.from_keras stacks into one.
 AnySequential = Any
 
 INSTALL = "pip install tinygrad-acts[keras]"
@@ -34,7 +34,7 @@ INSTALL = "pip install tinygrad-acts[keras]"
 # (a kernel_constraint has no counterpart here). Input(shape) is not a layer of our Sequential (it sets the model's
 # input_shape); it becomes keras.Input.
 LAYERS: list[tuple[type[layers.Layer], str, tuple[str, ...]]] = [
-    (cls, cls.__name__, cls._config)  # the same class name in Keras, and the arguments get_config records
+    (cls, cls.__name__, cls.config_arguments)  # the same class name in Keras, and the arguments get_config records
     for cls in (layers.Dense, layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.Softmax,
                 layers.Flatten, layers.Dropout, layers.BatchNormalization)
 ]
@@ -104,7 +104,7 @@ def _stack(model: AnySequential) -> list[layers.Layer]:
 
 def check_convertible(model: AnySequential, what: str = "to_keras") -> None:
     """Raise, before Keras is imported, if a layer or an activation of ``model`` has no Keras counterpart."""
-    model._require_built(what)
+    model.require_built(what)
     for layer in _stack(model):
         arguments = next((args for ours, _, args in LAYERS if type(layer) is ours), None)
         if arguments is None:
@@ -260,7 +260,7 @@ def _keras_compile_arguments(keras: Any, model: AnySequential) -> dict[str, Any]
     else:  # a loss function of your own
         return None
     compiled = []
-    for name, metric in zip(model._metric_names, model.metrics, strict=True):
+    for name, metric in zip(model.metrics_names[1:], model.metrics, strict=True):
         if isinstance(metric, metrics.Metric):
             compiled.append(getattr(keras.metrics, type(metric).__name__).from_config(metric.get_config()))
         elif isinstance(metric, str) or _named(metrics.get, name) is metric:
@@ -278,7 +278,7 @@ def _our_compile_arguments(keras_model: Any) -> dict[str, Any] | None:
     if optimizer_class is None:
         return None
     config = keras_model.optimizer.get_config()
-    optimizer = optimizer_class(**{key: config[key] for key in ("learning_rate", *optimizer_class._config)
+    optimizer = optimizer_class(**{key: config[key] for key in ("learning_rate", *optimizer_class.config_arguments)
                                    if key in config})
     compile_config = keras_model.get_compile_config()
     loss = _ours(losses, compile_config.get("loss"))
