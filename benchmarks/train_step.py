@@ -464,9 +464,10 @@ CALLBACK_CASES: dict[str, tuple[str, Callable[[types.ModuleType], Any], float, i
                 None),
     "pass": ("a `Callback` overriding `on_train_batch_begin/end` with `pass`",
              lambda side: side.pass_at_every_batch_callback(), NOTHING_TARGET, None),
-    "every 1": ("`LayerStats(every=1)`: a record at every step", lambda side: side.layer_stats_callback(1), 1.3, 20),
+    # the project's targets: the exact histograms of every step alone sit near numpy's floor
+    "every 1": ("`LayerStats(every=1)`: a record at every step", lambda side: side.layer_stats_callback(1), 1.8, 20),
     "every 10": ("`LayerStats(every=10)`: a record at every 10th step", lambda side: side.layer_stats_callback(10),
-                 1.05, 2),
+                 1.08, 2),
 }
 
 
