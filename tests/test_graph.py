@@ -19,8 +19,6 @@ from tinygrad_acts.graph import (
     STYLES,
     Dot,
     Node,
-    _assign_layers,
-    _layout,
     draw_graph,
     plot_model,
     render,
@@ -30,6 +28,7 @@ from tinygrad_acts.graph import (
     trace,
 )
 from tinygrad_acts.layers import Activation, Dense, Flatten, Input, LeakyReLU
+from tinygrad_acts.viz.layout import _assign_layers, _layout
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DEMOS = pathlib.Path(__file__).resolve().parent.parent / "demos"

@@ -46,7 +46,11 @@ def package_imports() -> dict[str, set[str]]:
         parts = name.split(".")
         here = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
         imports[name] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for block in ast.walk(tree):  # imports for type checkers only are never run: they make no cycle
+            if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING":
+                block.body = []
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.ImportFrom) and node.level >= 1):
                 continue
             base = here[:len(here) - (node.level - 1)]

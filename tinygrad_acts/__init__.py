@@ -27,7 +27,7 @@ from .engine.elementwise import maximum, minimum, where
 from .engine.extend import custom_op
 from .engine.shapes import concatenate, split, stack
 from .gradcheck import gradcheck, gradgradcheck
-from .graph import draw_graph, plot_model, retain_grads
+from .viz.graph import draw_graph, plot_model, retain_grads
 from .layers import Input
 from .models import Model, Sequential
 from .tensor import Tensor, is_grad_enabled, no_grad, record, set_grad_enabled

@@ -74,9 +74,8 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, losses
+from . import activations, data, losses
 from .callbacks import Callback
-from .data import as_tensor
 from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax
 from .models import Sequential
 from .optimizers import SGD
@@ -141,6 +140,7 @@ class Record:
     weight_norm: np.ndarray
     weight_grad_norm: np.ndarray
     update_ratio: np.ndarray
+    saturation_threshold = SATURATION_THRESHOLD  # what "saturated" meant, the same for every record (for figures)
 
     def __init__(self, arrays: dict[str, np.ndarray]):
         for name in _FIXED + tuple(_PER_STEP):
@@ -631,23 +631,14 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     if not model.built:
         raise ValueError(f"inspect: the model '{model.name}' has not been built yet, so it has no weights. Give its "
                          f"first layer input_shape=(...), or call it on data first")
-    data = as_tensor(x, "inspect: x").data
-    if data.ndim == 1 and model.input_shape == (None, 1):
-        data = data[:, None]  # as predict: 13 numbers for a model of one input feature are 13 samples
+    samples = data.as_batch(x, "inspect", one_feature=model.input_shape == (None, 1))  # as predict takes x
     expected = model.input_shape
     assert expected is not None  # a built model knows its input shape
-    if data.ndim != len(expected) or any(size is not None and size != got
-                                         for size, got in zip(expected[1:], data.shape[1:], strict=True)):
+    if samples.ndim != len(expected) or any(size is not None and size != got
+                                            for size, got in zip(expected[1:], samples.shape[1:], strict=True)):
         shape = "(batch, " + ", ".join("any" if size is None else str(size) for size in expected[1:]) + ")"
-        raise ValueError(f"inspect: model '{model.name}' expects x of shape {shape}, got shape {data.shape}")
-    if data.shape[0] == 0:
-        raise ValueError(f"inspect got no samples (x of shape {data.shape})")
-    if y is not None:
-        targets = y if isinstance(y, np.ndarray) and y.dtype.kind in "iu" else as_tensor(y, "inspect: y").data
-        if targets.ndim == 0 or len(targets) != len(data):
-            raise ValueError(f"inspect: x has {len(data)} samples but y has "
-                             f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {data.shape} and "
-                             f"{targets.shape})")
+        raise ValueError(f"inspect: model '{model.name}' expects x of shape {shape}, got shape {samples.shape}")
+    targets = None if y is None else data.as_targets(y, len(samples), "inspect", samples.shape)
     if not is_grad_enabled():
         raise RuntimeError("inspect records the forward pass to find pre-activations and gradients; call it outside "
                            "no_grad()")
@@ -658,7 +649,7 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     try:
         for w in weights:
             w.grad = None
-        outputs = model.layer_outputs(Tensor(data))
+        outputs = model.layer_outputs(Tensor(samples))
         stats.on_train_batch_outputs(0, outputs)
         if y is not None:
             loss = (model.loss if model.loss is not None else losses.get("mse"))(targets, outputs[-1][2]).mean()
@@ -671,140 +662,15 @@ def inspect(model: Sequential, x: Any, y: Any = None) -> Record:
     return stats.record
 
 
-# ----------------------------------------------------------------------------------------------------------------
-# Figures (matplotlib, imported only here)
-# ----------------------------------------------------------------------------------------------------------------
-def _figure(width: float = 9.0, height: float = 4.0) -> Any:
-    from matplotlib.figure import Figure  # no pyplot: no global state, no window, works anywhere
-    return Figure(figsize=(width, height), layout="constrained")
+# the figures, drawn from a record (viz/plots.py): kept here too, where a learner of this module looks for them
+from .viz.plots import (  # noqa: E402  after the record they draw
+    plot_activation_histograms,
+    plot_gradient_histograms,
+    plot_gradient_norms,
+    plot_saturation,
+    plot_update_ratios,
+)
 
-
-def _color(record: Record, layer: int) -> Any:
-    """One color per layer, from the input side (dark) to the output side (light): depth reads off the color."""
-    from matplotlib import colormaps
-    return colormaps["viridis"](layer / max(len(record.layer_names) - 1, 1) * 0.9)
-
-
-def _row(record: Record, step: int) -> int:
-    """The row of ``step`` (a training step number), or -1 (the last) by default."""
-    if len(record.steps) == 0:
-        raise ValueError("the record has no steps yet")
-    if step == -1:
-        return len(record.steps) - 1
-    rows = np.flatnonzero(record.steps == step)
-    if rows.size == 0:
-        raise ValueError(f"step {step} was not recorded; the record has steps {record.steps.tolist()}")
-    return int(rows[0])
-
-
-def _label(record: Record, layer: int | np.integer) -> str:
-    activation = record.activation_names[layer]
-    return f"{layer}: {record.layer_names[layer]}" + (f" ({activation})" if activation else "")
-
-
-def plot_activation_histograms(record: Record, step: int = -1, which: str = "output") -> Any:
-    """One curve per layer: the histogram of its outputs (``which='output'``) or pre-activations
-    (``'preactivation'``) at ``step``, as in Karpathy's "Activations & Gradients, BatchNorm" lecture."""
-    if which not in ("output", "preactivation"):
-        raise ValueError(f"which must be 'output' or 'preactivation', got {which!r}")
-    row = _row(record, step)
-    figure = _figure()
-    axes = figure.add_subplot()
-    centers = (record.value_edges[:-1] + record.value_edges[1:]) / 2
-    for layer in range(len(record.layer_names)):
-        if which == "preactivation" and not record.activation_names[layer]:
-            continue
-        mean, std = getattr(record, f"{which}_mean")[row, layer], getattr(record, f"{which}_std")[row, layer]
-        saturated = record.saturated[row, layer]
-        extra = "" if math.isnan(saturated) else f", saturated {saturated:.0%}"
-        axes.plot(centers, getattr(record, f"{which}_hist")[row, layer], color=_color(record, layer),
-                  label=f"{_label(record, layer)}: mean {mean:+.2f}, std {std:.2f}{extra}")
-    what = "output" if which == "output" else "pre-activation"
-    axes.set_xlabel(f"{what} value (clipped to [{record.value_edges[0]:g}, {record.value_edges[-1]:g}])")
-    axes.set_ylabel("fraction of entries")
-    axes.set_title(f"{what.capitalize()} distribution per layer, step {record.steps[row]}")
-    axes.legend(fontsize="small")
-    return figure
-
-
-def plot_gradient_histograms(record: Record, step: int = -1) -> Any:
-    """One curve per layer: the histogram of log10|dLoss/d(output)| at ``step``. Curves sliding left with depth
-    toward the input are vanishing gradients."""
-    row = _row(record, step)
-    if np.isnan(record.grad_norm[row]).all():
-        raise ValueError("the record holds no gradients (inspect without y?)")
-    figure = _figure()
-    axes = figure.add_subplot()
-    centers = (record.grad_edges[:-1] + record.grad_edges[1:]) / 2
-    for layer in range(len(record.layer_names)):
-        if np.isnan(record.grad_norm[row, layer]):
-            continue
-        axes.plot(centers, record.grad_hist[row, layer], color=_color(record, layer),
-                  label=f"{_label(record, layer)}: norm {record.grad_norm[row, layer]:.2e}")
-    axes.set_xlabel("log10 |gradient of the loss with respect to the layer's output|")
-    axes.set_ylabel("fraction of entries")
-    axes.set_title(f"Gradient distribution per layer, step {record.steps[row]}")
-    axes.legend(fontsize="small")
-    return figure
-
-
-def plot_saturation(record: Record) -> Any:
-    """The saturated and the dead fraction of each layer with an activation, over the recorded steps."""
-    figure = _figure(10.0, 4.0)
-    saturated_axes, dead_axes = figure.subplots(1, 2, sharey=True)
-    for layer in range(len(record.layer_names)):
-        if np.isnan(record.saturated[:, layer]).all():
-            continue
-        style = {"marker": ".", "color": _color(record, layer), "label": _label(record, layer)}
-        saturated_axes.plot(record.steps, record.saturated[:, layer], **style)
-        dead_axes.plot(record.steps, record.dead[:, layer], **style)
-    saturated_axes.set_title(f"Saturated: f'(z) < {SATURATION_THRESHOLD:.0%} of max f'")
-    dead_axes.set_title("Dead units: f'(z) = 0 for the whole batch")
-    saturated_axes.set_ylabel("fraction")
-    for axes in (saturated_axes, dead_axes):
-        axes.set_xlabel("training step")
-        axes.set_ylim(-0.02, 1.02)
-    saturated_axes.legend(fontsize="small")
-    return figure
-
-
-def plot_update_ratios(record: Record) -> Any:
-    """log10(||Δw|| / ||w||) of each weight over the recorded steps, with the rule-of-thumb guide at 1e-3:
-    far below, the weights barely move; far above, the steps are too large for them."""
-    figure = _figure()
-    axes = figure.add_subplot()
-    for index, name in enumerate(record.weight_names):
-        ratios = record.update_ratio[:, index]
-        if np.isnan(ratios).all():
-            continue
-        axes.plot(record.steps, ratios, color=_color(record, record.weight_layer[index]),
-                  linestyle="--" if name.endswith("bias") else "-", label=name)
-    axes.axhline(1e-3, color="red", linewidth=1, linestyle=":", label="1e-3")
-    axes.set_yscale("log")
-    axes.set_xlabel("training step")
-    axes.set_ylabel("||Δw|| / ||w||")
-    axes.set_title("Update-to-data ratio per weight (a zero weight, such as a bias at step 0, has none)")
-    axes.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return figure
-
-
-def plot_gradient_norms(record: Record, step: int = -1) -> Any:
-    """Against depth: the norm of the gradient with respect to each layer's output, and of each kernel's
-    gradient, at ``step`` (log scale). A line climbing steeply from the input toward the output is vanishing
-    gradients in the early layers."""
-    row = _row(record, step)
-    figure = _figure(8.0, 4.0)
-    axes = figure.add_subplot()
-    depth = np.arange(len(record.layer_names))
-    axes.plot(depth, record.grad_norm[row], marker="o", label="||dLoss/d(output)||")
-    kernels = [index for index, name in enumerate(record.weight_names) if name.endswith("kernel")]
-    if kernels:
-        axes.plot(record.weight_layer[kernels], record.weight_grad_norm[row, kernels], marker="s",
-                  label="||dLoss/d(kernel)||")
-    axes.set_yscale("log")
-    axes.set_xticks(depth, [_label(record, layer) for layer in depth], rotation=30, ha="right", fontsize="small")
-    axes.set_xlabel("layer (input side on the left)")
-    axes.set_ylabel("gradient norm")
-    axes.set_title(f"Gradient norm against depth, step {record.steps[row]}")
-    axes.legend(fontsize="small")
-    return figure
+__all__ = ["GRAD_EDGES", "SATURATION_THRESHOLD", "VALUE_EDGES", "LayerStats", "Record", "inspect", "load",
+           "plot_activation_histograms", "plot_gradient_histograms", "plot_gradient_norms", "plot_saturation",
+           "plot_update_ratios"]

@@ -4,7 +4,7 @@ from typing import Any
 import numpy as np
 
 from .backend import set_random_seed
-from .graph import plot_model
+from .viz.graph import plot_model
 
 __all__ = ["plot_model", "set_random_seed", "to_categorical"]
 

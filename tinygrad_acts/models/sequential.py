@@ -13,10 +13,10 @@ import numpy as np
 
 from .. import backend, saving
 from ..data import as_tensor
-from ..graph import plot_model
 from ..layers import InputLayer, KerasTensor, Layer, assign_weights
 from ..tensor import Tensor
 from ..training import Trainer
+from ..viz.graph import plot_model
 
 
 @saving.register_keras_serializable(package="tinygrad_acts")
@@ -265,7 +265,7 @@ class Sequential(Trainer):
             print_fn(line)
 
     def plot(self, to_file: str | os.PathLike | None = None, **kwargs: Any) -> str:
-        """The layer stack as DOT text, drawn to ``to_file`` if given: see ``graph.plot_model`` for the options."""
+        """The layer stack as DOT text, drawn to ``to_file`` if given: see ``viz.graph.plot_model`` for the options."""
         return plot_model(self, to_file, **kwargs)
 
     def __repr__(self) -> str:
