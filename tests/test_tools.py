@@ -8,6 +8,7 @@ import graphlib
 import importlib.util
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -128,3 +129,55 @@ def test_the_reviewed_mutation_survivors_name_functions_that_exist():
         if function not in defined[module]:
             missing.append(name)
     assert missing == [], missing
+
+
+def private_names_used_elsewhere() -> list[str]:
+    """'module:line: name' for each private name (a leading underscore, not a dunder) that a module of the package
+    imports or reads as an attribute without defining it itself: a name private to another module, or to another
+    library. A module defines a name by a def, a class, an assignment, or ``self.name = ...``."""
+    def private(name: str) -> bool:
+        return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+    found = []
+    for path in sorted((ROOT / "tinygrad_acts").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined, used = set(), []
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                (defined.add(node.attr) if isinstance(node.ctx, ast.Store) else used.append((node.attr, node)))
+            elif isinstance(node, ast.ImportFrom):
+                used += [(alias.name, node) for alias in node.names]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(getattr(node, "value", None),
+                                                                               (ast.Tuple, ast.List)):
+                defined.update(e.value for e in node.value.elts if isinstance(e, ast.Constant))  # __slots__
+        found += [f"{path.relative_to(ROOT)}:{node.lineno}: {name}" for name, node in used
+                  if private(name) and name not in defined]
+    return found
+
+
+def test_no_private_name_crosses_a_module_boundary():
+    """STYLE.md: a module uses only the public names of another (what a learner writing their own op, layer or
+    callback can use too). The one exception is numpy's own: __array_function__ hands a function numpy does not
+    dispatch back to numpy's implementation."""
+    assert [entry for entry in private_names_used_elsewhere() if not entry.endswith(": _implementation")] == []
+
+
+def test_an_op_enters_the_graph_only_through_record():
+    """The one public way to define an op (tensor.record) is the way the package's own modules use: no module but
+    tensor.py makes a Tensor without __init__, and only the engine's two documented tricks set a tensor's history
+    after the fact (higher_order: the scatter of a recorded backward pass; transforms: a stand-in joined to the
+    input it stood in for)."""
+    makers, history = [], []
+    for path in sorted((ROOT / "tinygrad_acts").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(ROOT / "tinygrad_acts"))
+        if "Tensor.__new__" in source and name != "tensor.py":
+            makers.append(name)
+        if re.search(r"\.(backward_rule|parents)\s*(,[^=\n]*)?=[^=]", source) and name != "tensor.py":
+            history.append(name)
+    assert makers == []
+    assert sorted(history) == ["engine/higher_order.py", "transforms.py"]
