@@ -141,7 +141,8 @@ def private_names_used_elsewhere() -> list[str]:
     found = []
     for path in sorted((ROOT / "tinygrad_acts").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        defined, used = set(), []
+        defined: set[str] = set()
+        used: list[tuple[str, ast.AST]] = []
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 defined.add(node.name)
@@ -151,10 +152,9 @@ def private_names_used_elsewhere() -> list[str]:
                 (defined.add(node.attr) if isinstance(node.ctx, ast.Store) else used.append((node.attr, node)))
             elif isinstance(node, ast.ImportFrom):
                 used += [(alias.name, node) for alias in node.names]
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(getattr(node, "value", None),
-                                                                               (ast.Tuple, ast.List)):
-                defined.update(e.value for e in node.value.elts if isinstance(e, ast.Constant))  # __slots__
-        found += [f"{path.relative_to(ROOT)}:{node.lineno}: {name}" for name, node in used
+            elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.List)):
+                defined.update(str(e.value) for e in node.value.elts if isinstance(e, ast.Constant))  # __slots__
+        found += [f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}: {name}" for name, node in used
                   if private(name) and name not in defined]
     return found
 
