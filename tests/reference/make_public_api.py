@@ -1,7 +1,8 @@
 """Write tests/reference/public_api.json: every public name of every module of tinygrad_acts, at the checkout this
 script runs in. Run once, at the last commit before the restructuring of issue 20 (6558d2a), as
 
-    git archive 6558d2a tinygrad_acts | tar -x -C /tmp/old && PYTHONPATH=/tmp/old python tests/reference/make_public_api.py
+    mkdir /tmp/old && git archive 6558d2a tinygrad_acts | tar -x -C /tmp/old
+    cd /tmp && PYTHONPATH=/tmp/old python /path/to/checkout/tests/reference/make_public_api.py
 
 tests/test_public_api.py then checks that each of these names still imports from the same path."""
 import importlib
