@@ -54,11 +54,9 @@ def is_grad_enabled() -> bool:
 
 
 def record(data: Any, parents: tuple[Tensor, ...], rule: Callable, op: str) -> Tensor:
-    """An op's result: a Tensor holding ``data`` that remembers its ``parents`` and backward ``rule``, named ``op``.
-
-    This is how every op enters the graph, ours and yours. ``rule(g, out, *inputs)`` returns one gradient per
-    parent (None where a parent needs none); ``out`` and ``inputs`` are the op's output and inputs as numpy arrays.
-    Nothing is kept when no parent requires a gradient, or inside ``no_grad()``: the result is then a constant."""
+    """An op's result: a Tensor of ``data`` that keeps its ``parents`` and its backward ``rule`` (how every op, ours
+    and yours, enters the graph). ``rule(g, out, *inputs)`` gets the numbers and returns one gradient per parent
+    (None where one needs none). If no parent requires a gradient, or inside no_grad(), nothing is kept."""
     out = Tensor.__new__(Tensor)  # skip __init__'s checks: data is already a numpy result
     out.data = data if type(data) is np.ndarray else np.asarray(data)  # numpy answers 0-d arithmetic with scalars
     out.grad, out.name, out.retains_grad, out.order = None, None, False, next(_creation_counter)
@@ -119,12 +117,9 @@ class Tensor:
     # The engine
     # ----------------------------------------------------------------------------------------------------------
     def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
-        """Reverse mode: add d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
-
-        Gradients accumulate, as in PyTorch: clear them with ``t.grad = None`` (or an optimizer's ``zero_grad``).
-        The backward rules are released as they run, so a graph can be backpropagated once; pass
-        ``retain_graph=True`` to go through it again. ``create_graph=True`` records the backward pass itself, so
-        each ``.grad`` is a Tensor that can be differentiated again (engine/higher_order.py)."""
+        """Reverse mode: add d(self)/d(leaf) into ``leaf.grad`` of every leaf that requires grad (it accumulates, as
+        in PyTorch). The rules are released as they run: ``retain_graph=True`` to go through the graph again.
+        ``create_graph=True`` records this pass too, for gradients of gradients (engine/higher_order.py)."""
         if create_graph:
             return self.backward_recorded(grad)
         for tensor, g in self.backpropagate(grad, retain_graph):
@@ -133,24 +128,20 @@ class Tensor:
             tensor.grad = g if tensor.grad is None else np.asarray(tensor.grad + g)
 
     def backpropagate(self, grad: Any = None, retain_graph: bool = False) -> Iterator[tuple[Tensor, np.ndarray]]:
-        """backward's loop: yield ``(tensor, d self / d tensor)`` for every leaf that requires grad (once per use:
-        add them up) and every tensor that retains its gradient. ``backward`` adds them into ``.grad``; ``transforms``
-        keeps the ones it asked for. ``grad`` is d(final)/d(self), 1 for a single number."""
-        seed = self.seed_gradient(grad)
-        if self.backward_rule is None:  # backward() of a leaf: d(self)/d(self) is all there is
-            yield self, seed
-            return
-        grads = {self: seed}  # the gradient that has reached each tensor so far (Tensors hash by identity)
+        """backward's loop: yield ``(tensor, d self / d tensor)`` for each leaf that requires grad (once per use: add
+        them up) and each tensor that retains its gradient. ``grad`` is d(final)/d(self), 1 for a single number."""
+        grads = {self: self.seed_gradient(grad)}  # the gradient that has reached each tensor so far
         # Visit tensors newest first (a max-heap on creation order): every tensor that used `t` is newer than `t`, so
         # when `t` comes off the heap all the gradient flowing into it has arrived. No recursion, any depth.
         heap = [(-self.order, self)]
         while heap:
             _, tensor = heapq.heappop(heap)
             g = grads.pop(tensor)
-            if tensor.retains_grad:
+            rule, parents = tensor.backward_rule, tensor.parents
+            if rule is None or tensor.retains_grad:  # backward() of a leaf itself, or a tensor that keeps its .grad
                 yield tensor, g
-            rule: Callable = tensor.backward_rule  # type: ignore[assignment]  # not None: only non-leaves are pushed
-            parents = tensor.parents
+            if rule is None:
+                continue
             if not retain_graph:  # a rule runs once: release it, and what it keeps, as soon as it has
                 tensor.backward_rule = _released
             if len(parents) > 2:
