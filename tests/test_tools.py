@@ -70,7 +70,7 @@ def package_imports() -> dict[str, set[str]]:
 
 
 def test_the_package_has_no_import_cycle():
-    """Dependencies go downward (STYLE.md): tensor.py at the bottom, the engine's rooms above it, layers, models,
+    """Dependencies go downward (CONTRIBUTING.md): tensor.py at the bottom, the engine's rooms above it, layers, models,
     training, saving and drawing above those, diagnostics, collapse and the playground on top. A package's
     __init__ that gathers its modules' names counts as above them."""
     try:
@@ -160,7 +160,7 @@ def private_names_used_elsewhere() -> list[str]:
 
 
 def test_no_private_name_crosses_a_module_boundary():
-    """STYLE.md: a module uses only the public names of another (what a learner writing their own op, layer or
+    """CONTRIBUTING.md: a module uses only the public names of another (what a learner writing their own op, layer or
     callback can use too). The one exception is numpy's own: __array_function__ hands a function numpy does not
     dispatch back to numpy's implementation."""
     assert [entry for entry in private_names_used_elsewhere() if not entry.endswith(": _implementation")] == []
