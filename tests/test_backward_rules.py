@@ -83,6 +83,14 @@ def test_a_rule_returning_a_gradient_of_the_wrong_shape_is_an_error_naming_the_o
     np.testing.assert_array_equal(column.grad, np.full((3, 1), 4.0))
 
 
+def test_a_wrong_shaped_gradient_in_a_recorded_backward_is_the_same_error():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    out = record(x.data * 2, (x,), lambda g, out, x: (2 * g.T,), "double")
+    with pytest.raises(RuntimeError, match=r"the backward rule of 'double' returned a gradient of shape \(3, 2\) for "
+                                           r"an input of shape \(2, 3\)"):
+        out.sum().backward(create_graph=True)
+
+
 @pytest.mark.parametrize("gradient, dtype", [(lambda g: np.ones(g.shape, dtype=int), "int64"),
                                              (lambda g: g > 0, "bool")], ids=["integers", "booleans"])
 def test_a_rule_handing_a_leaf_an_integer_or_boolean_gradient_is_an_error(gradient, dtype):
@@ -113,6 +121,43 @@ def test_a_numpy_array_on_the_left_of_a_tensor_gives_a_tensor():
     (np.arange(3.0) * t + np.ones(3) - t).sum().backward()
     np.testing.assert_array_equal(t.grad, np.arange(3.0) - 1)
     assert isinstance(np.maximum(t, 0), Tensor) and isinstance(np.float64(2.0) ** t, Tensor)
+
+
+def test_numpy_functions_that_are_not_tensor_ops_compute_on_the_values():
+    t = Tensor(np.array([1.0, 2.0]))
+    assert np.shape(t) == (2,)
+    assert np.allclose(t, [1.2, 2.0], atol=0.5) and not np.allclose(t, [1.2, 2.0])  # keywords reach numpy
+
+
+def test_np_zeros_like_of_a_tensor_is_a_constant_tensor_of_its_shape_and_dtype():
+    t = Tensor(np.ones((2, 3)))
+    zeros = np.zeros_like(t)
+    assert isinstance(zeros, Tensor) and not zeros.requires_grad
+    assert zeros.shape == (2, 3) and zeros.dtype == np.float64 and not zeros.data.any()
+    assert np.zeros_like(Tensor([1, 2], dtype="int64")).dtype == np.int64
+    assert np.zeros_like(Tensor([1.0, 2.0]), dtype=np.float64).dtype == np.float64
+    assert np.zeros_like(t, shape=(4,)).data.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_np_add_at_adds_into_a_fresh_constant_tensor_and_records_a_scatter_of_tracked_values():
+    """Indexing's rule, run on Tensors, is np.add.at into the zeros np.zeros_like(g) made."""
+    zeros = np.zeros_like(Tensor([0.0, 0.0, 0.0]))
+    np.add.at(zeros, [0, 0, 2], 1.0)  # adds twice where the index repeats
+    assert zeros.data.tolist() == [2.0, 0.0, 1.0] and not zeros.requires_grad
+
+    v = Tensor([1.0, 2.0], requires_grad=True)
+    scattered = np.zeros_like(v, shape=(3,))
+    np.add.at(scattered, [2, 0], v)
+    assert scattered.data.tolist() == [2.0, 0.0, 1.0] and scattered.op == "scatter"
+    (scattered * np.array([1.0, 10.0, 100.0])).sum().backward()
+    assert v.grad.tolist() == [100.0, 1.0]  # each value gets the gradient of the place it went to
+
+    constant = np.zeros_like(v)
+    np.add.at(constant, [0], Tensor([5.0]))  # values that need no gradient leave a constant
+    assert constant.data.tolist() == [5.0, 0.0] and not constant.requires_grad
+    with pytest.raises(TypeError, match="np.add.at into a Tensor works only on a fresh constant"):
+        np.add.at(v, [0], 1.0)  # v carries a gradient: adding into it in place would lose track of it
+    assert v.data.tolist() == [1.0, 2.0]
 
 
 def test_numpy_comparisons_of_tensors_are_plain_boolean_arrays():

@@ -142,6 +142,17 @@ def test_a_two_input_backward_keyword_form_passes_gradgradcheck():
     assert gradgradcheck(exp_of_product, X, X[::-1] * 0.5)
 
 
+def test_a_twice_differentiable_rule_may_answer_with_a_constant_array_taken_in_the_inputs_dtype():
+    @custom_op(backward=lambda g, out, x: (np.zeros(np.shape(x)),))  # floor is flat: its derivative is 0
+    def floor(x):
+        return np.floor(x)
+
+    x = Tensor(np.array([1.5, 2.5], np.float32), requires_grad=True)
+    (floor(x) + x * x).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and x.grad.dtype == np.float32
+    assert x.grad.data.tolist() == [3.0, 5.0]  # 0 + 2x
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Bad returns are clear errors
 # ----------------------------------------------------------------------------------------------------------------

@@ -105,6 +105,36 @@ def test_backward_with_create_graph_leaves_a_tensor_in_grad_that_can_be_differen
     np.testing.assert_allclose(x.grad, 6 * x.data)
 
 
+def test_backward_with_create_graph_takes_a_seed_and_adds_into_grad():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * x).backward(np.array([1.0, 10.0]), create_graph=True)  # d/dx sum(seed * x^2) = 2 x seed
+    assert x.grad.data.tolist() == [2.0, 40.0]
+    (x * x * x).sum().backward(create_graph=True)  # adds 3x^2 into the Tensor in .grad
+    assert isinstance(x.grad, Tensor) and x.grad.data.tolist() == [5.0, 52.0]
+
+
+def test_a_tracked_seed_is_part_of_the_recorded_gradient():
+    """backward(w, create_graph=True) computes sum(w * y)'s gradient: with w tracked, it depends on w too."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    w = Tensor(np.array([1.0, 10.0]), requires_grad=True)
+    (x * x).backward(w, create_graph=True)
+    first = x.grad  # 2 x w
+    assert first.data.tolist() == [2.0, 40.0]
+    x.grad = None
+    first.sum().backward()
+    assert w.grad.tolist() == [2.0, 4.0] and x.grad.tolist() == [2.0, 20.0]  # d/dw = 2x, d/dx = 2w
+
+
+def test_backward_with_create_graph_inside_no_grad_is_the_plain_backward_and_keeps_the_graph():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * x
+    with no_grad():
+        y.backward(np.array([1.0, 10.0]), create_graph=True)
+        assert type(x.grad) is np.ndarray and x.grad.tolist() == [2.0, 40.0]
+        y.backward(np.array([1.0, 10.0]), create_graph=True)  # create_graph keeps the graph, as in PyTorch
+    assert x.grad.tolist() == [4.0, 80.0]
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # 3. grad as a building block
 # ----------------------------------------------------------------------------------------------------------------
@@ -433,3 +463,25 @@ def test_hessian_with_respect_to_a_later_argument():
     # d2f/db2 = diag(6 a^2 b); the mixed d2f/da db would be diag(6 a b^2)
     np.testing.assert_array_equal(hessian(f, argnums=1)(a, b).data, np.diag(6 * a * a * b))
     np.testing.assert_array_equal(hessian(f)(a, b).data, np.diag(2 * b ** 3))  # d2f/da2 = diag(2 b^3)
+
+
+def test_a_recorded_backward_runs_each_rule_once_even_when_its_output_is_used_twice():
+    """As backward() (tests/test_tensor.py): newest first, so a tensor's rule runs once, with the sum of its uses."""
+    calls = []
+
+    @ta.custom_op(backward=lambda g, out, x: calls.append("sin") or (g * np.cos(x),))
+    def sin(x):
+        return np.sin(x)
+
+    x = Tensor(np.array([0.0]), requires_grad=True)
+    y = sin(x)
+    (y * 2.0 + y * 3.0).sum().backward(create_graph=True)
+    assert calls == ["sin"]
+    assert x.grad.data.tolist() == [5.0]
+
+
+def test_a_recorded_backward_checks_that_a_rule_gives_one_gradient_per_input():
+    x, y = Tensor(np.array([1.0]), requires_grad=True), Tensor(np.array([2.0]), requires_grad=True)
+    product = ta.record(x.data * y.data, (x, y), lambda g, out, x, y: (g * y,), "product")  # d/dy is missing
+    with pytest.raises(ValueError, match="zip"):
+        product.sum().backward(create_graph=True)

@@ -42,6 +42,12 @@ def test_a_tensor_can_be_built_from_a_tensor():
     assert np.array_equal(Tensor(t).data, t.data)
 
 
+def test_a_tensor_built_from_a_float64_tensor_keeps_float64():
+    """Tensor(t) takes t's array, so its precision too, as Tensor(t.data) would."""
+    assert Tensor(Tensor(np.zeros(3))).dtype == np.float64
+    assert Tensor(Tensor(np.zeros(3)), dtype="float32").dtype == np.float32
+
+
 @pytest.mark.parametrize("bad", ["abc", None, {"a": 1}, [1, "x"], object()])
 def test_non_numeric_data_raises_type_error_naming_the_type(bad):
     with pytest.raises(TypeError, match=type(bad).__name__):
@@ -211,6 +217,14 @@ def test_indexing_with_a_repeated_index_adds_both_gradients():
     assert np.array_equal(x.grad, [2.0, 0.0, 1.0])
 
 
+def test_indexing_with_an_integer_tensor_picks_entries_and_adds_their_gradients_back():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    picked = x[Tensor([0, 2, 2], dtype="int64")]
+    assert picked.data.tolist() == [1.0, 3.0, 3.0]
+    (picked * picked).sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 12.0]  # 2x at 0; 2x twice at 2
+
+
 @pytest.mark.parametrize("axis", [0, 1, -1])
 def test_concatenate_and_stack_gradients(axis, rng):
     a, b, c = data(rng, (2, 3)), data(rng, (2, 3)), data(rng, (2, 3))
@@ -225,6 +239,17 @@ def test_module_level_maximum_minimum_and_where_accept_constants(rng):
     assert gradcheck(lambda t: ta.maximum(0.5, t) + ta.minimum(t, 0.0), x)
     assert gradcheck(lambda t: ta.where(x > 0, 1.0, t * t), x)
     assert np.array_equal(ta.maximum(np.zeros(2), np.ones(2)).data, [1.0, 1.0])
+
+
+def test_a_constant_beside_a_tensor_takes_the_tensors_dtype_on_either_side():
+    """As for operators (x * np.ones(2) stays float32): a float64 array beside a float32 Tensor becomes float32."""
+    tensor, constant = Tensor([2.0, 3.0]), np.array([1.0, 5.0])
+    for result in (ta.maximum(constant, tensor), ta.maximum(tensor, constant), ta.minimum(constant, tensor),
+                   tensor.hypot(constant)):
+        assert result.dtype == np.float32
+    assert ta.maximum(constant, tensor).data.tolist() == [2.0, 5.0]
+    picked = ta.where([True, False], constant, tensor)
+    assert picked.dtype == np.float32 and picked.data.tolist() == [1.0, 3.0]
 
 
 def test_comparisons_give_plain_boolean_arrays():
@@ -269,6 +294,34 @@ def test_backward_twice_accumulates_as_in_pytorch():
     x.grad = None  # how gradients are cleared
     (x * 3).sum().backward()
     assert np.array_equal(x.grad, [3.0, 3.0])
+
+
+def test_a_graph_is_backpropagated_once_unless_retain_graph_is_asked_for():
+    """backward() releases each rule as it runs it (and what the rule keeps), as PyTorch does: going through the
+    same graph again is an error that says what to do; retain_graph=True keeps the rules for another pass."""
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match=r"went through a graph a second time.*backward\(retain_graph=True\)"):
+        loss.backward()
+
+    x.grad = None
+    loss = (x * x).sum()
+    loss.backward(retain_graph=True)
+    loss.backward()  # the second pass adds 2x again
+    assert x.grad.tolist() == [4.0, 8.0]
+
+    loss = (x * 3.0).sum()
+    assert [(t is x, g.tolist()) for t, g in loss.backpropagate()] == [(True, [3.0, 3.0])]  # backward's loop
+    with pytest.raises(RuntimeError, match="a second time"):  # it released the rules as backward() does
+        loss.backward()
+
+
+def test_retains_grad_is_false_until_retain_grad_is_called():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    hidden = x * 2.0
+    assert x.retains_grad is False and hidden.retains_grad is False
+    assert hidden.retain_grad() is hidden and hidden.retains_grad is True
 
 
 def test_grad_is_a_fresh_writable_array_not_shared_with_other_tensors():
@@ -377,6 +430,13 @@ def test_incompatible_matmul_names_both_shapes():
         Tensor(np.ones((2, 3))) @ Tensor(np.ones((4, 5)))
 
 
+@pytest.mark.parametrize(("a", "b"), [((2, 2, 3), (2, 4, 5)), ((2, 3), (4,))], ids=["batches", "matrix-vector"])
+def test_incompatible_matmul_names_the_two_axes_that_must_agree(a, b):
+    with pytest.raises(ValueError, match=re.escape("the last axis of the first, (3,), must equal the second-to-last "
+                                                   "of the second, (4,)")):
+        Tensor(np.ones(a)) @ Tensor(np.ones(b))
+
+
 def test_backward_on_a_tensor_that_does_not_require_grad():
     with pytest.raises(RuntimeError, match="requires grad"):
         (Tensor([1.0]) * 2).sum().backward()
@@ -441,6 +501,8 @@ def test_the_gradient_of_a_quotient_does_not_overflow_where_it_is_finite():
 def test_a_non_numeric_dtype_is_refused():
     with pytest.raises(TypeError, match="dtype"):
         Tensor([1.0], dtype=str)
+    with pytest.raises(TypeError, match="dtype must be a number type such as 'float32', got complex128"):
+        Tensor([1.0], dtype=np.complex128)
 
 
 def test_the_max_of_an_empty_tensor_is_an_error_naming_the_op_and_the_shape():
@@ -719,6 +781,7 @@ def test_a_first_order_custom_op_gives_no_gradient_where_its_rule_says_none():
     (lambda x: x.broadcast_to((2,)), "broadcast_to: a tensor of shape (3,) cannot be broadcast to (2,)"),
     (lambda x: ta.split(x, 3, axis=5), "split: axis 5 is out of range for a tensor of shape (3,)"),
     (lambda x: x.argmax(axis=5), "argmax: axis 5 is out of range for a tensor of shape (3,)"),
+    (lambda x: x.mT, "mT needs at least 2 axes, got shape (3,)"),
 ])
 def test_errors_name_the_op_and_the_shape(call, message):
     with pytest.raises((ValueError, TypeError), match=re.escape(message)):
@@ -809,6 +872,17 @@ def test_a_grad_never_shares_memory_with_the_seed_or_another_grad():
     b.grad[1] = -5.0
     assert b.grad.tolist() == [2.0, -5.0]
     assert a.grad.tolist() == [2.0, 2.0]
+
+
+def test_gradients_that_reshape_hands_on_as_views_become_arrays_of_their_own():
+    """reshape's rule hands back a view of the gradient it got; .grad copies a view, so the gradients of x and of
+    the retained h, both views of one array inside the pass, do not change each other."""
+    x = Tensor(np.array([1.0, 2.0, 3.0, 4.0]), requires_grad=True)
+    h = x.reshape(2, 2).retain_grad()
+    (h.reshape(4) * np.array([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert h.grad.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    h.grad[0, 0] = 100.0
+    assert x.grad.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 
 def test_ops_of_three_inputs_get_every_input_and_the_output_in_their_rule():
