@@ -542,30 +542,45 @@ def test_adding_a_layer_that_cannot_be_built_leaves_the_model_without_it():
 # ----------------------------------------------------------------------------------------------------------------
 # Correct answers rather than errors
 # ----------------------------------------------------------------------------------------------------------------
-def test_predict_returns_nan_and_inf_in_the_rows_they_reach_without_warnings():
-    model = built()
+NOT_FINITE = r"holds 3 values that are not finite \(2 nan, 1 inf\) in 3 samples; the first is x\[1, 0\] = nan\. " \
+             r"Drop those samples"
+
+
+def data_with_gaps():
     x = X.copy()
-    x[1, 0], x[2, 1], x[3, 2] = np.nan, np.inf, -np.inf
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a numpy warning ("invalid value encountered in ...") would fail the test
-        predictions = model.predict(x)
-    assert np.isnan(predictions[1, 0])
-    # an inf goes where its limit goes: here tanh(+-inf * w) saturates at +-1, as tanh(+-1e30 * w) does
-    limit = x.copy()
-    limit[2, 1], limit[3, 2] = 1e30, -1e30
-    np.testing.assert_array_equal(predictions[2:4], model.predict(limit)[2:4])
-    np.testing.assert_array_equal(predictions[[0, 4, 5, 6, 7]], model.predict(X[[0, 4, 5, 6, 7]]))
+    x[1, 0], x[2, 1], x[3, 2] = np.nan, np.inf, np.nan
+    return x
 
 
-def test_fit_on_data_with_inf_stops_with_the_nan_loss_warning_alone_and_keeps_the_weights():
+@pytest.mark.parametrize("call", ["fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"])
+def test_nan_or_inf_in_x_is_named_before_anything_is_computed(call):
+    """A learner's data with a gap: every entry point names x, the count, the first position and what to do, and
+    no step is taken (Keras trains on it, or stops after a batch with a loss of nan, and nothing names the input)."""
     model = built()
     before = everything_a_call_could_change(model)
-    x = X.copy()
-    x[0, 0] = np.inf
-    with pytest.warns(NanLossWarning, match=r"Epoch 1, batch 1") as caught:
-        model.fit(x, Y, batch_size=8, epochs=3, verbose=0)
-    assert [type(w.message) for w in caught] == [NanLossWarning]  # no RuntimeWarning from numpy before it
+    arguments = (data_with_gaps(),) if call.startswith("predict") else (data_with_gaps(), Y)
+    with pytest.raises(ValueError, match=rf"^{call}: x {NOT_FINITE}"):
+        getattr(model, call)(*arguments)
     assert_unchanged(before, everything_a_call_could_change(model))
+
+
+def test_nan_in_y_or_in_the_validation_data_is_named_too():
+    model = built()
+    before = everything_a_call_could_change(model)
+    labels = Y.astype(np.float64)
+    labels[5, 0] = np.inf
+    with pytest.raises(ValueError, match=r"^fit: y holds 1 value that is not finite \(0 nan, 1 inf\) in 1 sample; "
+                                         r"the first is y\[5, 0\] = inf"):
+        model.fit(X, labels, verbose=0)
+    with pytest.raises(ValueError, match=rf"^fit \(validation_data\): x {NOT_FINITE}"):
+        model.fit(X, Y, verbose=0, validation_data=(data_with_gaps(), Y))
+    assert_unchanged(before, everything_a_call_could_change(model))
+
+
+def test_huge_but_finite_data_is_not_taken_for_inf():
+    """The fast check squares the data (a dot product): 1e20 squared overflows float32, yet it is a number."""
+    model = Sequential([Dense(1, input_shape=(3,), kernel_initializer="zeros")])
+    np.testing.assert_array_equal(model.predict(np.full((2, 3), 1e20, np.float32)), np.zeros((2, 1)))
 
 
 def test_fit_on_finite_data_that_overflows_float32_stops_with_a_nan_loss_warning():
@@ -577,12 +592,6 @@ def test_fit_on_finite_data_that_overflows_float32_stops_with_a_nan_loss_warning
         model.fit(np.full((4, 3), 3e38, np.float32), np.zeros((4, 1)), batch_size=4, verbose=0)
     assert "overflow" in str(caught[0].message) and caught[-1].category is NanLossWarning
     np.testing.assert_array_equal(model.get_weights()[0], np.ones((3, 1)))
-
-
-def test_evaluate_on_nan_data_gives_a_nan_loss_as_keras_does():
-    x = X.copy()
-    x[0, 0] = np.nan
-    assert np.isnan(built().evaluate(x, Y))
 
 
 def test_lists_integers_and_booleans_are_read_as_float32_data():

@@ -18,7 +18,7 @@ from tinygrad_acts.layers import (
     ReLU,
     Softmax,
 )
-from tinygrad_acts.models import NanLossWarning, Sequential
+from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import SGD
 from tinygrad_acts.utils import set_random_seed
 
@@ -542,12 +542,10 @@ def test_a_frozen_batch_normalization_runs_in_inference_mode_even_in_training(rn
 
 def test_a_nan_batch_leaves_the_moving_statistics_from_before_it(rng):
     x = rng.standard_normal((8, 2)).astype(np.float32)
-    x[5, 0] = np.nan  # in the second batch of 4
+    x[5, 0] = np.nan  # in the second batch of 4 (fit refuses such data; a layer called by hand sees it)
     layer = BatchNormalization(momentum=0.5, input_shape=(2,))
-    model = Sequential([layer, Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    with pytest.warns(NanLossWarning, match="Epoch 1, batch 2"):
-        model.fit(x, np.zeros((8, 1)), batch_size=4, shuffle=False, verbose=0)
+    layer(x[:4], training=True)
+    layer(x[4:], training=True)
     np.testing.assert_allclose(layer.moving_mean.data, 0.5 * x[:4].mean(axis=0), rtol=1e-6)
     np.testing.assert_allclose(layer.moving_variance.data, 0.5 + 0.5 * x[:4].var(axis=0), rtol=1e-6)
 

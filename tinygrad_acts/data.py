@@ -2,7 +2,6 @@
 found and what to write instead, before anything is computed or changed."""
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -43,14 +42,39 @@ def as_tensor(x: Any, what: str = "the input") -> Tensor:
 
 
 def as_batch(x: Any, what: str, one_feature: bool) -> np.ndarray:
-    """Data as a float array of samples. A 1-d array for a model of one input feature (``one_feature``) is N samples
-    of one feature each, as in Keras: x of shape (13,) for input_shape=(1,)."""
+    """Data as a float array of samples, with no nan or inf. A 1-d array for a model of one input feature
+    (``one_feature``) is N samples of one feature each, as in Keras: x of shape (13,) for input_shape=(1,)."""
     data = as_tensor(x, f"{what}: x").data
     if data.ndim == 0:
         raise ValueError(f"{what} expects an array of samples, got a single number {data.item()!r}")
     if data.shape[0] == 0:
         raise ValueError(f"{what} got no samples (input of shape {data.shape})")
+    check_finite(data, "x", what)
     return data[:, None] if data.ndim == 1 and one_feature else data
+
+
+def check_finite(array: np.ndarray, name: str, what: str) -> None:
+    """Refuse nan and inf in data before any step: a network fed one answers nan, or trains on nonsense, and the
+    error would appear far from its cause. The error names the array, how many, and the first."""
+    if array.dtype.kind != "f":  # integers hold neither
+        return
+    with np.errstate(over="ignore", invalid="ignore"):  # the fast check squares the data: huge values overflow
+        if all_finite((array,)):
+            return
+    bad = ~np.isfinite(array)
+    count = int(np.count_nonzero(bad))
+    if count == 0:  # the fast check's squared norm overflowed: huge values, but finite ones
+        return
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    nans = int(np.count_nonzero(np.isnan(array)))
+    index = ", ".join(map(str, first))
+    samples = int(np.count_nonzero(bad.reshape(len(array), -1).any(axis=1)))
+    values = f"{count} values that are" if count != 1 else "1 value that is"
+    raise ValueError(f"{what}: {name} holds {values} not finite ({nans} nan, {count - nans} inf) in {samples} "
+                     f"sample{'s' if samples != 1 else ''}; "
+                     f"the first is {name}[{index}] = {array[first]}. Drop those samples (keep = np.isfinite({name})"
+                     f".reshape(len({name}), -1).all(axis=1) marks the others: index every array of the call with "
+                     f"it) or fill the gaps in (np.nan_to_num, or each column's mean) before calling {what}")
 
 
 def as_targets(y: Any, samples: int, what: str, x_shape: tuple) -> np.ndarray:
@@ -68,6 +92,7 @@ def as_targets(y: Any, samples: int, what: str, x_shape: tuple) -> np.ndarray:
         raise ValueError(f"{what}: x has {samples} samples but y has "
                          f"{'a single value' if targets.ndim == 0 else len(targets)} (shapes {x_shape} and "
                          f"{targets.shape})")
+    check_finite(targets, "y", what)
     return targets
 
 
@@ -163,15 +188,3 @@ def all_finite(arrays: Iterable[np.ndarray]) -> bool:
     when it holds one — or when its squared norm overflows (entries near 1e19 in float32: a gradient that has
     exploded anyway) — and BLAS makes it the cheapest full pass, with no temporary array."""
     return all(math.isfinite(np.dot(array.ravel(), array.ravel())) for array in arrays)
-
-
-def numpy_quiet_unless_finite(*arrays: np.ndarray) -> contextlib.AbstractContextManager:
-    """Silence numpy's floating-point warnings for data that hold nan or inf, and only then.
-
-    Such data make numpy warn from inside some op ('invalid value encountered in matmul'), which says nothing useful:
-    predict returns the nan or inf, as Keras does, and fit stops with a NanLossWarning naming the batch. On finite
-    data numpy's warnings stay on, because there an overflow or a 0/0 would be a bug in the framework.
-    """
-    if all(np.isfinite(array).all() for array in arrays):  # exact, not all_finite: data may hold huge values
-        return contextlib.nullcontext()
-    return np.errstate(over="ignore", invalid="ignore", divide="ignore")

@@ -105,9 +105,8 @@ class Trainer:
                                      steps=-(-len(x_data) // size))
         snapshot = self.get_weights(), self.optimizer.get_state()
         try:
-            with data.numpy_quiet_unless_finite(x_data, targets):
-                self._fit_loop(x_data, targets, size, int(epochs), verbose, validation_data, shuffle,
-                               callback_list, weights)
+            self._fit_loop(x_data, targets, size, int(epochs), verbose, validation_data, shuffle, callback_list,
+                           weights)
         except Exception:
             self.set_weights(snapshot[0])
             self.optimizer.set_state(snapshot[1])
@@ -251,7 +250,7 @@ class Trainer:
             self.reset_metrics()
         totals: dict[str, float] = {}
         seen = 0
-        with no_grad(), data.numpy_quiet_unless_finite(x_data, targets):
+        with no_grad():
             for step in range(steps):
                 for hook in batch_begin:
                     hook(step, logs={})
@@ -290,7 +289,7 @@ class Trainer:
                 callbacks: Sequence[Callback] | None = None) -> np.ndarray:
         """The model's output for ``x``, as a numpy array of floatx (float32), with nothing recorded for gradients.
 
-        nan or inf in ``x`` give nan or inf in the rows they reach, silently, as in Keras.
+        nan or inf in ``x`` is refused with an error that names the first (Keras returns nan in the rows they reach).
         Unlike Keras (whose default is verbose='auto'), predict is silent by default: a lesson calls it often.
         """
         x_data = self._as_batch(x, "predict")
@@ -299,7 +298,7 @@ class Trainer:
         batch_begin, batch_end = hooks.listening["on_predict_batch_begin"], hooks.listening["on_predict_batch_end"]
         hooks.call("on_predict_begin", {})
         outputs = []
-        with no_grad(), data.numpy_quiet_unless_finite(x_data):
+        with no_grad():
             for batch, start in enumerate(range(0, len(x_data), size)):
                 for hook in batch_begin:
                     hook(batch, logs={})
