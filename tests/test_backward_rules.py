@@ -155,7 +155,7 @@ def test_np_add_at_adds_into_a_fresh_constant_tensor_and_records_a_scatter_of_tr
     constant = np.zeros_like(v)
     np.add.at(constant, [0], Tensor([5.0]))  # values that need no gradient leave a constant
     assert constant.data.tolist() == [5.0, 0.0] and not constant.requires_grad
-    with pytest.raises(TypeError, match="np.add.at into a Tensor works only on a fresh constant"):
+    with pytest.raises(TypeError, match="np.add.at with Tensors adds only into a fresh constant Tensor"):
         np.add.at(v, [0], 1.0)  # v carries a gradient: adding into it in place would lose track of it
     assert v.data.tolist() == [1.0, 2.0]
 
@@ -193,3 +193,13 @@ def test_np_tanh_works_as_an_activation_layer():
         warnings.simplefilter("error")
         model.fit(x, np.ones((6, 1)), epochs=1, batch_size=6, verbose=0)
     assert not np.array_equal(before, model.layers[0].get_weights()[0])  # gradients flowed back through np.tanh
+
+
+@pytest.mark.parametrize("reduce", ["max", "min"])
+def test_max_and_min_name_a_bad_axis_as_the_other_reductions_do(reduce):
+    """Not as an empty tensor (numpy's axis error used to be caught as 'zero-size array')."""
+    x = Tensor([[1.0, 2.0]])
+    with pytest.raises(ValueError, match=rf"^{reduce}: axis 5 is out of range for a tensor of shape \(1, 2\)$"):
+        getattr(x, reduce)(axis=5)
+    with pytest.raises(ValueError, match=rf"^{reduce}: axis \(0, 0\) names the same axis twice$"):
+        getattr(x, reduce)(axis=(0, 0))

@@ -60,7 +60,7 @@ def backpropagate_recorded(root: Tensor, grad: Any = None) -> Iterator[tuple[Ten
         for parent, parent_grad in zip(tensor.parents, rule(g, tensor, *tensor.parents), strict=True):
             if parent_grad is None or not parent.requires_grad:
                 continue
-            if not isinstance(parent_grad, Tensor):  # a rule may answer with a constant (sign's zero gradient)
+            if not isinstance(parent_grad, Tensor):  # a rule of your own may answer with a constant array
                 parent_grad = Tensor(parent_grad, dtype=parent.dtype)
             if parent_grad.shape != parent.shape:
                 parent_grad = unbroadcast(parent_grad, parent.shape, tensor.op)
@@ -119,8 +119,10 @@ def _scatter_into(target: Any, index: Any, values: Any) -> None:
     scatter of indexing's rule, run on Tensors): the sum is made in place, as numpy's, and the fresh constant
     becomes the result of a recorded op of ``values``, whose own gradient is indexing again."""
     if not (isinstance(target, Tensor) and target.backward_rule is None and not target.requires_grad):
-        raise TypeError("np.add.at into a Tensor works only on a fresh constant (as np.zeros_like(t) makes); to add "
-                        "into a tensor that carries a gradient, write the sum as Tensor ops")
+        raise TypeError(f"np.add.at with Tensors adds only into a fresh constant Tensor (as np.zeros_like(t) makes), "
+                        f"got a target of type {type(target).__name__}"
+                        f"{' that carries a gradient' if isinstance(target, Tensor) else ''}; write the sum as "
+                        f"Tensor ops, or leave the graph on purpose with t.numpy()")
     np.add.at(target.data, index, values.data if isinstance(values, Tensor) else values)
     if isinstance(values, Tensor) and values.requires_grad and is_grad_enabled():
         target.requires_grad, target.parents, target.op = True, (values,), "scatter"

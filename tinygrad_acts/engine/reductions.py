@@ -21,12 +21,12 @@ Axis = int | tuple[int, ...] | None
 def max(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """The gradient goes to the largest entry; ties share it equally."""
     data = x.data
+    axes = check_axes(axis, x.ndim, "max", x.shape)
     try:
         largest = data.max(axis=axis, keepdims=True)
     except ValueError:  # numpy: "zero-size array to reduction operation maximum which has no identity"
         raise ValueError(f"max: the tensor of shape {data.shape} is empty along axis {axis}, so its max is "
                          f"undefined") from None
-    axes = check_axes(axis, x.ndim, "max", x.shape)
 
     def rule(g, out, _):  # the ties are found here, not in the forward pass: a detached max never needs them
         winners = (data == largest).astype(data.dtype)
@@ -38,6 +38,7 @@ def max(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 
 def min(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    check_axes(axis, x.ndim, "min", x.shape)  # so that an error names min, not the max it is made of
     return -max(-x, axis=axis, keepdims=keepdims)
 
 
