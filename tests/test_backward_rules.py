@@ -163,7 +163,7 @@ def test_np_add_at_adds_into_a_fresh_constant_tensor_and_records_a_scatter_of_tr
 def test_numpy_comparisons_of_tensors_are_plain_boolean_arrays():
     t = Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
     for result in (np.greater(t, 0), np.isfinite(t), t > 0):
-        assert type(result) is np.ndarray and result.dtype == bool
+        assert isinstance(result, np.ndarray) and result.dtype == bool  # numpy's, whose `if` is explained
 
 
 @pytest.mark.parametrize("call, what", [(lambda t: np.arctan2(t, t), r"np\.arctan2 is not an op on Tensors"),

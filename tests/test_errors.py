@@ -249,7 +249,7 @@ ERRORS = [
          r"gradcheck: input 0 holds nan or inf; finite differences need finite inputs"),
     case("gradcheck-nan-gradient",
          lambda tmp: gradcheck(lambda x: ta.record(x.data, (x,), lambda g, out, x: (g * np.nan,), "broken"), [1.0]),
-         AssertionError, r"autodiff gives np.float64\(nan\)"),
+         AssertionError, r"autodiff gives nan"),
     # custom_op, grad and numpy functions on Tensors
     case("custom-op-not-a-function", lambda tmp: ta.custom_op(3), TypeError,
          r"custom_op needs a function of numpy arrays, got 3"),

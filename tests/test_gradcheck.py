@@ -47,7 +47,7 @@ def test_a_softmax_whose_rule_returns_zeros_is_rejected_though_the_gradient_of_i
     # the whole Jacobian does not: d softmax_i / d x_j is far from 0
     assert rejected(softmax_returning_zeros, X,
                     match=r"d output index \(\d, \d\) / d input 0 \(shape \(2, 3\)\) at index \(\d, \d\): "
-                          r"autodiff gives np.float64\(0.0\), finite differences give")
+                          r"autodiff gives 0.0, finite differences give")
     assert gradcheck(softmax, X)
 
 
@@ -134,7 +134,7 @@ def test_a_gradient_off_by_two_at_a_single_entry_is_found_at_that_entry():
 
     assert rejected(square_wrong_at_one_entry, X,
                     match=r"d output index \(1, 2\) / d input 0 \(shape \(2, 3\)\) at index \(1, 2\): autodiff "
-                          r"gives np.float64\(-1.6\), finite differences give np.float64\(-0.79")
+                          r"gives -1.6, finite differences give -0.79")
     assert gradcheck(lambda x: x * x, X)
 
 
@@ -160,7 +160,7 @@ def test_a_rule_wrong_only_for_broadcast_inputs_is_rejected_on_broadcast_shapes(
     assert gradcheck(add_averaging_broadcast_gradients, rng.standard_normal((3, 4)), rng.standard_normal((3, 4)))
     assert rejected(add_averaging_broadcast_gradients, column, row,
                     match=r"d output index \((\d), \d\) / d input 0 \(shape \(3, 1\)\) at index \(\1, 0\): autodiff "
-                          r"gives np.float64\(0.25\), finite differences give np.float64\(1.0")
+                          r"gives 0.25, finite differences give 1.0")
     assert rejected(lambda b, a: add_averaging_broadcast_gradients(a, b), row, column,
                     match=r"d output index \(\d, (\d)\) / d input 0 \(shape \(1, 4\)\) at index \(0, \1\)")
     assert gradcheck(add, column, row)
@@ -265,8 +265,10 @@ def tanh(x):
 
 def test_a_rule_right_at_first_order_but_with_a_wrong_recorded_graph_passes_gradcheck_and_fails_gradgradcheck():
     assert gradcheck(tanh_with_a_constant_slope, X)
-    with pytest.raises(AssertionError, match=r"gradcheck: d output index \((\d, \d)\) / d input 0 \(shape \(2, 3\)\) "
-                                             r"at index \(\1\): autodiff gives np.float64\(0.0\)"):
+    with pytest.raises(AssertionError, match=r"^gradgradcheck: the second derivative d\^2 L / \(d input 0 at "
+                                             r"index \((\d, \d)\)\) \(d input 0 at index \(\1\)\), "
+                                             r"L = sum\(f\(inputs\) \* v\): autodiff gives 0.0, finite "
+                                             r"differences of the first derivative give -?\d"):
         gradgradcheck(tanh_with_a_constant_slope, X)  # d/dx of the gradient: the diagonal -2 tanh (1 - tanh^2) g
     assert gradgradcheck(tanh_with_a_constant_slope, X, raise_exception=False) is False
     assert gradgradcheck(tanh, X)
@@ -281,7 +283,8 @@ def test_gradgradcheck_rejects_a_wrong_second_derivative_even_when_the_first_is_
     assert gradcheck(mul_with_a_constant_operand_in_one_gradient, X, b)
     # d/db of a's gradient, g, is missing; d/da of b's gradient is there
     with pytest.raises(AssertionError,
-                       match=r"d output 0 index \((\d, \d)\) / d input 1 \(shape \(2, 3\)\) at index \(\1\)"):
+                       match=r"second derivative d\^2 L / \(d input 0 at index \((\d, \d)\)\) \(d input 1 at index "
+                             r"\(\1\)\)"):
         gradgradcheck(mul_with_a_constant_operand_in_one_gradient, X, b)
     assert gradgradcheck(lambda a, b: a * b, X, b)
 
@@ -367,7 +370,7 @@ def test_infinite_or_overflowing_gradients_fail_the_check_and_raise_nothing_else
 
     with pytest.raises(GradcheckError):
         gradcheck(step, np.array([0.0]))
-    with pytest.raises(GradcheckError, match=r"autodiff gives np.float64\(1e\+308\)"):
+    with pytest.raises(GradcheckError, match=r"autodiff gives 1e\+308,"):
         gradcheck(falling, np.array([0.5]))
 
 

@@ -255,7 +255,7 @@ def test_a_constant_beside_a_tensor_takes_the_tensors_dtype_on_either_side():
 def test_comparisons_give_plain_boolean_arrays():
     t = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     for result in (t < 2, t <= 2, t > 2, t >= 2, t == 2, t != 2, t > Tensor([0.0, 5.0, 1.0])):
-        assert type(result) is np.ndarray and result.dtype == bool
+        assert isinstance(result, np.ndarray) and result.dtype == bool  # numpy's, whose `if` is explained
     assert np.array_equal(t == 2, [False, True, False])
 
 

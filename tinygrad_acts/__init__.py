@@ -4,7 +4,7 @@ Start reading at tensor.py. ``import tinygrad_acts as keras`` gives ``keras.laye
 ``keras.backend``, ``keras.activations``, ``keras.losses``, ``keras.optimizers``, ``keras.utils``.
 """
 # the rest of the engine first: each of these modules attaches its ops to Tensor as methods (engine/__init__.py)
-from .engine import elementwise, extend, higher_order, protocols, reductions, shapes  # noqa: F401, I001
+from .engine import elementwise, extend, higher_order, numpy_functions, protocols, reductions, shapes  # noqa: F401, I001
 from . import (
     activations,
     backend,
@@ -25,6 +25,7 @@ from .collapse import NotLinearError, collapse, is_linear  # after this, ta.coll
 from .creation import arange, eye, full, normal, ones, ones_like, rand, randn, uniform, zeros, zeros_like
 from .engine.elementwise import maximum, minimum, where
 from .engine.extend import custom_op
+from .engine.reductions import einsum
 from .engine.shapes import concatenate, split, stack
 from .gradcheck import gradcheck, gradgradcheck
 from .viz.graph import draw_graph, plot_model, retain_grads
@@ -35,8 +36,8 @@ from .transforms import grad, hessian, hvp, jacobian, value_and_grad
 
 __version__ = "0.1.0"
 __all__ = ["Input", "Model", "NotLinearError", "Sequential", "Tensor", "activations", "arange", "backend", "callbacks",
-           "collapse", "concatenate", "creation", "custom_op", "diagnostics", "draw_graph", "eye", "full", "grad",
-           "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear", "jacobian",
-           "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones", "ones_like",
-           "ops", "optimizers", "plot_model", "rand", "randn", "record", "regularizers", "retain_grads",
+           "collapse", "concatenate", "creation", "custom_op", "diagnostics", "draw_graph", "einsum", "eye", "full",
+           "grad", "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear",
+           "jacobian", "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones",
+           "ones_like", "ops", "optimizers", "plot_model", "rand", "randn", "record", "regularizers", "retain_grads",
            "set_grad_enabled", "split", "stack", "uniform", "utils", "value_and_grad", "where", "zeros", "zeros_like"]

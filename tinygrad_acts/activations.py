@@ -28,6 +28,7 @@ import numpy as np
 from . import backend
 from .engine.elementwise import where
 from .engine.higher_order import UFUNCS
+from .keywords import suggests_keywords
 from .tensor import Tensor, record
 
 TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
@@ -305,6 +306,7 @@ def _check_distribution_axis(x: Tensor, axis: int | tuple[int, ...], function: s
                              f"entries to sum to 1")
 
 
+@suggests_keywords
 def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``axis``: positive entries that sum to 1.
 
@@ -315,13 +317,15 @@ def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     _check_distribution_axis(x, axis, "softmax")
     if isinstance(axis, int) and x.shape[axis] == 1:
         warnings.warn(f"softmax over axis {axis} of a tensor of shape {x.shape}: that axis has one entry, so the "
-                      f"result is always 1. Did you mean another axis (or a sigmoid)?", stacklevel=2)
+                      f"result is always 1. Did you mean another axis (or a sigmoid)?",
+                      stacklevel=3)  # the caller's line, past suggests_keywords
     exps = np.exp(x.data - x.data.max(axis=axis, keepdims=True))
     out = exps / exps.sum(axis=axis, keepdims=True)
     return record(out, (x,), lambda g, out, x: (out * (g - (g * out).sum(axis=axis, keepdims=True)),),
                      "softmax")
 
 
+@suggests_keywords
 def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """log_softmax(x)_i = x_i - log(sum_j e^(x_j)) along ``axis``.
 
@@ -336,6 +340,7 @@ def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
                      "log_softmax")
 
 
+@suggests_keywords
 def glu(x: TensorLike, axis: int = -1) -> Tensor:
     """Gated linear unit: split x in two halves a, b along ``axis`` and return a * sigmoid(b) (half the size)."""
     x = _tensor(x)
@@ -347,6 +352,7 @@ def glu(x: TensorLike, axis: int = -1) -> Tensor:
     return x[tuple(first)] * x[tuple(second)].sigmoid()
 
 
+@suggests_keywords
 def sparsemax(x: TensorLike, axis: int = -1) -> Tensor:
     """Sparsemax (Martins & Astudillo, 2016): the point of the probability simplex closest to x, along ``axis``.
 

@@ -17,9 +17,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import metrics as metrics_module
+from .keywords import SuggestsKeywords
 
 
-class Callback:
+class Callback(SuggestsKeywords):
     """Hooks that fit(), evaluate() and predict() call, with Keras 3's names, arguments and order.
 
     Before the first hook, ``set_model`` and ``set_params`` give ``self.model`` and ``self.params``

@@ -135,7 +135,7 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
         raise TypeError(f"gradcheck: f must be a function of the inputs returning a Tensor, got {f!r}")
     tensors = _float64_copies(inputs, "gradcheck")
     try:
-        _check_jacobian(f, tensors, eps, atol, rtol)
+        _check_jacobian(f, tensors, eps, atol, rtol, second=False)
     except GradcheckError:
         if raise_exception:
             raise
@@ -143,12 +143,20 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: floa
     return True
 
 
-def _check_jacobian(f: Callable[..., Any], tensors: list[Tensor], eps: float, atol: float, rtol: float) -> None:
+def _number(value: Any) -> str:
+    """A number as people write it (2.13, not np.float64(2.13))."""
+    return repr(float(value))
+
+
+def _check_jacobian(f: Callable[..., Any], tensors: list[Tensor], eps: float, atol: float, rtol: float,
+                    second: bool) -> None:
+    """Compare f's Jacobian entry by entry. ``second``: f is gradgradcheck's first derivative (output k is d L /
+    d input k), so its Jacobian holds second derivatives, and a disagreement is named so."""
     outputs = _outputs(f, tensors)
     shapes = [output.shape for output in outputs]
     size = sum(output.size for output in outputs)
     if size > MAX_FULL_OUTPUTS:
-        _check_projections(f, outputs, tensors, eps, atol, rtol)
+        _check_projections(f, outputs, tensors, eps, atol, rtol, second)
         return
     for which, (tensor, autodiff) in enumerate(zip(tensors, analytical_jacobian(outputs, tensors), strict=True)):
         numeric = numerical_jacobian(f, tensors, which, eps)
@@ -156,13 +164,20 @@ def _check_jacobian(f: Callable[..., Any], tensors: list[Tensor], eps: float, at
         if worst is not None:
             row, column = worst
             input_index = tuple(int(i) for i in np.unravel_index(column, tensor.shape)) if tensor.shape else ()
+            if second:
+                k, index = _first_derivative(shapes, int(row))
+                raise GradcheckError(
+                    f"gradgradcheck: the second derivative d^2 L / (d input {k} at index {index}) (d input {which} "
+                    f"at index {input_index}), L = sum(f(inputs) * v): autodiff gives {_number(autodiff[worst])}, "
+                    f"finite differences of the first derivative give {_number(numeric[worst])}")
             raise GradcheckError(
                 f"gradcheck: d {_entry(shapes, int(row))} / d input {which} (shape {tensor.shape}) at index "
-                f"{input_index}: autodiff gives {autodiff[worst]!r}, finite differences give {numeric[worst]!r}")
+                f"{input_index}: autodiff gives {_number(autodiff[worst])}, finite differences give "
+                f"{_number(numeric[worst])}")
 
 
 def _check_projections(f: Callable[..., Any], outputs: list[Tensor], tensors: list[Tensor], eps: float, atol: float,
-                       rtol: float) -> None:
+                       rtol: float, second: bool) -> None:
     """v^T J u for random v (over the outputs) and u (over one input): one backward pass against one central
     difference along u. A wrong entry changes it unless v or u is exactly 0 there, which never happens."""
     rng = np.random.default_rng(0)  # fixed: a check must give the same verdict every run
@@ -181,10 +196,12 @@ def _check_projections(f: Callable[..., Any], outputs: list[Tensor], tensors: li
             autodiff = np.array([np.sum(products[which] * u)])
             numeric = np.array([np.dot((plus - minus) / (2 * eps), v)])
             if _compare(autodiff, numeric, atol, rtol) is not None:
+                what = "gradgradcheck: a random projection of the second derivatives" if second else \
+                    "gradcheck: a random projection v^T J u of the Jacobian"
                 raise GradcheckError(
-                    f"gradcheck: a random projection v^T J u of the Jacobian with respect to input {which} (shape "
-                    f"{tensor.shape}; {size} output entries, too many to compare one by one) disagrees: autodiff "
-                    f"gives {autodiff[0]!r}, finite differences give {numeric[0]!r}")
+                    f"{what} with respect to input {which} (shape {tensor.shape}; {size} output entries, too many to "
+                    f"compare one by one) disagrees: autodiff gives {_number(autodiff[0])}, finite differences give "
+                    f"{_number(numeric[0])}")
 
 
 def gradgradcheck(f: Callable[..., Any], *inputs: Any, grad_outputs: Any = None, eps: float = 1e-6,
@@ -210,4 +227,20 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, grad_outputs: Any = None,
         return total
 
     first_derivatives = grad(weighted_sum, argnums=tuple(range(len(tensors))))
-    return gradcheck(first_derivatives, *tensors, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)
+    try:
+        _check_jacobian(first_derivatives, tensors, eps, atol, rtol, second=True)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+    return True
+
+
+def _first_derivative(shapes: list[tuple], flat_index: int) -> tuple[int, tuple]:
+    """A flat index into the joined first derivatives, as (the input k they are with respect to, the index)."""
+    for k, shape in enumerate(shapes):
+        size = int(np.prod(shape))
+        if flat_index < size:
+            return k, tuple(int(i) for i in np.unravel_index(flat_index, shape)) if shape else ()
+        flat_index -= size
+    raise IndexError(flat_index)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import backend
+from .keywords import SuggestsKeywords
 
 TRUNCATION_STDDEV = 0.87962566103423978  # stddev of N(0, 1) cut at +-2: divide by it so the kept values have stddev 1
 
@@ -73,7 +74,7 @@ def _snake_case(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-class Initializer:
+class Initializer(SuggestsKeywords):
     """The base of every initializer: ``init(shape, dtype=None)`` returns an array of that shape and dtype, and
     ``get_config()`` the constructor's arguments, so ``type(init).from_config(init.get_config())`` is a copy."""
 

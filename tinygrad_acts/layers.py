@@ -15,6 +15,7 @@ import numpy as np
 
 from . import activations, backend, initializers, regularizers
 from .data import as_tensor, to_float
+from .keywords import SuggestsKeywords, hints
 from .tensor import Tensor, no_grad
 
 
@@ -66,7 +67,7 @@ def _explain_truth_value_error(layer: Dense | Activation, error: ValueError, sha
     """Runs when a layer's activation function raised ValueError: if it is numpy's "truth value of an array with
     more than one element is ambiguous", the function was written for one number (max(x, 0), `x if x > 0 else 0`),
     so raise an error that says so and what to write instead. Any other error is left to propagate as it is."""
-    if "truth value of an array" not in str(error):
+    if "truth value" not in str(error):  # numpy's "truth value of an array ...", or a comparison of Tensors
         return
     function = getattr(layer.activation, "__name__", repr(layer.activation))
     raise ValueError(f"{type(layer).__name__} '{layer.name}': the activation {function} treats its input as one "
@@ -76,7 +77,7 @@ def _explain_truth_value_error(layer: Dense | Activation, error: ValueError, sha
                      f"name 'relu'), tinygrad_acts.where(x > 0, x, 0)") from error
 
 
-class Layer:
+class Layer(SuggestsKeywords):
     """The base of every layer: a name, weights made by ``build``, and ``call`` from Tensor to Tensor.
 
     ``layer(x, training=True)`` hands the flag to ``call`` when ``call`` has a ``training`` argument (Dropout,
@@ -102,7 +103,10 @@ class Layer:
     def __init__(self, name: str | None = None, input_shape: tuple | None = None, trainable: bool = True,
                  input_dim: int | None = None, activity_regularizer: Any = None, **unknown: Any):
         if unknown:  # as Keras: a misspelt argument is an error, not silently ignored
-            raise TypeError(f"{type(self).__name__} got unexpected keyword arguments {unknown}")
+            accepted = [name for cls in type(self).__mro__ if "__init__" in vars(cls) and issubclass(cls, Layer)
+                        for name in inspect.signature(cls.__init__).parameters if name not in ("self", "kwargs")]
+            raise TypeError(f"{type(self).__name__} got unexpected keyword arguments {unknown}: "
+                            f"{hints(type(self).__name__, unknown, list(dict.fromkeys(accepted)))}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a layer name must be a string, got {type(name).__name__}")
         # without the batch axis

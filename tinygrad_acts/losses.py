@@ -30,6 +30,7 @@ import numpy as np
 from . import backend
 from .activations import softplus
 from .engine.elementwise import where
+from .keywords import SuggestsKeywords
 from .special import sigmoid
 from .tensor import Tensor, record
 
@@ -460,7 +461,7 @@ def reduce_weighted_values(values: Tensor, sample_weight: Any = None,
     return values.sum() / total_weight if total_weight else values.sum() * 0.0  # Keras' divide_no_nan
 
 
-class Loss:
+class Loss(SuggestsKeywords):
     """Keras' loss object: ``loss(y_true, y_pred, sample_weight=None)`` gives one number, the losses reduced as
     ``reduction`` says (reduce_weighted_values). Subclass it and write ``call(y_true, y_pred)``, returning one loss
     per sample, as in Keras; or use the classes below, which fix a loss function's options:

@@ -14,6 +14,7 @@ from . import activations, creation
 from .engine import elementwise, shapes
 from .engine.elementwise import as_tensors
 from .engine.extend import custom_op
+from .keywords import suggests_keywords
 from .tensor import Tensor
 
 TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
@@ -180,30 +181,36 @@ def relu(x: TensorLike) -> Tensor:
     return activations.relu(x)
 
 
+@suggests_keywords
 def softmax(x: TensorLike, axis: int = -1) -> Tensor:
     return activations.softmax(x, axis=axis)
 
 
 # Reductions
+@suggests_keywords
 def sum(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return _tensor(x).sum(axis=axis, keepdims=keepdims)
 
 
+@suggests_keywords
 def mean(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return _tensor(x).mean(axis=axis, keepdims=keepdims)
 
 
+@suggests_keywords
 def max(x: TensorLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor:
     """The largest entry along axis; with ``initial``, at least initial (numpy's and Keras' meaning)."""
     out = _tensor(x).max(axis=axis, keepdims=keepdims)
     return out if initial is None else elementwise.maximum(out, initial)
 
 
+@suggests_keywords
 def min(x: TensorLike, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor:
     out = _tensor(x).min(axis=axis, keepdims=keepdims)
     return out if initial is None else elementwise.minimum(out, initial)
 
 
+@suggests_keywords
 def logsumexp(x: TensorLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return _tensor(x).logsumexp(axis=axis, keepdims=keepdims)
 
@@ -218,28 +225,34 @@ def transpose(x: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
     return _tensor(x).transpose(*(() if axes is None else (tuple(axes),)))
 
 
+@suggests_keywords
 def expand_dims(x: TensorLike, axis: int | tuple[int, ...]) -> Tensor:
     return _tensor(x).expand_dims(axis)
 
 
+@suggests_keywords
 def squeeze(x: TensorLike, axis: Axis = None) -> Tensor:
     return _tensor(x).squeeze(axis)
 
 
+@suggests_keywords
 def concatenate(xs: Sequence[TensorLike], axis: int = 0) -> Tensor:
     return shapes.concatenate(xs, axis=axis)
 
 
+@suggests_keywords
 def stack(x: Sequence[TensorLike], axis: int = 0) -> Tensor:
     return shapes.stack(x, axis=axis)
 
 
 # Indices: integers, with no gradient (as comparisons)
+@suggests_keywords
 def argmax(x: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """The index of the largest entry along ``axis`` (of the flattened tensor for None), as an int Tensor."""
     return _index(np.argmax, x, axis, keepdims)
 
 
+@suggests_keywords
 def argmin(x: TensorLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """The index of the smallest entry along ``axis``; see argmax."""
     return _index(np.argmin, x, axis, keepdims)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import backend, schedules  # schedules: optimizers.schedules.ExponentialDecay, ..., as in Keras
+from .keywords import SuggestsKeywords
 from .tensor import Tensor
 
 
@@ -44,7 +45,7 @@ def _hyperparameter(owner: str, name: str, value: Any, low: float, high: float =
     return value
 
 
-class Optimizer:
+class Optimizer(SuggestsKeywords):
     """The shared machinery: walk the parameters, keep their state, count the steps.
 
     A subclass states its update rule in ``update_step(param, grad, learning_rate)``, reading and writing its state

@@ -20,6 +20,7 @@ import math
 from typing import Any
 
 from . import backend
+from .keywords import SuggestsKeywords
 from .tensor import Tensor
 
 
@@ -31,7 +32,7 @@ def _factor(regularizer: str, argument: str, value: Any) -> float:
     return float(value)
 
 
-class Regularizer:
+class Regularizer(SuggestsKeywords):
     """The base: ``regularizer(x)`` is the penalty for Tensor ``x``, a 0-d Tensor."""
 
     def __call__(self, x: Tensor) -> Tensor:

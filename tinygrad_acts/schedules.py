@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from .keywords import SuggestsKeywords
+
 
 def _number(owner: str, name: str, value: Any) -> Any:
     """A finite number, kept as given (so get_config() returns what was passed, as Keras), or a TypeError or
@@ -42,7 +44,7 @@ def _at_least_zero(owner: str, name: str, value: Any) -> Any:
     return value
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(SuggestsKeywords):
     """The base class: a subclass defines ``__call__(step) -> learning rate`` and ``get_config()``."""
 
     name: str

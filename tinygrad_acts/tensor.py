@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .engine.arrays import as_array, broadcasting
+from .keywords import suggests_keywords
 from .special import sigmoid as _stable_sigmoid
 
 _grad_enabled = contextvars.ContextVar("grad_enabled", default=True)  # per thread and per task: no_grad nests safely
@@ -305,12 +306,14 @@ class Tensor:
     # ----------------------------------------------------------------------------------------------------------
     # Sums, shapes and indexing
     # ----------------------------------------------------------------------------------------------------------
+    @suggests_keywords  # t.sum(dim=0) gets "write axis=": keywords.py
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Every entry counts once in the sum, so each gets g: g spread back over the axes that were summed."""
         shape = self.shape
         return record(self.data.sum(axis=axis, keepdims=keepdims), (self,),
                       lambda g, out, x: (expand_reduced(g, shape, axis, keepdims),), "sum")
 
+    @suggests_keywords
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """sum / count. Its own rule rather than sum() * (1 / count): one node, as every loss ends with a mean."""
         if self.data.size == 0:

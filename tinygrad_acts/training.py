@@ -23,6 +23,7 @@ import numpy as np
 
 from . import backend, data, losses, metrics as metrics_module, optimizers
 from .callbacks import Callback, CallbackList, History, ProgressBar, check_callbacks
+from .keywords import SuggestsKeywords, suggests_keywords
 from .tensor import Tensor, no_grad
 
 
@@ -30,7 +31,7 @@ class NanLossWarning(UserWarning):
     """fit() stopped because the loss or a gradient became nan or inf."""
 
 
-class Trainer:
+class Trainer(SuggestsKeywords):
     """compile, fit, evaluate, predict, and their one-batch forms, as Keras 3's models have them."""
 
     def __init__(self) -> None:
@@ -45,6 +46,7 @@ class Trainer:
     # ----------------------------------------------------------------------------------------------------------
     # The loop
     # ----------------------------------------------------------------------------------------------------------
+    @suggests_keywords
     def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
             validation_data: tuple | None = None, validation_split: float = 0.0, shuffle: bool = True,
             callbacks: Sequence[Callback] | None = None, class_weight: dict | None = None,
@@ -143,7 +145,7 @@ class Trainer:
                 if result is None:
                     warnings.warn(f"Epoch {epoch + 1}, batch {step + 1}: the loss or a gradient became nan or inf, so "
                                   f"training stopped; the weights are those from before this step", NanLossWarning,
-                                  stacklevel=3)
+                                  stacklevel=4)  # the line that called fit: past _fit_loop, fit, suggests_keywords
                     self.stop_training = True
                     break
                 loss_value, predictions = result
@@ -210,6 +212,7 @@ class Trainer:
             param.grad = None
         return loss.item(), predictions.data
 
+    @suggests_keywords
     def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None, class_weight: dict | None = None,
                        return_dict: bool = False) -> Any:
         """One training step on one batch, as Keras 3: the loss on this batch (from the forward pass, before the
@@ -232,6 +235,7 @@ class Trainer:
     # ----------------------------------------------------------------------------------------------------------
     # Evaluation and inference: the same loop over batches, with nothing recorded for gradients
     # ----------------------------------------------------------------------------------------------------------
+    @suggests_keywords
     def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
                  sample_weight: Any = None, return_dict: bool = False, callbacks: Sequence[Callback] | None = None
                  ) -> Any:  # float, list [loss, *metrics] or dict: Any, so `loss, acc = evaluate(...)` type-checks
@@ -277,6 +281,7 @@ class Trainer:
             return results
         return loss_value if len(results) == 1 else list(results.values())
 
+    @suggests_keywords
     def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """The loss (and metrics) on one batch, with nothing changed: what evaluate gives for batch_size=len(x)."""
         x_data, targets = self._check_xy(x, y, "test_on_batch")
@@ -285,6 +290,7 @@ class Trainer:
         return self.evaluate(x_data, targets, batch_size=len(x_data), return_dict=return_dict,
                              sample_weight=sample_weight)
 
+    @suggests_keywords
     def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0,
                 callbacks: Sequence[Callback] | None = None) -> np.ndarray:
         """The model's output for ``x``, as a numpy array of floatx (float32), with nothing recorded for gradients.
@@ -328,6 +334,7 @@ class Trainer:
     # ----------------------------------------------------------------------------------------------------------
     # compile, and the metrics it chose
     # ----------------------------------------------------------------------------------------------------------
+    @suggests_keywords
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: list | None = None) -> None:
         """Choose how fit() learns: an optimizer (name or instance), a loss (name or function) and metrics — names
         ('accuracy', 'mae', 'precision'), functions (y_true, y_pred) -> values, or Metric objects (Precision(),

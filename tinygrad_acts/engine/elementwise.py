@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import special
+from ..keywords import suggests_keywords
 from ..tensor import Tensor, record
 from .arrays import broadcasting
 
@@ -92,6 +93,7 @@ def minimum(x: Any, y: Any) -> Tensor:
     return -maximum(-x, -y)
 
 
+@suggests_keywords
 def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Clamp into [min, max]; the gradient passes where x is inside the interval (ends included)."""
     if min is None and max is None:  # as torch.clamp: clip(None, None) is surely a mistake, not a copy
@@ -121,32 +123,49 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # Comparisons give plain boolean arrays: they are not differentiable
 # ----------------------------------------------------------------------------------------------------------------
+class Comparison(np.ndarray):
+    """The booleans of a comparison such as ``t > 0``: a numpy array, but ``if t > 0:`` over several entries says
+    what to write instead of numpy's "ambiguous" (Python's ``if`` wants one answer; a Tensor holds many)."""
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(f"`if` needs one truth value, but this comparison of a Tensor of shape {self.shape} "
+                             f"holds {self.size}: write (t > 0).any() or (t > 0).all() to ask about all of them, or "
+                             f"tinygrad_acts.where(t > 0, a, b) to choose entry by entry (as `a if t > 0 else b` "
+                             f"does for one number)")
+        return bool(self.item())
+
+
+def _compared(values: Any) -> Any:
+    return values.view(Comparison) if isinstance(values, np.ndarray) else values
+
+
 def _values(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
 def __lt__(x: Tensor, other: Any) -> np.ndarray:
-    return x.data < _values(other)
+    return _compared(x.data < _values(other))
 
 
 def __le__(x: Tensor, other: Any) -> np.ndarray:
-    return x.data <= _values(other)
+    return _compared(x.data <= _values(other))
 
 
 def __gt__(x: Tensor, other: Any) -> np.ndarray:
-    return x.data > _values(other)
+    return _compared(x.data > _values(other))
 
 
 def __ge__(x: Tensor, other: Any) -> np.ndarray:
-    return x.data >= _values(other)
+    return _compared(x.data >= _values(other))
 
 
 def __eq__(x: Tensor, other: Any) -> np.ndarray:
-    return x.data == _values(other)
+    return _compared(x.data == _values(other))
 
 
 def __ne__(x: Tensor, other: Any) -> np.ndarray:
-    return x.data != _values(other)
+    return _compared(x.data != _values(other))
 
 
 # Tensor methods: t.sqrt() is sqrt(t), t < 0 is __lt__(t, 0)

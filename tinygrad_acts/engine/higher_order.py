@@ -11,7 +11,7 @@ For that, a rule's numpy code must work on Tensors, which is numpy's own dispatc
 - ``Tensor.__array_ufunc__``: numpy's elementwise functions and operators (``np.exp(t)``, ``np.maximum(t, 0)``,
   ``np.ones(3) * t``) become the Tensor ops of the same name (UFUNCS below); a comparison gives a boolean array.
 - ``Tensor.__array_function__``: numpy's other functions that the rules use (``np.where``, ``np.expand_dims``,
-  ``np.broadcast_to``, ``np.zeros_like``) become Tensor ops too (FUNCTIONS below).
+  ``np.broadcast_to``, ``np.zeros_like``) become Tensor ops too (numpy_functions.py, with all the others).
 - ``np.add.at(zeros, index, g)``, indexing's scatter, adds a Tensor ``g`` into a Tensor of zeros that
   ``np.zeros_like(g)`` made: that fresh constant becomes the result of a recorded "scatter" op of ``g``.
 
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, is_grad_enabled, unbroadcast
-from . import elementwise, shapes
+from . import elementwise
 
 
 def backward_recorded(root: Tensor, grad: Any = None) -> None:
@@ -92,7 +92,9 @@ UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.maximum: elementwise.maximum, np.minimum: elementwise.minimum, np.hypot: elementwise.hypot,
     np.negative: Tensor.__neg__, np.exp: Tensor.exp, np.expm1: elementwise.expm1, np.log: Tensor.log,
     np.log1p: elementwise.log1p, np.sqrt: elementwise.sqrt, np.absolute: elementwise.abs, np.sign: elementwise.sign,
-    np.tanh: Tensor.tanh, np.sin: elementwise.sin, np.cos: elementwise.cos,
+    np.tanh: Tensor.tanh, np.sin: elementwise.sin, np.cos: elementwise.cos, np.positive: lambda x: x * 1,
+    np.square: lambda x: x * x, np.reciprocal: lambda x: 1 / x, np.log2: lambda x: x.log() / np.log(2),
+    np.log10: lambda x: x.log() / np.log(10),
     np.greater: _on_values(np.greater), np.greater_equal: _on_values(np.greater_equal), np.less: _on_values(np.less),
     np.less_equal: _on_values(np.less_equal), np.equal: _on_values(np.equal), np.not_equal: _on_values(np.not_equal),
     np.isfinite: _on_values(np.isfinite), np.isnan: _on_values(np.isnan), np.isinf: _on_values(np.isinf),
@@ -129,34 +131,11 @@ def _scatter_into(target: Any, index: Any, values: Any) -> None:
         target.backward_rule = lambda g, out, v: (g[index],)
 
 
-# ----------------------------------------------------------------------------------------------------------------
-# numpy's other functions of Tensors: Tensor.__array_function__
-# ----------------------------------------------------------------------------------------------------------------
-def _zeros_like(t: Tensor, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Tensor:
-    """np.zeros_like(t): a constant Tensor of zeros (of another ``shape`` if given)."""
-    return Tensor(np.zeros(t.shape if shape is None else shape, dtype=dtype or t.dtype), dtype=dtype or t.dtype)
-
-
-FUNCTIONS: dict[Callable, Callable[..., Any]] = {
-    np.where: elementwise.where, np.expand_dims: shapes.unsqueeze, np.broadcast_to: shapes.broadcast_to,
-    np.zeros_like: _zeros_like,
-}
-
-
-def __array_function__(t: Tensor, func: Callable, types: tuple, args: tuple, kwargs: dict) -> Any:
-    """``np.where(c, t, 0)``, ``np.expand_dims(t, 0)``: numpy's functions of a Tensor that the engine has as ops.
-    Others still compute on the values, as before."""
-    function = FUNCTIONS.get(func)
-    if function is not None:
-        return function(*args, **kwargs)
-    return func._implementation(*args, **kwargs)  # type: ignore[attr-defined]  # numpy's own, on the values
-
-
 def __array__(t: Tensor, dtype: Any = None, copy: Any = None) -> np.ndarray:
     """``np.asarray(t)``: the values, leaving the graph (on purpose: nothing done with them has a gradient)."""
     return t.data if dtype is None else t.data.astype(dtype)
 
 
-# Tensor's methods: t.backward(create_graph=True) and numpy's three protocols
-for _method in (backward_recorded, __array_ufunc__, __array_function__, __array__):
+# Tensor's methods: t.backward(create_graph=True), and numpy's elementwise functions and np.asarray of a Tensor
+for _method in (backward_recorded, __array_ufunc__, __array__):
     setattr(Tensor, _method.__name__, _method)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..keywords import suggests_keywords
 from ..tensor import Tensor, expand_reduced, record
 from .arrays import check_axes, check_axis
 from .shapes import concatenate
@@ -18,6 +19,7 @@ from .shapes import concatenate
 Axis = int | tuple[int, ...] | None
 
 
+@suggests_keywords
 def max(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """The gradient goes to the largest entry; ties share it equally."""
     data = x.data
@@ -37,11 +39,13 @@ def max(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return record(result, (x,), rule, "max")
 
 
+@suggests_keywords
 def min(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     check_axes(axis, x.ndim, "min", x.shape)  # so that an error names min, not the max it is made of
     return -max(-x, axis=axis, keepdims=keepdims)
 
 
+@suggests_keywords
 def var(x: Tensor, axis: Axis = None, keepdims: bool = False, ddof: float = 0) -> Tensor:
     """The variance over ``axis``: sum((x - mean(x))^2) / (n - ddof), for n entries per result.
 
@@ -51,6 +55,7 @@ def var(x: Tensor, axis: Axis = None, keepdims: bool = False, ddof: float = 0) -
     return _variance(x, axis, keepdims, ddof, "var")
 
 
+@suggests_keywords
 def std(x: Tensor, axis: Axis = None, keepdims: bool = False, ddof: float = 0) -> Tensor:
     """The standard deviation, sqrt(var), with var's ddof=0 default (torch.std's is ddof=1). Its gradient,
     (x - mean) / ((n - ddof) std), is 0/0 where all entries are equal (std = 0): nan there, as in torch."""
@@ -69,6 +74,7 @@ def _variance(x: Tensor, axis: Any, keepdims: bool, ddof: float, op: str) -> Ten
     return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
 
+@suggests_keywords
 def logsumexp(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """log(sum(e^x)) over ``axis``, computed as m + log(sum(e^(x - m))) with m = max(x): no e^x overflows, and
     the largest term is e^0 = 1, so the log never sees 0. d/dx = e^(x - out), the softmax of x along the axis."""
@@ -90,6 +96,7 @@ def logsumexp(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return record(out, (x,), rule, "logsumexp")
 
 
+@suggests_keywords
 def prod(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """The product of the entries over ``axis``. d/dx_i = the product of all the other entries.
 
@@ -116,6 +123,7 @@ def prod(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return pairs.reshape(result_shape)
 
 
+@suggests_keywords
 def cumsum(x: Tensor, axis: int) -> Tensor:
     """Running sums along ``axis``: out_k = x_0 + ... + x_k. x_i counts in every out_k with k >= i, so
     d/dx_i = g_i + ... + g_last: the running sum of g taken from the end (flip, cumsum, flip back)."""
@@ -123,6 +131,42 @@ def cumsum(x: Tensor, axis: int) -> Tensor:
     from_the_end = (slice(None),) * axis + (slice(None, None, -1),)
     return record(np.cumsum(x.data, axis=axis), (x,),
                   lambda g, out, x: (g[from_the_end].cumsum(axis)[from_the_end],), "cumsum")
+
+
+@suggests_keywords
+def einsum(subscripts: str, *operands: Any) -> Tensor:
+    """Einstein summation, as np.einsum: ``einsum('ij,jk->ik', a, b)`` is a @ b, ``'i,i->'`` a dot product,
+    ``'ij->j'`` a sum over rows. Each letter names an axis; the letters missing from the output are summed over.
+
+    The gradient of an operand is again an einsum: g (with the output's letters) times the other operands, summed
+    to the operand's letters. A letter only that operand has (summed over it alone) comes back through a factor of
+    ones of its shape, which spreads g along it. Written with numpy's einsum, so it differentiates again."""
+    if not isinstance(subscripts, str) or "..." in subscripts:
+        raise ValueError(f"einsum: subscripts must be letters such as 'ij,jk->ik' (no '...'), got {subscripts!r}")
+    inputs_part, _, output = subscripts.replace(" ", "").partition("->")
+    inputs = inputs_part.split(",")
+    if len(inputs) != len(operands):
+        raise ValueError(f"einsum: {subscripts!r} names {len(inputs)} operands, got {len(operands)}")
+    if "->" not in subscripts:  # numpy's implicit output: the letters used once, in alphabetical order
+        output = "".join(sorted(c for c in set(inputs_part) - {","} if inputs_part.count(c) == 1))
+    for letters in inputs:
+        if len(set(letters)) < len(letters):
+            raise ValueError(f"einsum: {letters!r} repeats a letter (a diagonal); that is not an op here")
+    tensors = [x if isinstance(x, Tensor) else Tensor(x) for x in operands]
+    try:
+        out = np.einsum(f"{inputs_part}->{output}", *[x.data for x in tensors])
+    except ValueError as error:
+        raise ValueError(f"einsum {subscripts!r} of shapes {[x.shape for x in tensors]}: {error}") from None
+
+    def rule(g, out, *xs):
+        grads = []
+        for k, x in enumerate(xs):
+            others = [(letters, xs[j]) for j, letters in enumerate(inputs) if j != k]
+            spec = ",".join([output, *(letters for letters, _ in others), inputs[k]]) + "->" + inputs[k]
+            grads.append(np.einsum(spec, g, *(y for _, y in others), np.ones_like(x)))
+        return tuple(grads)
+
+    return record(out, tuple(tensors), rule, "einsum")
 
 
 def _index_of(function: Callable, x: Tensor, axis: Any, op: str, which: str) -> Any:
@@ -135,12 +179,14 @@ def _index_of(function: Callable, x: Tensor, axis: Any, op: str, which: str) -> 
     return function(x.data, axis=axis)
 
 
+@suggests_keywords
 def argmax(x: Tensor, axis: int | None = None) -> Any:
     """The index of the largest entry (in the flattened tensor when axis is None; the first of several equal
     ones, as numpy and torch), as np.argmax gives it. Plain integers, like comparisons: indices have no gradient."""
     return _index_of(np.argmax, x, axis, "argmax", "largest")
 
 
+@suggests_keywords
 def argmin(x: Tensor, axis: int | None = None) -> Any:
     """The index of the smallest entry; see argmax."""
     return _index_of(np.argmin, x, axis, "argmin", "smallest")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..keywords import suggests_keywords
 from ..tensor import Tensor, record
 from .arrays import check_axes, check_axis
 
@@ -27,6 +28,7 @@ def flatten(x: Tensor) -> Tensor:
     return x.reshape(-1)
 
 
+@suggests_keywords
 def squeeze(x: Tensor, axis: int | tuple[int, ...] | None = None) -> Tensor:
     """Drop axes of length 1: all of them, or the ones named. Naming an axis whose length is not 1 is an error,
     as in numpy (torch skips it silently). The gradient is g reshaped back."""
@@ -41,6 +43,7 @@ def squeeze(x: Tensor, axis: int | tuple[int, ...] | None = None) -> Tensor:
     return record(np.squeeze(x.data, axis=axes), (x,), lambda g, out, x: (g.reshape(original),), "squeeze")
 
 
+@suggests_keywords
 def unsqueeze(x: Tensor, axis: int | tuple[int, ...]) -> Tensor:
     """Insert an axis of length 1 at position ``axis`` of the result (or several, for a tuple): shape (2, 3)
     gives (1, 2, 3) with axis=0 and (2, 3, 1) with axis=-1. numpy's name, expand_dims, works too. The gradient
@@ -56,6 +59,7 @@ def unsqueeze(x: Tensor, axis: int | tuple[int, ...]) -> Tensor:
 expand_dims = unsqueeze
 
 
+@suggests_keywords
 def flip(x: Tensor, axis: int | tuple[int, ...] | None = None) -> Tensor:
     """Reverse the order of the entries along ``axis`` (along every axis when None, as numpy). A flip undoes
     itself, so the gradient is g flipped the same way."""
@@ -77,6 +81,7 @@ def _pad_widths(pad_width: Any, shape: tuple) -> list[tuple[int, int]]:
     return [(int(before), int(after)) for before, after in pairs]
 
 
+@suggests_keywords
 def pad(x: Tensor, pad_width: Any, constant_values: Any = 0) -> Tensor:
     """Surround with ``constant_values``. ``pad_width`` in numpy's forms: n (n before and after, on every axis),
     (before, after) for every axis, or one (before, after) pair per axis. The gradient is g without the border."""
@@ -88,6 +93,7 @@ def pad(x: Tensor, pad_width: Any, constant_values: Any = 0) -> Tensor:
     return record(out, (x,), lambda g, out, x: (g[inside],), "pad")
 
 
+@suggests_keywords
 def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     """Repeat along new leading axes and along axes of length 1, as numpy broadcasting does. The gradient sums
     the copies back: the engine's unbroadcast, so the rule itself passes g on unchanged."""
@@ -102,9 +108,12 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # Functions of several tensors
 # ----------------------------------------------------------------------------------------------------------------
+@suggests_keywords
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis; each gets back its own slice of the gradient."""
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if tensors:
+        check_axis(axis, tensors[0].ndim, "concatenate", tensors[0].shape)
     try:
         out = np.concatenate([t.data for t in tensors], axis=axis)
     except ValueError as error:
@@ -116,9 +125,15 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     return record(out, tuple(tensors), lambda g, out, *inputs: tuple(g[piece] for piece in pieces), "concatenate")
 
 
+@suggests_keywords
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along a new axis; each gets back its own slice of the gradient."""
     tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    axes = tensors[0].ndim + 1 if tensors else 1  # the new axis goes before the first axis, ..., after the last
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -axes <= axis < axes:
+        raise ValueError(f"stack: axis {axis!r} is out of range: stacking tensors of shape "
+                         f"{tensors[0].shape if tensors else ()} gives {axes} axes, so axis is one of {-axes} to "
+                         f"{axes - 1}")
     try:
         out = np.stack([t.data for t in tensors], axis=axis)
     except ValueError:
@@ -128,6 +143,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
                   "stack")
 
 
+@suggests_keywords
 def split(tensor: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
     """Cut a tensor into pieces along ``axis``, as numpy.split: an integer n gives n equal pieces (an error if the
     length is not a multiple of n); indices [i, j] give the pieces x[:i], x[i:j], x[j:]. Each piece is a slice of

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend, initializers
+from ..keywords import SuggestsKeywords
 from ..tensor import Tensor
 
 
@@ -131,7 +132,7 @@ class Variable:
         return f"<Variable name={self.name!r}, shape={self.shape}, value={self.value}>"
 
 
-class Metric:
+class Metric(SuggestsKeywords):
     """The base of every metric class, as keras.metrics.Metric. A metric of your own, as Keras' guide writes one:
 
         class BinaryTruePositives(Metric):
