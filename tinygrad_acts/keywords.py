@@ -10,11 +10,12 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-# name -> (the name to write, whose habit it is, what to do where the call has no such argument)
+# name -> (the name to write, whose habit it is, what to do where the call has no such argument, or always when the
+# name to write is "")
 ALIASES: dict[str, tuple[str, str, str | None]] = {
     "lr": ("learning_rate", "Keras 2's and PyTorch's name",
            "the learning rate belongs to the optimizer: compile(optimizer=optimizers.SGD(learning_rate=0.01), ...)"),
-    "decay": ("learning_rate", "Keras 2's optimizers' learning-rate decay",
+    "decay": ("", "Keras 2's optimizers' learning-rate decay",
               "give the optimizer a schedule: learning_rate=optimizers.schedules.InverseTimeDecay(0.01, 1, decay)"),
     "dim": ("axis", "PyTorch's name", None),
     "keepdim": ("keepdims", "PyTorch's name", None),
@@ -44,7 +45,7 @@ def hints(owner: str, given: Iterable[str], accepted: list[str]) -> str:
     found = []
     for name in given:
         alias = ALIASES.get(name)
-        if alias is not None and alias[0] in accepted:
+        if alias is not None and alias[0] and alias[0] in accepted:
             found.append(f"{name}= is {alias[1]}: write {alias[0]}=")
         elif alias is not None:
             found.append(f"{name}= is {alias[1]}: {alias[2] or f'{owner} has no {alias[0]}= either'}")
@@ -62,16 +63,15 @@ def suggests_keywords(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except TypeError:
-            signature = inspect.signature(function)
-            parameters = signature.parameters
-            if not kwargs or any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-                raise
+            parameters = inspect.signature(function).parameters
             unknown = [name for name in kwargs if name not in parameters or
                        parameters[name].kind is inspect.Parameter.POSITIONAL_ONLY]
+            if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):  # **kwargs takes any name: only habits
+                unknown = [name for name in unknown if ALIASES.get(name, ("",))[0] in parameters]
             if not unknown:  # the TypeError came from inside, not from these arguments
                 raise
             name = function.__name__
-            method = bool(args) and getattr(type(args[0]), name, None) is not None  # t.max(...), SGD(...)
+            method = bool(args) and getattr(type(args[0]), name, None) is checked  # t.max(...): a method of ours
             owner = type(args[0]).__name__ if name == "__init__" else \
                 f"{type(args[0]).__name__}.{name}" if method else name
             accepted = [name for name, p in parameters.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]

@@ -102,6 +102,10 @@ class Tensor:
     __hash__ = object.__hash__  # hashable by identity, although == compares values
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None):
+        if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in data):
+            raise TypeError("Tensor([a, b]) of Tensors would copy their values and cut the graph: write "
+                            "tinygrad_acts.stack([a, b]) to keep the gradient (or Tensor([a.numpy(), b.numpy()]) "
+                            "to leave the graph on purpose)")
         self.data: np.ndarray = as_array(data.data if isinstance(data, Tensor) else data, dtype)
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"only floating-point tensors can require grad, got dtype {self.data.dtype}")

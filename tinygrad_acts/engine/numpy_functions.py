@@ -11,6 +11,9 @@ Tensor to ``Tensor.__array_function__``, which answers in one of three ways:
   leave the graph on purpose, or ``custom_op`` to make it an op.
 
 numpy's elementwise functions (``np.exp(t)``) go through ``Tensor.__array_ufunc__`` instead (higher_order.py).
+One case numpy never hands over: a list of Tensors given to a function that does not look inside lists
+(``np.mean([loss1, loss2])``) is turned into an array by numpy itself, through ``np.asarray``; write
+``tinygrad_acts.stack([loss1, loss2]).mean()`` (``Tensor([a, b])`` refuses, for the same reason).
 ``np.asarray(t)`` and ``np.array(t)`` give the values: the explicit way out of the graph.
 """
 from __future__ import annotations
