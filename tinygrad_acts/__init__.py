@@ -18,6 +18,7 @@ from . import (
     models,
     ops,
     optimizers,
+    random,
     regularizers,
     utils,
 )
@@ -39,5 +40,6 @@ __all__ = ["Input", "Model", "NotLinearError", "Sequential", "Tensor", "activati
            "collapse", "concatenate", "creation", "custom_op", "diagnostics", "draw_graph", "einsum", "eye", "full",
            "grad", "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear",
            "jacobian", "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones",
-           "ones_like", "ops", "optimizers", "plot_model", "rand", "randn", "record", "regularizers", "retain_grads",
-           "set_grad_enabled", "split", "stack", "uniform", "utils", "value_and_grad", "where", "zeros", "zeros_like"]
+           "ones_like", "ops", "optimizers", "plot_model", "rand", "randn", "random", "record", "regularizers",
+           "retain_grads", "set_grad_enabled", "split", "stack", "uniform", "utils", "value_and_grad", "where", "zeros",
+           "zeros_like"]

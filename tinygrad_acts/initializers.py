@@ -9,7 +9,8 @@ layer; he's scale 2 makes up for ReLU zeroing half of its inputs.
 
 Seeds, as Keras 3: ``seed=42`` gives the same values on every call. Unseeded ones draw from the backend's generator
 (``backend.set_random_seed`` makes them reproducible), so two calls differ; Keras 3 instead fixes a random seed per
-instance. The lowercase functions (``glorot_uniform(shape)``) are kept: each calls the class with its defaults.
+instance. The lowercase names are Keras 3's too: ``random_normal(stddev=0.01)`` is ``RandomNormal(stddev=0.01)``;
+given a shape first, ``glorot_uniform((3, 4))`` draws at once, as this module's functions of earlier versions did.
 """
 from __future__ import annotations
 
@@ -355,34 +356,101 @@ def get(identifier: Any) -> Callable:
     raise ValueError(f"Unknown initializer {identifier!r}: expected {expected}")
 
 
-# The functions of earlier versions, kept: each draws from the backend's generator with the class' defaults.
-def zeros(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return Zeros()(shape, dtype)
+# Keras 3's lowercase names. In Keras they are the classes themselves (``keras.initializers.random_normal is
+# RandomNormal``), so ``random_normal(stddev=0.01)`` is an initializer and ``he_normal(seed=1)((3, 4))`` draws. Here
+# they are functions that make the same initializer, and that also keep this module's earlier function form: given a
+# shape first (a tuple or a list), ``glorot_uniform((3, 4), dtype=None, seed=...)`` draws at once. Keras reads such a
+# tuple as the first argument (``random_normal((3, 4))`` is RandomNormal(mean=(3, 4)); ``zeros((3, 4))`` a TypeError).
+def _lowercase(cls: type[Initializer], args: tuple, kwargs: dict) -> Initializer | np.ndarray:
+    """``cls(*args, **kwargs)``, an initializer; or, with a shape first (or ``shape=``), ``cls(**kwargs)(shape,
+    dtype)``, an array."""
+    if "shape" not in kwargs and not (args and isinstance(args[0], (tuple, list))):
+        return cls(*args, **kwargs)
+    shape, *rest = args if "shape" not in kwargs else (kwargs.pop("shape"), *args)
+    if len(rest) > 1 or (rest and "dtype" in kwargs):
+        name = _snake_case(cls.__name__)
+        raise TypeError(f"{name}(shape, dtype=None, **arguments) draws at once: after the shape only the dtype comes "
+                        f"by position, {cls.__name__}'s own arguments by name; got {len(args)} positional arguments "
+                        f"{args!r}")
+    dtype = rest[0] if rest else kwargs.pop("dtype", None)
+    return cls(**kwargs)(shape, dtype)
 
 
-def ones(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return Ones()(shape, dtype)
+def zeros(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``Zeros()``; ``zeros(shape, dtype=None)`` draws at once."""
+    return _lowercase(Zeros, args, kwargs)
 
 
-def glorot_uniform(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return GlorotUniform()(shape, dtype)
+def ones(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``Ones()``; ``ones(shape, dtype=None)`` draws at once."""
+    return _lowercase(Ones, args, kwargs)
 
 
-def glorot_normal(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return GlorotNormal()(shape, dtype)
+def constant(value: float = 0.0) -> Constant:
+    """``Constant(value)``, as Keras' ``constant``: a tuple here is the value Keras would read, so there is no shape
+    form (``Constant(2.0)((3, 4))`` fills a shape)."""
+    return Constant(value)
 
 
-def he_uniform(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return HeUniform()(shape, dtype)
+def identity(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``Identity(gain=1.0)``; ``identity(shape, dtype=None, gain=1.0)`` draws at once."""
+    return _lowercase(Identity, args, kwargs)
 
 
-def he_normal(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return HeNormal()(shape, dtype)
+def random_normal(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``RandomNormal(mean=0.0, stddev=0.05, seed=None)``; ``random_normal(shape, dtype=None, ...)`` draws at once."""
+    return _lowercase(RandomNormal, args, kwargs)
 
 
-def random_normal(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return RandomNormal()(shape, dtype)
+def random_uniform(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``RandomUniform(minval=-0.05, maxval=0.05, seed=None)``; ``random_uniform(shape, dtype=None, ...)`` draws."""
+    return _lowercase(RandomUniform, args, kwargs)
 
 
-def random_uniform(shape: tuple, dtype: Any = None) -> np.ndarray:
-    return RandomUniform()(shape, dtype)
+def truncated_normal(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``TruncatedNormal(mean=0.0, stddev=0.05, seed=None)``; ``truncated_normal(shape, dtype=None, ...)`` draws."""
+    return _lowercase(TruncatedNormal, args, kwargs)
+
+
+def variance_scaling(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``VarianceScaling(scale=1.0, mode='fan_in', distribution='truncated_normal', seed=None)``;
+    ``variance_scaling(shape, dtype=None, ...)`` draws at once."""
+    return _lowercase(VarianceScaling, args, kwargs)
+
+
+def glorot_uniform(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``GlorotUniform(seed=None)``; ``glorot_uniform(shape, dtype=None, seed=None)`` draws at once."""
+    return _lowercase(GlorotUniform, args, kwargs)
+
+
+def glorot_normal(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``GlorotNormal(seed=None)``; ``glorot_normal(shape, dtype=None, seed=None)`` draws at once."""
+    return _lowercase(GlorotNormal, args, kwargs)
+
+
+def he_uniform(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``HeUniform(seed=None)``; ``he_uniform(shape, dtype=None, seed=None)`` draws at once."""
+    return _lowercase(HeUniform, args, kwargs)
+
+
+def he_normal(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``HeNormal(seed=None)``; ``he_normal(shape, dtype=None, seed=None)`` draws at once."""
+    return _lowercase(HeNormal, args, kwargs)
+
+
+def lecun_uniform(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``LecunUniform(seed=None)``; ``lecun_uniform(shape, dtype=None, seed=None)`` draws at once."""
+    return _lowercase(LecunUniform, args, kwargs)
+
+
+def lecun_normal(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``LecunNormal(seed=None)``; ``lecun_normal(shape, dtype=None, seed=None)`` draws at once."""
+    return _lowercase(LecunNormal, args, kwargs)
+
+
+def orthogonal(*args: Any, **kwargs: Any) -> Initializer | np.ndarray:
+    """``Orthogonal(gain=1.0, seed=None)``; ``orthogonal(shape, dtype=None, ...)`` draws at once."""
+    return _lowercase(Orthogonal, args, kwargs)
+
+
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal  # Keras 3's other names of the two classes

@@ -10,12 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from . import activations, creation
+from . import activations, backend, creation
 from .engine import elementwise, shapes
 from .engine.elementwise import as_tensors
 from .engine.extend import custom_op
 from .keywords import suggests_keywords
-from .tensor import Tensor
+from .special import sigmoid as stable_sigmoid
+from .tensor import Tensor, record
 
 TensorLike = Any  # a Tensor, or anything Tensor() accepts: a number, a (nested) list, a numpy array
 Axis = int | tuple[int, ...] | None
@@ -317,3 +318,132 @@ def divide_no_nan(x1: TensorLike, x2: TensorLike) -> Tensor:
         return x1 / x2
     safe = elementwise.where(zero, 1.0, x2)  # no division by 0, so no inf * 0 in the gradient either
     return elementwise.where(zero, 0.0, x1 / safe)
+
+
+# Losses and one-hot, as keras.ops has them (keras/src/ops/nn.py): a loss per entry (binary) or per distribution along
+# ``axis`` (categorical), no mean over the batch; ``target`` first. Both arguments get gradients, as in Keras.
+def _same_shape(function: str, target: Tensor, output: Tensor) -> None:
+    if target.shape != output.shape:
+        raise ValueError(f"ops.{function}: target and output must have the same shape, got target of shape "
+                         f"{target.shape} and output of shape {output.shape}")
+
+
+def _float_output(function: str, output: TensorLike) -> Tensor:
+    output = _tensor(output)
+    if output.dtype.kind != "f":
+        raise TypeError(f"ops.{function}: output must hold floating-point numbers (probabilities, or logits with "
+                        f"from_logits=True), got dtype {output.dtype}")
+    return output
+
+
+@suggests_keywords
+def binary_crossentropy(target: TensorLike, output: TensorLike, from_logits: bool = False) -> Tensor:
+    """``-(t log p + (1 - t) log(1 - p))`` entry by entry, with p = output clipped into [epsilon, 1 - epsilon]
+    (epsilon = 1e-7, as Keras), or p = sigmoid(output) when ``from_logits``, computed as
+    ``max(z, 0) - z t + log(1 + e^-|z|)``: exact for any logit z (a logit of 1000 for the wrong class costs 1000).
+    target and output have the same shape; a target that is not a Tensor takes output's dtype."""
+    output = _float_output("binary_crossentropy", output)
+    target, output = as_tensors(target, output)
+    _same_shape("binary_crossentropy", target, output)
+    if from_logits:
+        return _sigmoid_crossentropy_with_logits(target, output)
+    eps = backend.epsilon()
+    p = output.clip(eps, 1 - eps)
+    return -(target * p.log() + (1 - target) * (1 - p).log())
+
+
+def _sigmoid_crossentropy_with_logits(target: Tensor, logits: Tensor) -> Tensor:
+    """The stable form, with its gradients by hand (d/dz = sigmoid(z) - t, d/dt = -z): composing max and |z| would
+    put a kink at z = 0 that autodiff does not see cancel, and softplus(z) - z t loses the tiny losses of confident
+    right answers (e^-30) to rounding."""
+    t, z = target.data, logits.data
+    out = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    return record(out, (target, logits), lambda g, out, t, z: (-g * z, g * (stable_sigmoid(z) - t)),
+                  "binary_crossentropy_with_logits")
+
+
+@suggests_keywords
+def categorical_crossentropy(target: TensorLike, output: TensorLike, from_logits: bool = False,
+                             axis: int = -1) -> Tensor:
+    """``-sum_k t_k log p_k`` along ``axis`` (the classes), with p = output rescaled to sum to 1 and clipped into
+    [epsilon, 1 - epsilon], or ``log p = log_softmax(output)`` when ``from_logits``. target (one-hot, or a
+    distribution) and output have the same shape; the result has output's shape without ``axis``. An all-zero row
+    of probabilities costs -log(epsilon) (Keras gives nan, 0 / 0), as in losses.categorical_crossentropy."""
+    output = _float_output("categorical_crossentropy", output)
+    target, output = as_tensors(target, output)
+    _same_shape("categorical_crossentropy", target, output)
+    if output.ndim == 0:
+        raise ValueError("ops.categorical_crossentropy: target and output need a class axis, got single numbers")
+    if from_logits:
+        log_p = activations.log_softmax(output, axis=axis)
+    else:
+        total = output.sum(axis=axis, keepdims=True)
+        total = elementwise.where(total.data > 0, total, 1.0)  # an all-zero row would be 0 / 0
+        eps = backend.epsilon()
+        log_p = (output / total).clip(eps, 1 - eps).log()
+    return -(target * log_p).sum(axis=axis)
+
+
+@suggests_keywords
+def sparse_categorical_crossentropy(target: TensorLike, output: TensorLike, from_logits: bool = False,
+                                    axis: int = -1) -> Tensor:
+    """categorical_crossentropy with integer class ids as the target: ``-log p[target]``, the classes along
+    ``axis`` of output. target has output's shape without that axis (or with it of size 1); its ids are whole numbers
+    in [0, classes) (Keras truncates 1.5 to 1, and fails deep in the backend on an id out of range)."""
+    output = _float_output("sparse_categorical_crossentropy", output)
+    if output.ndim == 0:
+        raise ValueError("ops.sparse_categorical_crossentropy: output needs a class axis, got a single number")
+    class_axis = _axis(output.ndim, axis, "sparse_categorical_crossentropy")
+    classes = output.shape[class_axis]
+    ids = _data(target)
+    if ids.ndim == output.ndim and ids.shape[class_axis] == 1:  # a class axis of 1: the ids as a column, as in Keras
+        ids = np.squeeze(ids, axis=class_axis)
+    expected = output.shape[:class_axis] + output.shape[class_axis + 1:]
+    if ids.shape != expected:
+        raise ValueError(f"ops.sparse_categorical_crossentropy: target must have output's shape without axis {axis}, "
+                         f"{expected}, got target of shape {ids.shape} for output of shape {output.shape}")
+    ids = _class_ids("sparse_categorical_crossentropy", ids, classes, negative_ok=False)
+    return categorical_crossentropy(one_hot(ids, classes, axis=axis, dtype=output.dtype), output, from_logits, axis)
+
+
+def _axis(ndim: int, axis: Any, function: str) -> int:
+    """axis as a number in [0, ndim), or an error naming it."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise ValueError(f"ops.{function}: axis must be an integer in [{-ndim}, {ndim}) for {ndim} axes, got "
+                         f"axis={axis!r}")
+    return int(axis) % ndim
+
+
+def _class_ids(function: str, x: np.ndarray, classes: int, negative_ok: bool) -> np.ndarray:
+    """Whole numbers below ``classes`` (and >= 0 unless ``negative_ok``) as integers, or an error naming one."""
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"ops.{function}: expects integer class ids, got an array of dtype {x.dtype}")
+    if x.dtype.kind == "f":
+        whole = np.isfinite(x) & (x == np.round(x))
+        if not whole.all():
+            raise ValueError(f"ops.{function}: class ids must be whole numbers, got {x[~whole].flat[0].item()!r}")
+    outside = (x >= classes) if negative_ok else (x >= classes) | (x < 0)
+    if outside.any():
+        bad = x[outside].flat[0].item()
+        expected = f"below num_classes={classes} (a negative id gives a row of zeros)" if negative_ok else \
+            f"in [0, {classes}) for {classes} classes"
+        raise ValueError(f"ops.{function}: class ids must be {expected}, got {int(bad)}")
+    return x.astype(np.intp)
+
+
+@suggests_keywords
+def one_hot(x: TensorLike, num_classes: int, axis: int = -1, dtype: Any = None, sparse: bool = False) -> Tensor:
+    """Class ids as one-hot vectors: ``one_hot([1, 0], 3)`` is [[0, 1, 0], [1, 0, 0]], in ``dtype`` (default
+    floatx, float32), the new axis of ``num_classes`` entries put at ``axis`` of the result. A negative id gives a
+    row of zeros, as in every Keras backend; an id >= num_classes is an error (Keras' torch backend fails too;
+    TensorFlow gives zeros). A constant: ids have no gradient."""
+    if sparse:
+        raise ValueError("ops.one_hot: sparse=True is not supported (nor by Keras' torch and numpy backends); leave "
+                         "it out for a dense Tensor")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"ops.one_hot: num_classes must be an integer >= 1, got {num_classes!r}")
+    ids = _class_ids("one_hot", _data(x), int(num_classes), negative_ok=True)
+    position = _axis(ids.ndim + 1, axis, "one_hot")
+    encoded = ids[..., None] == np.arange(num_classes)  # a negative id matches no class
+    dtype = np.dtype(dtype or backend.floatx())
+    return Tensor(np.moveaxis(encoded, -1, position).astype(dtype), dtype=dtype)

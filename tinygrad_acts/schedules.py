@@ -8,7 +8,8 @@ A schedule is a function of the step. Give one to an optimizer as its ``learning
     optimizer.learning_rate                               # the rate the next step will use
 
 Keras 3's classes, arguments, defaults and formulas (``keras/src/optimizers/schedules/learning_rate_schedule.py``),
-reached as in Keras through ``optimizers.schedules``. Each returns a Python float.
+reached as in Keras through ``optimizers.schedules``. Each returns a Python float; given an array of steps, as Keras'
+schedules take a tensor of steps (``schedule(np.arange(1000))`` to plot one), an array of the rates, as float64.
 """
 from __future__ import annotations
 
@@ -68,6 +69,14 @@ class LearningRateSchedule(SuggestsKeywords):
         """The step as a float; a negative or non-numeric step is an error naming the schedule."""
         return float(_at_least_zero(type(self).__name__, "step", step))
 
+    def _each_step(self, steps: np.ndarray | list | tuple) -> Any:
+        """The rate at each of an array (or list) of steps, as an array of its shape: ``schedule(step)`` for each, so
+        every entry is the number one step gives (Keras computes them in float32, and fails on an array for
+        PiecewiseConstantDecay and for CosineDecay with warmup). A 0-d array is one step: a float."""
+        steps = np.asarray(steps)
+        rates = [self(step) for step in steps.ravel().tolist()]
+        return rates[0] if steps.ndim == 0 else np.array(rates, dtype=np.float64).reshape(steps.shape)
+
 
 class _StepDecay(LearningRateSchedule):
     """What ExponentialDecay and InverseTimeDecay share: the same arguments, and the progress p = step / decay_steps
@@ -98,7 +107,9 @@ class ExponentialDecay(_StepDecay):
         learning_rate = initial_learning_rate * decay_rate ** p
     """
 
-    def __call__(self, step: int) -> float:
+    def __call__(self, step: Any) -> Any:
+        if isinstance(step, (np.ndarray, list, tuple)):  # steps, as Keras' tensor of steps
+            return self._each_step(step)
         return float(self.initial_learning_rate * self.decay_rate ** self._progress(step))
 
 
@@ -124,7 +135,9 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             raise ValueError(f"PiecewiseConstantDecay: boundaries must increase, got {boundaries}")
         self.name = name
 
-    def __call__(self, step: int) -> float:
+    def __call__(self, step: Any) -> Any:
+        if isinstance(step, (np.ndarray, list, tuple)):  # steps, as Keras' tensor of steps
+            return self._each_step(step)
         t = self._step(step)
         for boundary, value in zip(self.boundaries, self.values[:-1], strict=True):
             if t <= boundary:
@@ -142,7 +155,9 @@ class InverseTimeDecay(_StepDecay):
         learning_rate = initial_learning_rate / (1 + decay_rate * p)
     """
 
-    def __call__(self, step: int) -> float:
+    def __call__(self, step: Any) -> Any:
+        if isinstance(step, (np.ndarray, list, tuple)):  # steps, as Keras' tensor of steps
+            return self._each_step(step)
         return float(self.initial_learning_rate / (1 + self.decay_rate * self._progress(step)))
 
 
@@ -170,7 +185,9 @@ class CosineDecay(LearningRateSchedule):
                                                                                warmup_target)
         self.warmup_steps = _at_least_zero("CosineDecay", "warmup_steps", warmup_steps)
 
-    def __call__(self, step: int) -> float:
+    def __call__(self, step: Any) -> Any:
+        if isinstance(step, (np.ndarray, list, tuple)):  # steps, as Keras' tensor of steps
+            return self._each_step(step)
         t = self._step(step)
         if self.warmup_target is None:
             return self._decay(min(t, self.decay_steps), self.initial_learning_rate)

@@ -3,7 +3,8 @@ each class keeps and the formula of its result()): functions.py has the stateles
 (y_true, y_pred) with one value per sample, whose epoch value is their mean, and ``accuracy_for``, which accuracy
 'accuracy' means; metric.py the base class ``Metric`` (add_variable, update_state, result, reset_state), the
 ``Variable`` that holds its state, and ``result_values``, what fit logs of a result(); reduction.py ``Sum``, ``Mean``
-and ``MeanMetricWrapper`` with the classes that average a function (Accuracy, MeanSquaredError, ...); confusion.py the
+and ``MeanMetricWrapper`` with the classes that average a function (Accuracy, MeanSquaredError, ...); probabilistic.py
+the crossentropies (BinaryCrossentropy, ... and the loss functions keras.metrics gives by name); confusion.py the
 counts of true/false positives/negatives at thresholds and ``Precision``, ``Recall``, ``AUC``, built on them. A
 Metric's epoch value is its result() after every batch of the epoch was given to update_state. Here: ``get``, a
 metric by name, as ``keras.metrics.get``."""
@@ -31,11 +32,21 @@ from .functions import (
     squared_hinge,
 )
 from .metric import Metric, Variable, result_values
+from .probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    huber,
+    sparse_categorical_crossentropy,
+)
 from .reduction import (
     Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,
     CategoricalHinge,
+    CosineSimilarity,
     Hinge,
     KLDivergence,
     LogCoshError,
@@ -54,11 +65,13 @@ from .reduction import (
 
 # Metric classes compile also takes by name, as Keras 3's metrics.get does: the class name in snake_case. The names
 # of ALL_METRICS stay functions (for 'mae' or 'binary_accuracy', the epoch's mean is the same number, found with less
-# work).
+# work). The crossentropies' names give their classes, as in Keras ('huber' is no metric name there either).
 METRIC_CLASSES: dict[str, type[Metric]] = {
     "precision": Precision, "recall": Recall, "auc": AUC, "true_positives": TruePositives,
     "false_positives": FalsePositives, "true_negatives": TrueNegatives, "false_negatives": FalseNegatives,
-    "root_mean_squared_error": RootMeanSquaredError,
+    "root_mean_squared_error": RootMeanSquaredError, "cosine_similarity": CosineSimilarity,
+    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }
 
 
@@ -86,11 +99,14 @@ def get(identifier: str | Callable | Metric | type) -> Callable | Metric | str:
     raise ValueError(f"Unknown metric {identifier!r}: expected a Metric such as Precision(), {expected}")
 
 
-__all__ = ["ALL_METRICS", "AUC", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "CategoricalHinge",
-           "FalseNegatives", "FalsePositives", "Hinge", "KLDivergence", "LogCoshError", "METRIC_CLASSES", "Mean",
-           "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanMetricWrapper", "MeanSquaredError",
-           "MeanSquaredLogarithmicError", "Metric", "NEG_INF", "Poisson", "Precision", "Recall", "RootMeanSquaredError",
-           "SparseCategoricalAccuracy", "SquaredHinge", "Sum", "TrueNegatives", "TruePositives", "Variable",
-           "accuracy_for", "binary_accuracy", "categorical_accuracy", "categorical_hinge", "get", "hinge",
-           "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
-           "mean_squared_logarithmic_error", "poisson", "result_values", "sparse_categorical_accuracy", "squared_hinge"]
+__all__ = ["ALL_METRICS", "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "CategoricalAccuracy",
+           "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity", "FalseNegatives", "FalsePositives",
+           "Hinge", "KLDivergence", "LogCoshError", "METRIC_CLASSES", "Mean", "MeanAbsoluteError",
+           "MeanAbsolutePercentageError", "MeanMetricWrapper", "MeanSquaredError", "MeanSquaredLogarithmicError",
+           "Metric", "NEG_INF", "Poisson", "Precision", "Recall", "RootMeanSquaredError", "SparseCategoricalAccuracy",
+           "SparseCategoricalCrossentropy", "SquaredHinge", "Sum", "TrueNegatives", "TruePositives", "Variable",
+           "accuracy_for", "binary_accuracy", "binary_crossentropy", "categorical_accuracy",
+           "categorical_crossentropy", "categorical_hinge", "get", "hinge", "huber", "kl_divergence", "log_cosh",
+           "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
+           "mean_squared_logarithmic_error", "poisson", "result_values", "sparse_categorical_accuracy",
+           "sparse_categorical_crossentropy", "squared_hinge"]

@@ -1,5 +1,5 @@
 """Metrics that average: Sum, Mean, and MeanMetricWrapper, the running mean of a function's per-sample values, with
-the classes built on it (Accuracy, MeanSquaredError, Hinge, ...); RootMeanSquaredError."""
+the classes built on it (Accuracy, MeanSquaredError, Hinge, CosineSimilarity, ...); RootMeanSquaredError."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import backend
 from ..tensor import Tensor
 from .functions import (
     binary_accuracy,
@@ -183,6 +184,34 @@ class KLDivergence(MeanMetricWrapper):
 class Poisson(MeanMetricWrapper):
     def __init__(self, name: str = "poisson", dtype: Any = None):
         super().__init__(poisson, name=name, dtype=dtype)
+
+
+def _cosine_similarity(y_true: np.ndarray, y_pred: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``sum(y_true / |y_true| * y_pred / |y_pred|)`` along ``axis``: 1 for the same direction, -1 for opposite
+    ones, 0 for orthogonal ones. Each norm counts as at least 1e-7 (backend.epsilon(), as Keras' normalize), so a
+    vector of zeros has similarity 0."""
+    y_true, y_pred = same_rank(np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64))
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"CosineSimilarity: y_true of shape {y_true.shape} and y_pred of shape {y_pred.shape} must "
+                         f"have the same shape")
+    if not -y_pred.ndim <= axis < y_pred.ndim:
+        raise ValueError(f"CosineSimilarity: axis must be in [{-y_pred.ndim}, {y_pred.ndim}) for data of shape "
+                         f"{y_pred.shape}, got axis={axis}")
+
+    def unit(x: np.ndarray) -> np.ndarray:
+        return x / np.maximum(np.sqrt(np.sum(x * x, axis=axis, keepdims=True)), backend.epsilon())
+
+    return np.sum(unit(y_true) * unit(y_pred), axis=axis)
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """The mean over every sample seen of the cosine of the angle between y_true and y_pred along ``axis`` (higher
+    is better). Keras 3.15's get_config leaves ``axis`` out, so its copy measures along -1; here it is kept."""
+
+    def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1):
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise ValueError(f"CosineSimilarity: axis must be an integer, got axis={axis!r}")
+        super().__init__(_cosine_similarity, name=name, dtype=dtype, axis=int(axis))
 
 
 class RootMeanSquaredError(Mean):
