@@ -2,6 +2,7 @@
 tinygrad_acts and with the calculus, its Python examples run as doctests, its links lead to files that exist, and
 it mentions every module and every demo."""
 import doctest
+import itertools
 import pathlib
 import re
 
@@ -160,3 +161,89 @@ def test_the_guide_gives_the_readmes_two_commands(guide):
     for command in ('python -m pip install -e ".[demos]" && python demos/run_all.py',
                     'python -m pip install -e ".[test]" && python -m pytest'):
         assert command in guide
+
+
+# The guide cites code as `Name` ([file, lines a–b](../path.py#La-Lb)): the range must be exactly that function,
+# decorators included, so that an edit which moves the code and not the guide fails here with the right range.
+CITATION = re.compile(r"`([\w.]+)`\s*\(\[[^\]]*\]\(\.\./([\w/]+\.py)#L(\d+)-L(\d+)\)\)")
+NAMED_FILE = re.compile(r"`([\w.]+)`\s*\(\[[^\]]*\]\(\.\./([\w/]+\.py)\)\)")
+
+
+def definitions(path: pathlib.Path) -> dict[str, tuple[int, int]]:
+    """{'Tensor.backward': (first line, last line), 'record': (...), ...} of a module's functions and classes, with
+    their methods under 'Class.method'; the first line is the first decorator's."""
+    import ast
+    spans: dict[str, tuple[int, int]] = {}
+
+    def walk(body, prefix):
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                spans[prefix + node.name] = (first, node.end_lineno)
+                if isinstance(node, ast.ClassDef):
+                    walk(node.body, prefix + node.name + ".")
+
+    walk(ast.parse(path.read_text(encoding="utf-8")).body, "")
+    return spans
+
+
+def test_every_cited_line_range_is_the_whole_function_it_names(guide):
+    citations = CITATION.findall(guide)
+    assert len(citations) >= 10 and len(citations) == guide.count(".py#L"), "a line range without a name before it"
+    wrong = []
+    for name, path, first, last in citations:
+        span = definitions(ROOT / path).get(name)
+        if span != (int(first), int(last)):
+            wrong.append(f"{name} in {path}: the guide says lines {first}-{last}, the code has "
+                         f"{'no such function' if span is None else f'lines {span[0]}-{span[1]}'}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_name_cited_with_its_file_is_defined_there(guide):
+    citations = NAMED_FILE.findall(guide)
+    assert len(citations) >= 3
+    missing = [f"{name} in {path}" for name, path in citations
+               if name not in definitions(ROOT / path) and f"def {name}(" not in (ROOT / path).read_text()]
+    assert not missing, f"the guide names functions its files do not define: {missing}"
+
+
+def tanh_path(text: str) -> list[tuple[str, int, int]]:
+    rows = list(itertools.takewhile(lambda line: line.startswith("|"),
+                                    text.split("<!-- tanh-path:", 1)[1].splitlines()[1:]))
+    header, _, *body = ([cell.strip() for cell in row.strip("|").split("|")] for row in rows)
+    assert header == ["step", "function", "lines"]
+    return [(function.strip("`"), *map(int, lines.split("–"))) for _, function, lines in body]
+
+
+def test_tanhs_gradient_is_read_in_about_sixty_lines_of_the_core(guide):
+    """Issue 20's promise: tanh's gradient understood from ~60 lines in one place, backward beside its loop."""
+    path = tanh_path(guide)
+    spans = definitions(ROOT / "tinygrad_acts" / "tensor.py")
+    assert {name for name, *_ in path} == {"Tensor.tanh", "record", "Tensor.backward", "Tensor.backpropagate"}
+    for name, first, last in path:
+        assert spans[name] == (first, last), f"{name} is at lines {spans[name]}, the guide says {first}-{last}"
+    total = sum(last - first + 1 for _, first, last in path)
+    assert total <= 65 and f"That is {total} lines" in guide
+    assert spans["Tensor.backpropagate"][0] - spans["Tensor.backward"][1] <= 2  # the loop right after backward
+    source = (ROOT / "tinygrad_acts" / "tensor.py").read_text(encoding="utf-8").splitlines()
+    first, last = spans["Tensor.tanh"]
+    assert "g * (1 - out * out)" in "\n".join(source[first - 1:last])  # the rule the guide quotes
+
+
+def test_every_module_of_the_subpackages_is_linked(guide):
+    package = ROOT / "tinygrad_acts"
+    modules = sorted(str(p.relative_to(package)) for p in package.glob("*/*.py")
+                     if p.name != "__init__.py" or p.parent.name == "engine")
+    assert "engine/higher_order.py" in modules and "saving/keras.py" in modules
+    missing = [m for m in modules if f"(../tinygrad_acts/{m})" not in guide]
+    assert not missing, f"docs/reading-guide.md does not link {missing}"
+
+
+def test_the_readme_leads_readers_to_the_source_near_its_top(guide):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in readme.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## Reading the source"  # before the Quickstart, as the first section
+    section = readme.split("## Reading the source", 1)[1].split("\n## ", 1)[0]
+    assert "(docs/reading-guide.md)" in section and "(tinygrad_acts/tensor.py)" in section
+    total = sum(last - first + 1 for _, first, last in tanh_path(guide))
+    assert f"is {total} lines of that file" in section  # the same count as the guide's table
