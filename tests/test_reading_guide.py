@@ -212,7 +212,8 @@ def tanh_path(text: str) -> list[tuple[str, int, int]]:
                                     text.split("<!-- tanh-path:", 1)[1].splitlines()[1:]))
     header, _, *body = ([cell.strip() for cell in row.strip("|").split("|")] for row in rows)
     assert header == ["step", "function", "lines"]
-    return [(function.strip("`"), *map(int, lines.split("–"))) for _, function, lines in body]
+    spans = [(function.strip("`"), lines.split("–")) for _, function, lines in body]
+    return [(function, int(first), int(last)) for function, (first, last) in spans]
 
 
 def test_tanhs_gradient_is_read_in_about_sixty_lines_of_the_core(guide):
