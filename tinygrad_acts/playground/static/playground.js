@@ -9,10 +9,15 @@ const FEATURE_LABELS = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2"};
 const NUMBER_FIELDS = ["noise", "ratio", "batch_size", "learning_rate", "regularization_rate", "seed", "data_seed"];
 const LIST_FIELDS = ["features", "hidden"];
 const DISPLAY_FIELDS = ["show_test_data", "discretize", "view"];  // the page's own: in the link, not sent
+const CONTROLS = {learning_rate: "learning-rate", activation: "activation", regularization: "regularization",
+                  regularization_rate: "regularization-rate", problem: "problem", dataset: "dataset",
+                  ratio: "ratio", noise: "noise", batch_size: "batch-size", data_seed: "regenerate",
+                  features: "network", hidden: "layer-count"};  // where a refused field's message is shown
 const ORANGE = [245, 147, 34], MIDDLE = [232, 234, 235], BLUE = [8, 119, 189];
 
-const page = {config: null, display: {show_test_data: false, discretize: false, view: "output"}, state: null,
-              run: 0, playing: false, history: [], shown: null, flavor: "tinygrad_acts", scripts: {}};
+const page = {session: null, config: null, display: {show_test_data: false, discretize: false, view: "output"},
+              state: null, run: 0, playing: false, loop: null, history: [], shown: null, links: [],
+              flavor: "tinygrad_acts", announced: 0, announcement: null};
 const $ = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -49,55 +54,166 @@ function paintGrid(canvas, text, discretize) {  // the grid's own size; CSS scal
 // ---------------------------------------------------------------------------------------------------------------
 // Talking to the server
 // ---------------------------------------------------------------------------------------------------------------
-async function call(method, path, body) {
-  const options = {method, headers: {"Content-Type": "application/json"}};
-  if (body !== undefined) options.body = JSON.stringify(body);
-  const response = await fetch(path, options);
-  const answer = path.startsWith("/api/export") ? await response.text() : await response.json();
-  if (!response.ok) throw new Error(answer.field ? `${answer.field}: ${answer.error}` : String(answer.error || answer));
-  return answer;
-}
-
-function report(error) { $("status").textContent = error ? String(error.message || error) : ""; }
-
-async function sendConfig(config) {
-  try {
-    applyState(await call("POST", "/api/config", config));
-    report(null);
-  } catch (error) {
-    report(error);
-    applyState(await call("GET", "/api/state?view=" + page.display.view));
+class ServerError extends Error {  // a refusal: its HTTP status and the field the server names
+  constructor(status, field, message) {
+    super(field && field !== "body" ? `${field}: ${message}` : message);
+    this.status = status; this.field = field; this.reason = message;
   }
 }
 
-function changeConfig(changes) {
-  page.scripts = {};
-  return sendConfig(Object.assign({}, page.config, changes));
+async function call(method, path, body) {
+  const headers = {"Content-Type": "application/json"};
+  if (page.session) headers["X-Session"] = page.session;
+  let response;
+  try {
+    response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  } catch (error) {  // no answer at all: the server is gone
+    showStopped(true);
+    throw new ServerError(0, "server", "the server does not answer");
+  }
+  showStopped(false);
+  const answer = path.startsWith("/api/export") && response.ok ? await response.text() : await response.json();
+  if (!response.ok) throw new ServerError(response.status, answer.field, answer.error);
+  return answer;
 }
 
+async function callRun(method, path, body) {  // a call about this tab's run; an expired run is opened again
+  try {
+    return await call(method, path, body);
+  } catch (error) {
+    if (error.status !== 410 || !page.config) throw error;
+    await openRun(page.config);
+    notify(`This tab's run had been idle for over ${page.idleMinutes} minutes and was closed: ` +
+           "a new one started from epoch 0 with the same settings.");
+    throw error;
+  }
+}
+
+async function openRun(config) {  // a run for this tab; a refused field is left at its default, and said so
+  const given = Object.assign({}, config), refused = [];
+  for (;;) {
+    try {
+      page.session = null;
+      const state = await call("POST", "/api/session?view=" + page.display.view, given);
+      page.session = state.session;
+      page.idleMinutes = state.idle_seconds / 60;
+      applyState(state);
+      return refused;
+    } catch (error) {
+      if (error.status !== 400 || !(error.field in given)) throw error;
+      refused.push(`${error.field}=${given[error.field]} (${error.message})`);
+      delete given[error.field];
+    }
+  }
+}
+
+function closeRun() {  // the tab goes away: so does its run (the server also closes idle runs)
+  if (!page.session) return;
+  fetch("/api/close", {method: "POST", keepalive: true, body: "{}",
+                       headers: {"Content-Type": "application/json", "X-Session": page.session}}).catch(() => {});
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Saying what happened: banners in view, field errors beside their control, a polite live region for events
+// ---------------------------------------------------------------------------------------------------------------
+function announce(text) {  // events only (start, pause, diverged, errors), at most one a second
+  page.announcement = text;
+  const wait = page.announced + 1000 - Date.now();
+  if (wait > 0) {
+    if (!page.announceTimer) page.announceTimer = setTimeout(() => { page.announceTimer = null; announce(page.announcement); }, wait);
+    return;
+  }
+  page.announced = Date.now();
+  $("announce").textContent = text;
+}
+
+function notify(text) {  // a message in view at the top of the page, and spoken once
+  $("status").textContent = text;
+  $("status").hidden = !text;
+  if (text) announce(text);
+}
+
+function showStopped(stopped) {
+  if ($("stopped").hidden === !stopped) return;
+  $("stopped").hidden = !stopped;
+  if (stopped) {
+    page.playing = false;
+    announce("The server stopped. Restart it with python -m tinygrad_acts.playground, then press Try again.");
+  }
+}
+
+function fieldError(field, message) {  // the message beside the control that caused it
+  const control = $(CONTROLS[field] || "network");
+  const holder = control.closest(".field") || control.closest("section") || control.parentElement;
+  let note = holder.querySelector(":scope > .field-error");
+  if (!note) {
+    note = element("p", "field-error");
+    note.id = `error-${CONTROLS[field] || "network"}`;
+    holder.append(note);
+  }
+  note.textContent = message;
+  control.setAttribute("aria-describedby", note.id);
+  control.setAttribute("aria-invalid", "true");
+  announce(message);
+}
+
+function clearFieldErrors() {
+  document.querySelectorAll(".field-error").forEach((note) => note.remove());
+  document.querySelectorAll("[aria-invalid]").forEach((control) => {
+    control.removeAttribute("aria-invalid");
+    control.removeAttribute("aria-describedby");
+  });
+}
+
+function showError(error, field) {  // a refused request: beside its control, else at the top
+  if (error.status === 0) return;  // the stopped-server banner says it
+  if (field || (error.field && error.field in CONTROLS)) fieldError(field || error.field, error.message);
+  else notify(error.message);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------------------------------
 async function step(batches) {
-  const answer = await call("POST", "/api/step", {batches, view: page.display.view});
+  if (!page.state) return;
+  const answer = await callRun("POST", "/api/step", {batches, view: page.display.view});
   if (answer.run !== page.run) return;  // about a run that has since been replaced
+  takeSnapshot(answer);
+}
+
+function takeSnapshot(answer) {
+  const diverging = answer.diverged && !page.state.diverged;
   page.history.push(answer.history_point);
   if (page.history.length > 2000) page.history = page.history.filter((_, i) => i % 2 === 0);
   Object.assign(page.state, answer);
   drawRun();
+  if (diverging) announce(answer.diverged_message);
 }
 
-async function play() {
+function play() {
   page.playing = true;
   showPlaying();
-  while (page.playing) {
-    try {
-      await step(page.state.batches_per_epoch);  // one epoch per frame, as the TensorFlow Playground
-    } catch (error) {
-      report(error);
-      page.playing = false;
+  announce("Training");
+  page.loop = (async () => {
+    while (page.playing) {
+      try {
+        await step(page.state.batches_per_epoch);  // one epoch per frame, as the TensorFlow Playground
+      } catch (error) {
+        showError(error);
+        page.playing = false;
+      }
+      if (page.state.diverged) page.playing = false;
+      await new Promise(requestAnimationFrame);
     }
-    if (page.state.diverged) page.playing = false;
-    await new Promise(requestAnimationFrame);
-  }
-  showPlaying();
+    showPlaying();
+    if (!page.state.diverged) announce(`Paused at epoch ${Math.floor(page.state.epoch)}`);
+  })();
+  return page.loop;
+}
+
+async function pause() {  // stop playing and wait for the step on its way
+  page.playing = false;
+  if (page.loop) await page.loop;
 }
 
 function showPlaying() {
@@ -105,6 +221,42 @@ function showPlaying() {
   button.setAttribute("aria-label", page.playing ? "Pause" : "Play");
   button.innerHTML = page.playing ? "&#10074;&#10074;" : "&#9654;";
   button.classList.toggle("playing", page.playing);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Changing the run: learning rate, regularization and batch size live; anything else a new run
+// ---------------------------------------------------------------------------------------------------------------
+async function changeConfig(changes, field) {
+  const config = Object.assign({}, page.config, changes);
+  const live = Object.keys(changes).every((key) => page.state.options.live_fields.includes(key));
+  if (!live) await pause();
+  try {
+    const state = await callRun("POST", "/api/config?view=" + page.display.view, config);
+    clearFieldErrors();
+    applyState(state);
+    if (state.restarted) announce(`New run from epoch 0: ${Object.keys(changes).join(", ")} changed`);
+  } catch (error) {
+    showError(error, field);
+    fillControls();  // the controls show the run as it is
+  }
+}
+
+function applyState(state) {
+  const rebuild = !page.state || structure(state.config) !== structure(page.config) ||
+                  state.run !== page.run || state.view !== page.state.view;
+  page.state = state;
+  page.config = state.config;
+  page.run = state.run;
+  page.history = state.history.slice();
+  fillControls();
+  if (rebuild) buildNetwork();
+  drawRun();
+  writeLink();
+  for (const id of ["play", "step", "reset"]) $(id).disabled = false;
+}
+
+function structure(config) {  // what the network's drawing depends on
+  return JSON.stringify([config.features, config.hidden, config.problem]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -121,11 +273,10 @@ function linkHash() {
 
 function writeLink() { history.replaceState(null, "", linkHash()); }
 
-function readLink() {  // {config, display}, or null when the page was opened without a configuration
-  if (location.hash.length < 2) return null;
+function readLink() {  // {config, display}; an empty config when the page was opened without one
   const config = {}, display = Object.assign({}, page.display);
   for (const [key, text] of new URLSearchParams(location.hash.slice(1))) {
-    if (key === "view") display.view = text;
+    if (key === "view") display.view = text === "gradient" ? "gradient" : "output";
     else if (DISPLAY_FIELDS.includes(key)) display[key] = text === "true";
     else if (key === "hidden") config.hidden = text === "" ? [] : text.split(",").map(Number);
     else if (LIST_FIELDS.includes(key)) config[key] = text === "" ? [] : text.split(",");
@@ -138,18 +289,6 @@ function readLink() {  // {config, display}, or null when the page was opened wi
 // ---------------------------------------------------------------------------------------------------------------
 // Drawing a run
 // ---------------------------------------------------------------------------------------------------------------
-function applyState(state) {
-  page.state = state;
-  page.config = state.config;
-  page.run = state.run;
-  page.history = state.history.slice();
-  page.shown = null;
-  fillControls();
-  buildNetwork();
-  drawRun();
-  writeLink();
-}
-
 function drawRun() {
   const state = page.state;
   $("epoch").textContent = formatEpoch(state.epoch);
@@ -158,6 +297,7 @@ function drawRun() {
   $("train-accuracy").textContent = state.accuracy ? `accuracy ${formatPercent(state.accuracy.train)}` : "";
   $("test-accuracy").textContent = state.accuracy ? `accuracy ${formatPercent(state.accuracy.test)}` : "";
   $("diverged").hidden = !state.diverged;
+  $("diverged").textContent = state.diverged_message;
   drawNeurons();
   drawLinks();
   drawHeatmap();
@@ -171,7 +311,11 @@ function formatEpoch(epoch) {  // 000,123 as the TensorFlow Playground, and the 
   return Number.isInteger(epoch) ? whole : whole + (epoch % 1).toFixed(2).slice(1);
 }
 
-function formatLoss(loss) { return loss === null ? "not a number" : loss.toFixed(3); }
+function formatLoss(loss) {  // a number as it is, however large; 'inf' and 'nan' as the server names them
+  if (typeof loss === "string") return loss;
+  return Math.abs(loss) >= 1e4 ? loss.toExponential(2) : loss.toFixed(3);
+}
+
 function formatPercent(fraction) { return fraction === null ? "–" : (100 * fraction).toFixed(1) + "%"; }
 
 function fillControls() {
@@ -198,12 +342,18 @@ function fillControls() {
 
 function fillSelect(select, values, current, label) {
   const all = values.includes(current) ? values : values.concat([current]);  // a value from a link stays shown
+  if (select.options.length === all.length && [...select.options].every((o, i) => o.value === String(all[i]))) {
+    select.value = String(current);  // the same options: leave them, so focus and the screen reader stay put
+    return;
+  }
   select.replaceChildren(...all.map((value) => new Option(label(value), String(value))));
   select.value = String(current);
 }
 
 // The network: a column of features, one per hidden layer, and the output; links drawn on a canvas behind.
 function buildNetwork() {
+  const focused = document.activeElement && $("columns").contains(document.activeElement) ?
+    document.activeElement.getAttribute("aria-label") : null;
   const config = page.config, columns = $("columns");
   columns.replaceChildren();
   const features = element("div", "layer");
@@ -223,11 +373,12 @@ function buildNetwork() {
   config.hidden.forEach((units, layer) => columns.append(hiddenColumn(units, layer)));
   const output = element("div", "layer");
   output.append(element("div", "layer-title"));
-  const outputNode = nodeButton("Output neuron", null);
-  outputNode.dataset.layer = String(config.hidden.length);
-  outputNode.dataset.unit = "0";
-  output.append(outputNode);
+  output.append(neuronNode("Output neuron", config.hidden.length, 0));
   columns.append(output);
+  if (focused) {  // the control just used keeps the focus, though the network was drawn again
+    const again = [...columns.querySelectorAll("[aria-label]")].find((n) => n.getAttribute("aria-label") === focused);
+    (again && !again.disabled ? again : $("add-layer")).focus();
+  }
 }
 
 function hiddenColumn(units, layer) {
@@ -237,13 +388,18 @@ function hiddenColumn(units, layer) {
   buttons.append(smallButton("+", `Add neuron to layer ${layer + 1}`, units >= 8, () => resizeLayer(layer, +1)),
                  smallButton("\u2212", `Remove neuron from layer ${layer + 1}`, units <= 1, () => resizeLayer(layer, -1)));
   column.append(buttons, title);
-  for (let unit = 0; unit < units; unit++) {
-    const node = nodeButton(`Neuron ${unit + 1} of layer ${layer + 1}`, null);
-    node.dataset.layer = String(layer);
-    node.dataset.unit = String(unit);
-    column.append(node);
-  }
+  for (let unit = 0; unit < units; unit++) column.append(neuronNode(`Neuron ${unit + 1} of layer ${layer + 1}`, layer, unit));
   return column;
+}
+
+function neuronNode(name, layer, unit) {  // a neuron, with its bias drawn as a small square on its corner
+  const node = nodeButton(name, null);
+  node.dataset.layer = String(layer);
+  node.dataset.unit = String(unit);
+  const bias = element("span", "bias");
+  bias.setAttribute("aria-hidden", "true");
+  node.append(bias);
+  return node;
 }
 
 function nodeButton(name, grid) {
@@ -282,7 +438,10 @@ function neuronGrid(layer, unit) {  // the grid a node shows: a hidden neuron's,
 
 function drawNeurons() {
   for (const node of document.querySelectorAll(".node[data-layer]")) {
-    paintGrid(node.firstChild, neuronGrid(Number(node.dataset.layer), Number(node.dataset.unit)), false);
+    const layer = Number(node.dataset.layer), unit = Number(node.dataset.unit);
+    paintGrid(node.firstChild, neuronGrid(layer, unit), false);
+    const bias = page.state.biases[layer][unit], [r, g, b] = colorOf(bias === null ? 0 : bias);
+    node.lastChild.style.background = `rgb(${r}, ${g}, ${b})`;
   }
 }
 
@@ -292,20 +451,108 @@ function drawLinks() {  // one line per weight: width for its size, colour for i
   const context = canvas.getContext("2d");
   const columns = [...document.querySelectorAll(".network-columns > .layer")].map(
     (column) => [...column.querySelectorAll(".node")].filter((node) => node.getAttribute("aria-pressed") !== "false"));
+  page.links = [];
   page.state.weights.forEach((kernel, layer) => {
     kernel.forEach((row, from) => row.forEach((weight, to) => {
       const a = columns[layer][from].getBoundingClientRect(), b = columns[layer + 1][to].getBoundingClientRect();
       const w = weight === null ? 0 : weight, [r, g, bl] = colorOf(w);
+      const start = [a.right - box.left, a.top + a.height / 2 - box.top];
+      const end = [b.left - box.left, b.top + b.height / 2 - box.top];
+      const curve = [start, [start[0] + 30, start[1]], [end[0] - 30, end[1]], end];
       context.strokeStyle = `rgba(${r}, ${g}, ${bl}, 0.9)`;
       context.lineWidth = Math.min(8, 0.6 + 1.6 * Math.abs(w));
       context.beginPath();
-      context.moveTo(a.right - box.left, a.top + a.height / 2 - box.top);
-      context.bezierCurveTo(a.right - box.left + 30, a.top + a.height / 2 - box.top,
-                            b.left - box.left - 30, b.top + b.height / 2 - box.top,
-                            b.left - box.left, b.top + b.height / 2 - box.top);
+      context.moveTo(...curve[0]);
+      context.bezierCurveTo(...curve[1], ...curve[2], ...curve[3]);
       context.stroke();
+      page.links.push({layer, from, to, weight, points: bezierPoints(curve), source: columns[layer][from],
+                       target: columns[layer + 1][to]});
     }));
   });
+}
+
+function bezierPoints([p0, p1, p2, p3]) {  // 24 points along a cubic curve, to find the line under the pointer
+  return Array.from({length: 25}, (_, i) => {
+    const t = i / 24, u = 1 - t;
+    return [0, 1].map((k) => u * u * u * p0[k] + 3 * u * u * t * p1[k] + 3 * u * t * t * p2[k] + t * t * t * p3[k]);
+  });
+}
+
+// Hovering a weight line or a bias square shows its value; a click lets you type a new one, as TF Playground.
+function weightAt(event) {
+  const box = $("network").getBoundingClientRect(), x = event.clientX - box.left, y = event.clientY - box.top;
+  for (const node of document.querySelectorAll(".node[data-layer]")) {
+    const square = node.lastChild.getBoundingClientRect();
+    if (event.clientX >= square.left - 2 && event.clientX <= square.right + 2 &&
+        event.clientY >= square.top - 2 && event.clientY <= square.bottom + 2) {
+      const layer = Number(node.dataset.layer), to = Number(node.dataset.unit);
+      return {layer, to, from: null, value: page.state.biases[layer][to], x, y,
+              name: `Bias of ${node.getAttribute("aria-label").toLowerCase()}`};
+    }
+  }
+  let best = null, nearest = 6;  // within 6 pixels of a line
+  for (const link of page.links) {
+    for (const [px, py] of link.points) {
+      const distance = Math.hypot(px - x, py - y);
+      if (distance < nearest) { nearest = distance; best = link; }
+    }
+  }
+  if (!best) return null;
+  return {layer: best.layer, to: best.to, from: best.from, value: best.weight, x, y,
+          name: `Weight from ${best.source.getAttribute("aria-label").toLowerCase()} to ` +
+                `${best.target.getAttribute("aria-label").toLowerCase()}`};
+}
+
+function showWeight(event) {
+  const tip = $("weight-tip");
+  if (tip.dataset.editing === "true") return;
+  const found = weightAt(event);
+  tip.hidden = !found;
+  if (!found) return;
+  tip.textContent = `${found.name}: ${found.value === null ? "not a number" : found.value.toFixed(3)} (click to change)`;
+  placeTip(tip, found);
+}
+
+function placeTip(tip, found) {
+  const width = $("network").clientWidth;
+  tip.style.left = `${Math.max(0, Math.min(found.x + 12, width - 240))}px`;
+  tip.style.top = `${found.y + 12}px`;
+}
+
+function editWeight(event) {
+  const found = weightAt(event), tip = $("weight-tip");
+  if (!found) return;
+  tip.replaceChildren();
+  tip.dataset.editing = "true";
+  const label = element("label", ""), input = element("input", "");
+  label.textContent = found.name + " ";
+  input.type = "number";
+  input.step = "0.1";
+  input.value = found.value === null ? "0" : String(found.value);
+  label.append(input);
+  tip.append(label);
+  tip.hidden = false;
+  placeTip(tip, found);
+  input.focus();
+  input.select();
+  const finish = async (keep) => {
+    if (tip.dataset.editing !== "true") return;
+    tip.dataset.editing = "false";
+    tip.hidden = true;
+    if (!keep) return;
+    try {
+      const answer = await callRun("POST", "/api/weight?view=" + page.display.view,
+                                   {layer: found.layer, to: found.to, from: found.from, value: Number(input.value)});
+      if (answer.run === page.run) takeSnapshot(answer);
+    } catch (error) {
+      fieldError("features", error.message);
+    }
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") finish(true);
+    if (e.key === "Escape") finish(false);
+  });
+  input.addEventListener("blur", () => finish(true));
 }
 
 function showLarge(node) {
@@ -336,6 +583,19 @@ function drawHeatmap() {  // the output (or the neuron shown large) over the pla
   context.drawImage(small, 0, 0, canvas.width, canvas.height);
   drawPoints(context, state.points.train, "#fff");
   if (page.display.show_test_data) drawPoints(context, state.points.test, "#000");
+  drawLegend(node && !node.dataset.feature && Number(node.dataset.layer) < page.config.hidden.length);
+}
+
+function drawLegend(neuron) {  // the colour scale of what the heat map shows
+  const canvas = $("legend"), context = canvas.getContext("2d");
+  for (let x = 0; x < canvas.width; x++) {
+    const [r, g, b] = colorOf(2 * x / (canvas.width - 1) - 1);
+    context.fillStyle = `rgb(${r}, ${g}, ${b})`;
+    context.fillRect(x, 0, 1, canvas.height);
+  }
+  const classify = page.config.problem === "classification";
+  $("legend-caption").textContent = neuron ? (page.display.view === "gradient" ? "scaled to its largest size" : "its value") :
+    classify ? "2·P(class 1) − 1: orange class 0, blue class 1" : "the predicted value";
 }
 
 function drawPoints(context, points, stroke) {
@@ -358,7 +618,7 @@ function drawLossChart() {
   const values = points.flatMap((p) => [p[1], p[2]]).filter((v) => v !== null);
   if (points.length < 2 || values.length === 0) return;
   const top = Math.max(...values) || 1, last = points[points.length - 1][0] || 1;
-  for (const [column, colour] of [[1, "#999"], [2, "#000"]]) {
+  for (const [column, colour] of [[1, "#777"], [2, "#000"]]) {
     context.strokeStyle = colour;
     context.lineWidth = 1.5;
     context.beginPath();
@@ -409,19 +669,17 @@ function drawCollapse() {
     return;
   }
   const term = (w, name, first) => (w < 0 ? (first ? "−" : " − ") : (first ? "" : " + ")) +
-                                   Math.abs(w).toFixed(3) + (name ? "·" + name : "");
+                                   Math.abs(w).toFixed(3) + (name ? "·" + (FEATURE_LABELS[name] || name) : "");
   const terms = panel.kernel.map((w, i) => term(w, panel.features[i], i === 0));
   const equation = "z = " + terms.join("") + (panel.bias === null ? " + nan" : term(panel.bias, "", false));
   const difference = panel.max_difference === null ? "not a number" : panel.max_difference.toExponential(1);
   box.innerHTML = "";
-  const lead = element("p", "");
-  lead.textContent = `All ${panel.layers} layers are linear, so they equal one Dense layer (tinygrad_acts.collapse):`;
-  const code = element("code", "");
+  const lead = element("p", ""), code = element("code", ""), check = element("p", ""), drawn = element("p", "");
+  lead.textContent = panel.lead;
   code.textContent = equation;
-  const check = element("p", "");
-  check.textContent = `Its output equals the stack's: largest difference over the grid ${difference}` +
-                      " (float32 rounding). A line through the plane is all this network can draw.";
-  box.append(lead, code, check);
+  check.textContent = `Its output equals the stack's: largest difference over the grid ${difference} (float32 rounding).`;
+  drawn.textContent = panel.drawn;
+  box.append(lead, code, check, drawn);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -430,88 +688,121 @@ function drawCollapse() {
 function toggleFeature(name) {
   const on = page.config.features.includes(name);
   const features = on ? page.config.features.filter((f) => f !== name) : page.config.features.concat([name]);
-  if (features.length > 0) changeConfig({features});
+  if (features.length > 0) changeConfig({features}, "features");
+  else fieldError("features", "features: at least one feature must stay on");
 }
 
 function resizeLayer(layer, change) {
   const hidden = page.config.hidden.slice();
   hidden[layer] = Math.max(1, Math.min(8, hidden[layer] + change));
-  changeConfig({hidden});
+  changeConfig({hidden}, "hidden");
 }
 
 function changeLayers(change) {
   const hidden = page.config.hidden.slice();
   if (change > 0 && hidden.length < 6) hidden.push(2);
   if (change < 0) hidden.pop();
-  changeConfig({hidden});
+  changeConfig({hidden}, "hidden");
 }
 
 function setDisplay(key, value) {
   page.display[key] = value;
   writeLink();
   if (key === "view") {
-    call("GET", "/api/state?view=" + value).then(applyState, report);
+    callRun("GET", "/api/state?view=" + value).then(applyState, (error) => showError(error));
   } else {
     drawHeatmap();
   }
 }
 
+function selectTab(tab) {  // the panels under the network: one shown at a time
+  for (const other of document.querySelectorAll("[role=tab]")) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+  if (tab.id === "tab-export") showExport(page.flavor);
+}
+
+function moveTab(event) {  // arrow keys move between the tabs, as the ARIA tabs pattern has it
+  const tabs = [...document.querySelectorAll("[role=tab]")], index = tabs.indexOf(event.target);
+  const next = {ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1}[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const tab = tabs[(next + tabs.length) % tabs.length];
+  tab.focus();
+  selectTab(tab);
+}
+
 async function showExport(flavor) {
   page.flavor = flavor;
-  $("export-panel").hidden = false;
   $("flavor-tinygrad").setAttribute("aria-pressed", String(flavor === "tinygrad_acts"));
   $("flavor-keras").setAttribute("aria-pressed", String(flavor === "keras"));
   try {
-    const script = await call("GET", "/api/export?flavor=" + flavor);
+    const script = await callRun("GET", "/api/export?flavor=" + flavor);
     $("script").value = script;
     const link = $("download");
     URL.revokeObjectURL(link.href);
     link.href = URL.createObjectURL(new Blob([script], {type: "text/x-python"}));
     link.download = flavor === "keras" ? "playground_keras.py" : "playground_tinygrad_acts.py";
   } catch (error) {
-    report(error);
+    showError(error);
   }
 }
 
 function connectControls() {
-  $("play").addEventListener("click", () => { if (page.playing) page.playing = false; else play(); });
-  $("step").addEventListener("click", () => step(page.state.batches_per_epoch).catch(report));
-  $("reset").addEventListener("click", () => call("POST", "/api/reset", {view: page.display.view}).then(applyState, report));
-  $("regenerate").addEventListener("click", () => changeConfig({data_seed: Math.floor(Math.random() * 1e9)}));
-  $("learning-rate").addEventListener("change", (e) => changeConfig({learning_rate: Number(e.target.value)}));
-  $("regularization-rate").addEventListener("change",
-                                           (e) => changeConfig({regularization_rate: Number(e.target.value)}));
-  $("activation").addEventListener("change", (e) => changeConfig({activation: e.target.value}));
-  $("regularization").addEventListener("change", (e) => changeConfig({regularization: e.target.value}));
+  $("play").addEventListener("click", () => { if (page.playing) pause(); else play(); });
+  $("step").addEventListener("click", () => step(page.state.batches_per_epoch).catch((error) => showError(error)));
+  $("reset").addEventListener("click", async () => {
+    await pause();
+    callRun("POST", "/api/reset", {view: page.display.view}).then(applyState, (error) => showError(error));
+  });
+  $("regenerate").addEventListener("click", () => changeConfig({data_seed: Math.floor(Math.random() * 1e9)}, "data_seed"));
+  for (const [id, field] of [["learning-rate", "learning_rate"], ["regularization-rate", "regularization_rate"]]) {
+    $(id).addEventListener("change", (e) => changeConfig({[field]: Number(e.target.value)}, field));
+  }
+  for (const [id, field] of [["activation", "activation"], ["regularization", "regularization"], ["dataset", "dataset"]]) {
+    $(id).addEventListener("change", (e) => changeConfig({[field]: e.target.value}, field));
+  }
   $("problem").addEventListener("change", (e) => changeConfig({problem: e.target.value,
-                                                               dataset: page.state.options.problems[e.target.value][0]}));
-  $("dataset").addEventListener("change", (e) => changeConfig({dataset: e.target.value}));
+                                                               dataset: page.state.options.problems[e.target.value][0]}, "problem"));
   for (const [id, field] of [["ratio", "ratio"], ["noise", "noise"], ["batch-size", "batch_size"]]) {
     $(id).addEventListener("input", (e) => { $(id + "-value").textContent = e.target.value; });
-    $(id).addEventListener("change", (e) => changeConfig({[field]: Number(e.target.value)}));
+    $(id).addEventListener("change", (e) => changeConfig({[field]: Number(e.target.value)}, field));
   }
   $("add-layer").addEventListener("click", () => changeLayers(+1));
   $("remove-layer").addEventListener("click", () => changeLayers(-1));
   $("show-test").addEventListener("change", (e) => setDisplay("show_test_data", e.target.checked));
   $("discretize").addEventListener("change", (e) => setDisplay("discretize", e.target.checked));
   $("gradient-view").addEventListener("change", (e) => setDisplay("view", e.target.checked ? "gradient" : "output"));
-  $("export").addEventListener("click", () => showExport(page.flavor));
+  for (const tab of document.querySelectorAll("[role=tab]")) {
+    tab.addEventListener("click", () => selectTab(tab));
+    tab.addEventListener("keydown", moveTab);
+  }
   $("flavor-tinygrad").addEventListener("click", () => showExport("tinygrad_acts"));
   $("flavor-keras").addEventListener("click", () => showExport("keras"));
+  $("network").addEventListener("mousemove", showWeight);
+  $("network").addEventListener("mouseleave", () => { if ($("weight-tip").dataset.editing !== "true") $("weight-tip").hidden = true; });
+  $("network").addEventListener("click", (e) => { if (!e.target.closest(".weight-tip")) editWeight(e); });
+  $("reconnect").addEventListener("click", () => start(true));
   window.addEventListener("resize", () => page.state && drawLinks());
-  window.addEventListener("hashchange", start);
+  window.addEventListener("hashchange", () => start(false));
+  window.addEventListener("pagehide", closeRun);
 }
 
-async function start() {
+async function start(again) {  // a run for this tab, from the link if there is one
+  if (!again && page.config && linkHash() === location.hash) return;  // the run on show already
   const link = readLink();
-  if (link && page.config && linkHash() === location.hash) return;  // the run on show already
-  if (link) {
-    page.display = link.display;
-    await sendConfig(link.config);
-  } else {
-    applyState(await call("GET", "/api/state"));
+  page.display = link.display;
+  const config = again && page.config ? page.config : link.config;
+  try {
+    const refused = await openRun(config);
+    notify(refused.length ? `This link's ${refused.join("; ")} was refused: left at its default.` : "");
+  } catch (error) {
+    if (error.status !== 0) notify(error.message);
   }
 }
 
 connectControls();
-start().catch(report);
+start(false);
