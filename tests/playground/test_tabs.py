@@ -220,6 +220,6 @@ def test_a_diverged_run_says_the_loss_it_has():
     answer = session.step(200)
     assert answer["diverged"]
     loss = answer["loss"]["train"]
-    shown = loss if isinstance(loss, str) else f"{loss:.3g}"
-    assert f"the training loss is {shown}" in answer["diverged_message"]
     assert isinstance(loss, str) and loss in ("inf", "nan") or loss > 1e3
+    shown = loss if isinstance(loss, str) else f"{loss:.2e}" if loss >= 1e4 else f"{loss:.3f}"
+    assert f"the training loss is {shown}." in answer["diverged_message"]

@@ -422,8 +422,8 @@ class Session:
         """Why training stopped, with the loss the run has now (a number, however large, or inf or nan)."""
         if not self.diverged:
             return ""
-        loss = _loss_value(self.loss["train"])
-        shown = loss if isinstance(loss, str) else f"{loss:.3g}"
+        loss = self.loss["train"]  # written as the page writes the losses
+        shown = str(loss) if not math.isfinite(loss) else f"{loss:.2e}" if abs(loss) >= 1e4 else f"{loss:.3f}"
         return (f"The run diverged: a step's loss or gradient was not a finite number, so training stopped at the "
                 f"last finite weights, where the training loss is {shown}. Lower the learning rate and press Reset.")
 

@@ -226,7 +226,14 @@ function showPlaying() {
 // ---------------------------------------------------------------------------------------------------------------
 // Changing the run: learning rate, regularization and batch size live; anything else a new run
 // ---------------------------------------------------------------------------------------------------------------
-async function changeConfig(changes, field) {
+function changeConfig(update, field) {  // one change at a time, each on top of the last one's answer
+  page.changes = (page.changes || Promise.resolve()).then(() => sendChange(update, field));
+  return page.changes;
+}
+
+async function sendChange(update, field) {
+  const changes = typeof update === "function" ? update(page.config) : update;
+  if (!changes) return;
   const config = Object.assign({}, page.config, changes);
   const live = Object.keys(changes).every((key) => page.state.options.live_fields.includes(key));
   if (!live) await pause();
@@ -686,23 +693,30 @@ function drawCollapse() {
 // Controls
 // ---------------------------------------------------------------------------------------------------------------
 function toggleFeature(name) {
-  const on = page.config.features.includes(name);
-  const features = on ? page.config.features.filter((f) => f !== name) : page.config.features.concat([name]);
-  if (features.length > 0) changeConfig({features}, "features");
-  else fieldError("features", "features: at least one feature must stay on");
+  changeConfig((config) => {
+    const on = config.features.includes(name);
+    const features = on ? config.features.filter((f) => f !== name) : config.features.concat([name]);
+    if (features.length > 0) return {features};
+    fieldError("features", "features: at least one feature must stay on");
+    return null;
+  }, "features");
 }
 
 function resizeLayer(layer, change) {
-  const hidden = page.config.hidden.slice();
-  hidden[layer] = Math.max(1, Math.min(8, hidden[layer] + change));
-  changeConfig({hidden}, "hidden");
+  changeConfig((config) => {
+    const hidden = config.hidden.slice();
+    hidden[layer] = Math.max(1, Math.min(8, hidden[layer] + change));
+    return {hidden};
+  }, "hidden");
 }
 
 function changeLayers(change) {
-  const hidden = page.config.hidden.slice();
-  if (change > 0 && hidden.length < 6) hidden.push(2);
-  if (change < 0) hidden.pop();
-  changeConfig({hidden}, "hidden");
+  changeConfig((config) => {
+    const hidden = config.hidden.slice();
+    if (change > 0 && hidden.length < 6) hidden.push(2);
+    if (change < 0) hidden.pop();
+    return {hidden};
+  }, "hidden");
 }
 
 function setDisplay(key, value) {
