@@ -141,6 +141,34 @@ def test_two_tabs_train_two_runs_at_once(context, url):
     assert run_state(third)["config"]["dataset"] == "circle" and epoch(third) == 0
 
 
+def test_a_closed_run_is_opened_again_with_the_same_settings_and_said_so(context, url, errors):
+    page = open_page(context, url, "#dataset=xor&hidden=3")
+    step_once(page, "000,001")
+    old = page.evaluate("page.session")
+    page.evaluate("() => call('POST', '/api/close', {})")  # as the server does after 30 minutes idle
+    page.get_by_role("button", name="Step").click()
+    page.locator("#status").wait_for()
+    assert "idle for over 30 minutes" in page.locator("#status").text_content()
+    assert page.evaluate("page.session") != old and epoch(page) == 0
+    assert run_state(page)["config"]["dataset"] == "xor" and run_state(page)["config"]["hidden"] == [3]
+    assert len(errors) == 1 and "410" in errors[0]  # the browser's note of the refused request
+    errors.clear()
+
+
+def test_updates_per_second_while_playing(context, url):
+    """The issue asks for 10 updates a second or more: asserted under CI (a machine of its own), reported here."""
+    page = open_page(context, url, "#hidden=8,8,8,8,8,8&features=x1,x2,x1%5E2,x2%5E2,x1*x2,sin(x1),sin(x2)")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => page.state.epoch >= 1")
+    start, began = page.evaluate("page.state.epoch"), time.monotonic()
+    time.sleep(3)
+    rate = (page.evaluate("page.state.epoch") - start) / (time.monotonic() - began)
+    page.get_by_role("button", name="Pause").click()
+    print(f"{rate:.1f} updates (epochs) a second, 6 hidden layers of 8, all features")
+    if os.environ.get("CI"):
+        assert rate >= 10
+
+
 def test_changing_the_learning_rate_mid_run_keeps_the_epoch_and_the_weights(context, url):
     page = open_page(context, url)
     step_once(page, "000,001")

@@ -190,3 +190,31 @@ def test_a_half_sent_request_blocks_no_one_and_is_closed_after_the_timeout(serve
     assert closed_after is not None and closed_after < 5
     _, state = request(server, "GET", "/api/state", session=key)
     assert state["batches"] == 5  # the half-sent step was never taken
+
+
+def test_twenty_tabs_playing_at_once_see_no_failed_request():
+    server = PlaygroundServer("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    failures, epochs = [], {}
+
+    def tab(index):
+        try:
+            key = open_run(server, {"seed": index})
+            for _ in range(5):
+                status, answer = request(server, "POST", "/api/step", {"batches": 25}, session=key)
+                if status != 200:
+                    failures.append((index, status, answer))
+            epochs[index] = request(server, "GET", "/api/state", session=key)[1]["epoch"]
+        except (OSError, AssertionError) as error:
+            failures.append((index, repr(error)))
+
+    try:
+        threads = [threading.Thread(target=tab, args=(index,)) for index in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not failures and epochs == {index: 5 for index in range(20)}, failures

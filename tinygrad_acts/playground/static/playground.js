@@ -85,6 +85,7 @@ async function callRun(method, path, body) {  // a call about this tab's run; an
     await openRun(page.config);
     notify(`This tab's run had been idle for over ${page.idleMinutes} minutes and was closed: ` +
            "a new one started from epoch 0 with the same settings.");
+    error.handled = true;  // said already
     throw error;
   }
 }
@@ -166,7 +167,7 @@ function clearFieldErrors() {
 }
 
 function showError(error, field) {  // a refused request: beside its control, else at the top
-  if (error.status === 0) return;  // the stopped-server banner says it
+  if (error.status === 0 || error.handled) return;  // the stopped-server banner, or the reopened run, says it
   if (field || (error.field && error.field in CONTROLS)) fieldError(field || error.field, error.message);
   else notify(error.message);
 }
@@ -810,6 +811,7 @@ async function start(again) {  // a run for this tab, from the link if there is 
   const link = readLink();
   page.display = link.display;
   const config = again && page.config ? page.config : link.config;
+  if (!again) closeRun();  // a new link in this tab: the run it showed is done with
   try {
     const refused = await openRun(config);
     notify(refused.length ? `This link's ${refused.join("; ")} was refused: left at its default.` : "");
