@@ -309,13 +309,59 @@ def test_a_diverged_run_shows_the_loss_it_has(context, url):
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Backprop, step by step
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_stepping_backprop_to_the_end_shows_the_gradients_backward_gives(context, url, activation):
+    import numpy as np
+
+    import tinygrad_acts as ta
+    from tinygrad_acts.playground.session import Session
+
+    page = open_page(context, url, f"#hidden=3,2&activation={activation}")
+    page.get_by_role("tab", name="Backprop").click()
+    page.get_by_role("spinbutton", name="Training point").fill("4")
+    page.get_by_role("spinbutton", name="Training point").dispatch_event("change")
+    page.wait_for_function("() => page.backprop && page.backprop.sample === 4")
+    steps = page.evaluate("page.backprop.steps.length")
+    for number in range(1, steps + 1):
+        page.get_by_role("button", name="Next step").click()
+        assert page.locator("#backprop-position").text_content() == f"step {number} of {steps}"
+        assert "Gradient arriving, g =" in page.locator("#backprop-step").text_content()
+    assert page.get_by_role("button", name="Next step").evaluate("b => b === document.activeElement")
+    assert "Rule of matmul:" in page.locator("#backprop-step").text_content()  # the last step: the first layer
+    page.get_by_role("button", name="Next step").click()
+    assert "as backward() gives them" in page.locator("#backprop-step").text_content()
+    shown = {row.get_attribute("data-weight"): row.locator("td").nth(1).text_content()
+             for row in page.locator("#backprop-step tr").all()}
+    session = Session({"hidden": [3, 2], "activation": activation})  # the same link: the same weights
+    x = ta.Tensor(session.x_train[4:5])
+    for layer in session.model.layers:
+        x = layer(x)
+    session.model.loss(ta.Tensor(session.y_train[4:5]), x).backward()
+    assert set(shown) == {weight.name for weight in session.model.weights}
+    for weight in session.model.weights:
+        page_numbers = [float(v.replace("−", "-")) for v in re.findall(r"[−\d.e+-]+", shown[weight.name])]
+        np.testing.assert_allclose(page_numbers, weight.grad.ravel(), rtol=1e-3, atol=1e-7)
+        exact = np.array(page.evaluate(f"page.backprop.gradients[{weight.name!r}]"), np.float32)
+        np.testing.assert_array_equal(exact, weight.grad)
+
+
+def test_backprop_explains_when_the_network_is_too_big(context, url):
+    page = open_page(context, url)
+    page.get_by_role("tab", name="Backprop").click()
+    page.wait_for_function("() => document.getElementById('backprop-step').textContent.includes('up to 3')")
+    assert page.get_by_role("button", name="Next step").is_disabled()
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Layout
 # ----------------------------------------------------------------------------------------------------------------
 def test_at_1280_by_720_every_panel_is_in_reach_without_scrolling_sideways(context, url, tmp_path):
     page = open_page(context, url)
     step_once(page, "000,001")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    for name in ("Gradients", "Collapse", "Export"):
+    for name in ("Gradients", "Collapse", "Export", "Backprop"):
         page.get_by_role("tab", name=name).click()
         panel = page.get_by_role("tabpanel", name=name)
         box = panel.bounding_box()
@@ -404,11 +450,13 @@ def test_live_regions_speak_only_of_events_at_most_once_a_second(context, url):
 
 def test_the_axe_audit_finds_no_serious_or_critical_violation(context, url):
     from axe_playwright_python.sync_playwright import Axe
-    page = open_page(context, url)
+    page = open_page(context, url, "#hidden=3,2")
     step_once(page, "000,001")
     found = []
-    for tab in ("Gradients", "Collapse", "Export"):
+    for tab in ("Gradients", "Collapse", "Export", "Backprop"):
         page.get_by_role("tab", name=tab).click()
+        if tab == "Backprop":
+            page.get_by_role("button", name="Next step").click()
         if tab == "Export":
             page.wait_for_function("() => document.getElementById('script').value.includes('import')")
         results = Axe().run(page)

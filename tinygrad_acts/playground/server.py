@@ -11,6 +11,7 @@
     POST /api/reset    {"view": ...}          the same run from the start
     POST /api/weight   {"layer": i, "to": j, "from": k or null (the bias), "value": v}   set one weight (?view=)
     POST /api/close    {}                     forget the tab's run (the page sends it when it is closed)
+    GET  /api/backprop?sample=N               one training point's backward pass, step by step (backprop.py)
     GET  /api/export?flavor=tinygrad_acts|keras[&epochs=N]   the run as a Python script
 
 Safe by default, as OWASP advises for a server on localhost. Every request is checked once, here, before a run
@@ -197,6 +198,12 @@ class Handler(BaseHTTPRequestHandler):
             view = check_view(self._query(("view",)))
             with self.server.tabs.use(self._session_id()) as session:
                 self._json(200, session.state(view))
+        elif path == "/api/backprop":
+            sample = self._query(("sample",)).get("sample", "0")
+            if not (sample.isdigit() and len(sample) <= 6):
+                raise RequestError(400, "sample", f"expected the index of a training point, got {sample!r}")
+            with self.server.tabs.use(self._session_id()) as session:
+                self._json(200, session.backprop(int(sample)))
         elif path == "/api/export":
             query = self._query(("flavor", "epochs"))
             flavor = query.get("flavor", "tinygrad_acts")

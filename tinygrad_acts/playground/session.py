@@ -21,7 +21,7 @@ import numpy as np
 
 import tinygrad_acts as keras
 
-from . import datasets
+from . import backprop, datasets
 
 GRID = 50  # heat maps: GRID x GRID points over [-EXTENT, EXTENT]^2
 EXTENT = 6.0
@@ -272,6 +272,20 @@ class Session:
             model = build_model(config)
         model.set_weights(self.model.get_weights())
         self.config, self.model = config, model
+
+    def backprop(self, sample: int) -> dict[str, Any]:
+        """The backward pass of one training sample, step by step (backprop.py), or why the network is too big."""
+        message = backprop.too_big(self.config["hidden"])
+        if message:
+            return {"available": False, "message": message}
+        if not 0 <= sample < len(self.x_train):
+            raise ConfigError("sample", f"expected an integer from 0 to {len(self.x_train) - 1}, got {sample}")
+        x, y = self.x_train[sample:sample + 1], self.y_train[sample:sample + 1]
+        with _quiet():
+            trace = backprop.backprop_steps(self.model, self.model.loss, x, y)
+        point, label = self.points["train"][0][sample], self.points["train"][1][sample]
+        return {"available": True, "sample": sample, "samples": len(self.x_train), "point": _rounded(point, 3),
+                "label": float(label), "features": self.config["features"], **trace}
 
     def set_weight(self, body: Any) -> None:
         """Set one weight, as the TensorFlow Playground lets you click a line and type: {"layer": i, "to": unit,

@@ -691,6 +691,152 @@ function drawCollapse() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Backprop, step by step: the graph the engine recorded for one training point, and its backward pass in the
+// engine's order. Every number comes from the server (the engine's own rules); this draws them.
+// ---------------------------------------------------------------------------------------------------------------
+const SVG = "http://www.w3.org/2000/svg";
+
+async function loadBackprop() {
+  const sample = Math.max(0, Math.floor(Number($("backprop-sample").value) || 0));
+  const key = [page.run, page.state.batches, sample].join();
+  if (page.backpropKey === key) return;  // this sample of these weights is on show, or on its way
+  page.backpropKey = key;
+  try {
+    const trace = await callRun("GET", "/api/backprop?sample=" + sample);
+    if (page.backpropKey !== key) return;  // another sample was asked for meanwhile
+    page.backprop = trace;
+    trace.position = -1;  // before the first step: the loss, with gradient 1
+    trace.batches = page.state.batches;
+    trace.run = page.run;
+    drawBackprop();
+  } catch (error) {
+    page.backpropKey = null;
+    showError(error);
+  }
+}
+
+function moveBackprop(position) {
+  const trace = page.backprop;
+  if (!trace || !trace.available) return;
+  trace.position = Math.max(-1, Math.min(trace.steps.length, position));
+  drawBackprop();
+}
+
+function formatNumbers(value) {  // a small array as [[0.6013, −0.1021]]: four significant digits
+  if (value === null) return "nan";
+  if (Array.isArray(value)) return "[" + value.map(formatNumbers).join(", ") + "]";
+  return Number(value.toPrecision(4)).toString().replace("-", "−");
+}
+
+function drawBackprop() {
+  const trace = page.backprop, text = $("backprop-step");
+  const available = Boolean(trace && trace.available);
+  for (const id of ["backprop-previous", "backprop-next", "backprop-end"]) $(id).disabled = !available;
+  if (!available) {
+    $("backprop-graph").replaceChildren();
+    $("backprop-position").textContent = "";
+    text.textContent = trace ? trace.message : "";
+    return;
+  }
+  $("backprop-sample").max = String(trace.samples - 1);
+  const steps = trace.steps, position = trace.position, step = steps[position];
+  $("backprop-position").textContent = position < 0 ? `${steps.length} steps` :
+    position >= steps.length ? "done" : `step ${position + 1} of ${steps.length}`;
+  drawBackpropGraph(trace, step);
+  text.replaceChildren();
+  const line = (label, value) => {
+    const p = element("p", "");
+    const name = element("strong", "");
+    name.textContent = label + " ";
+    p.append(name, document.createTextNode(value));
+    text.append(p);
+  };
+  const name = (id) => `${trace.nodes[id].label} (node ${id})`;
+  const point = `(x1, x2) = (${trace.point.map(formatNumbers).join(", ")}), label ${formatNumbers(trace.label)}`;
+  if (position < 0) {
+    line("Training point " + trace.sample + ":", `${point}; its loss ${formatNumbers(trace.loss)}.`);
+    line("Next:", "the engine starts at the loss with gradient 1 and visits the tensors newest first, " +
+                  "so each one has all its gradient when its turn comes.");
+  } else if (step) {
+    const node = trace.nodes[step.node];
+    line(`Step ${position + 1}:`, `${name(step.node)}, shape (${node.shape.join(", ")})`);
+    line("Its value, out =", formatNumbers(node.value));
+    line("Gradient arriving, g =", formatNumbers(step.arriving));
+    line(`Rule of ${step.op}:`, step.rule);
+    for (const send of step.sends) line(`Sends to ${name(send.to)}:`, formatNumbers(send.grad));
+  } else {
+    line("Done:", `the gradients of the weights for training point ${trace.sample}, as backward() gives them`);
+    const table = element("table", "stats backprop-gradients");
+    for (const [weight, grad] of Object.entries(trace.gradients)) {
+      const row = document.createElement("tr");
+      row.append(cell(weight), cell(formatNumbers(grad)));
+      row.dataset.weight = weight;
+      table.append(row);
+    }
+    text.append(table);
+  }
+}
+
+function drawBackpropGraph(trace, step) {  // the forward chain left to right, each weight below the op using it
+  const svg = $("backprop-graph"), width = 92, height = 32, across = 102, down = 46;
+  const columns = {}, rows = {}, lowest = {};
+  let column = 0;
+  for (const node of trace.nodes) if (node.kind === "op") { columns[node.id] = column++; rows[node.id] = 0; }
+  for (const node of trace.nodes) {
+    if (node.kind !== "op") continue;
+    for (const input of node.inputs) {
+      if (trace.nodes[input].kind === "op" || input in columns) continue;
+      columns[input] = columns[node.id];
+      lowest[node.id] = (lowest[node.id] || 0) + 1;
+      rows[input] = lowest[node.id];
+    }
+  }
+  const done = new Set(trace.steps.slice(0, Math.max(0, trace.position)).map((s) => s.node));
+  const sentTo = new Set(step ? step.sends.map((s) => s.to) : []);
+  const at = (id) => [8 + columns[id] * across, 8 + rows[id] * down];
+  svg.setAttribute("width", String(16 + column * across));
+  svg.setAttribute("height", String(16 + (1 + Math.max(0, ...Object.values(rows))) * down));
+  svg.replaceChildren();
+  for (const node of trace.nodes) {
+    if (!(node.id in columns)) continue;
+    for (const input of node.inputs) {
+      if (!(input in columns)) continue;
+      const [x1, y1] = at(input), [x2, y2] = at(node.id), edge = document.createElementNS(SVG, "path");
+      const from = rows[input] === 0 ? [x1 + width, y1 + height / 2] : [x1 + width / 2, y1];
+      edge.setAttribute("d", `M${from[0]},${from[1]} L${x2 + (rows[input] === 0 ? 0 : width / 2)},${y2 + (rows[input] === 0 ? height / 2 : height)}`);
+      const active = step && step.node === node.id && sentTo.has(input);
+      edge.setAttribute("class", active ? "edge active" : "edge");
+      svg.append(edge);
+    }
+  }
+  for (const node of trace.nodes) {
+    if (!(node.id in columns)) continue;
+    const [x, y] = at(node.id), group = document.createElementNS(SVG, "g");
+    const state = step && step.node === node.id ? "current" : sentTo.has(node.id) ? "receiving" :
+      done.has(node.id) ? "done" : "";
+    group.setAttribute("class", `graph-node ${node.kind} ${state}`);
+    group.setAttribute("transform", `translate(${x},${y})`);
+    const box = document.createElementNS(SVG, "rect"), label = document.createElementNS(SVG, "text");
+    box.setAttribute("width", String(width));
+    box.setAttribute("height", String(height));
+    box.setAttribute("rx", "4");
+    label.setAttribute("x", String(width / 2));
+    label.setAttribute("y", String(height / 2 + 4));
+    label.textContent = node.label.length > 14 ? node.label.slice(0, 13) + "…" : node.label;
+    const title = document.createElementNS(SVG, "title");
+    title.textContent = `${node.label} (node ${node.id}), shape (${node.shape.join(", ")})`;
+    group.append(title, box, label);
+    svg.append(group);
+  }
+  if (step) {  // the node at work stays in view
+    const scroller = svg.parentElement, x = at(step.node)[0];
+    if (x < scroller.scrollLeft || x + width > scroller.scrollLeft + scroller.clientWidth) {
+      scroller.scrollLeft = Math.max(0, x - scroller.clientWidth / 2);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Controls
 // ---------------------------------------------------------------------------------------------------------------
 function toggleFeature(name) {
@@ -738,6 +884,7 @@ function selectTab(tab) {  // the panels under the network: one shown at a time
     $(other.getAttribute("aria-controls")).hidden = !selected;
   }
   if (tab.id === "tab-export") showExport(page.flavor);
+  if (tab.id === "tab-backprop") loadBackprop();
 }
 
 function moveTab(event) {  // arrow keys move between the tabs, as the ARIA tabs pattern has it
@@ -795,6 +942,10 @@ function connectControls() {
     tab.addEventListener("click", () => selectTab(tab));
     tab.addEventListener("keydown", moveTab);
   }
+  $("backprop-next").addEventListener("click", () => moveBackprop(page.backprop.position + 1));
+  $("backprop-previous").addEventListener("click", () => moveBackprop(page.backprop.position - 1));
+  $("backprop-end").addEventListener("click", () => moveBackprop(Infinity));
+  $("backprop-sample").addEventListener("change", loadBackprop);
   $("flavor-tinygrad").addEventListener("click", () => showExport("tinygrad_acts"));
   $("flavor-keras").addEventListener("click", () => showExport("keras"));
   $("network").addEventListener("mousemove", showWeight);
