@@ -169,6 +169,16 @@ def test_updates_per_second_while_playing(context, url):
         assert rate >= 10
 
 
+def test_the_layers_histograms_move_while_it_trains(context, url):
+    page = open_page(context, url)
+    legend = page.locator("#histogram-legend")
+    assert legend.text_content().startswith("Hidden 1: mean")
+    before = page.evaluate("$('histograms').toDataURL()")
+    step_once(page, "000,001")
+    page.wait_for_function(f"() => $('histograms').toDataURL() !== {before!r}")
+    assert page.evaluate("page.state.stats.length") == 3 and "Output: mean" in legend.text_content()
+
+
 def test_changing_the_learning_rate_mid_run_keeps_the_epoch_and_the_weights(context, url):
     page = open_page(context, url)
     step_once(page, "000,001")

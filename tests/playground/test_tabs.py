@@ -223,3 +223,18 @@ def test_a_diverged_run_says_the_loss_it_has():
     assert isinstance(loss, str) and loss in ("inf", "nan") or loss > 1e3
     shown = loss if isinstance(loss, str) else f"{loss:.2e}" if loss >= 1e4 else f"{loss:.3f}"
     assert f"the training loss is {shown}." in answer["diverged_message"]
+
+
+def test_each_layer_brings_the_histogram_of_its_outputs():
+    """What plot_activation_histograms draws, per snapshot: relu's dead units pile up in the bin at 0."""
+    import tinygrad_acts as ta
+
+    session = Session({"activation": "relu", "hidden": [8, 8], "learning_rate": 0.3})
+    session.step(100)
+    stats = session.snapshot()["stats"]
+    record = ta.diagnostics.inspect(session.model, session.x_train, session.y_train)
+    for layer, stat in enumerate(stats):
+        np.testing.assert_allclose(stat["histogram"], record.output_hist[0, layer], atol=1e-4)
+        assert stat["mean"] == pytest.approx(record.output_mean[0, layer], abs=1e-4)
+    zero_bin = int(np.searchsorted(record.value_edges, 0.0))  # [0, 0.1): where max(z, 0) puts every z <= 0
+    assert stats[0]["histogram"][zero_bin] >= 0.3

@@ -442,14 +442,19 @@ class Session:
                 f"last finite weights, where the training loss is {shown}. Lower the learning rate and press Reset.")
 
     def stats(self) -> list[dict[str, Any]]:
-        """Per layer, from diagnostics.inspect on the training data: the saturated and dead fractions, and the norm
-        of the loss's gradient with respect to the layer's output."""
+        """Per layer, from diagnostics.inspect on the training data: the saturated and dead fractions, the norm of
+        the loss's gradient with respect to the layer's output, and the histogram of its outputs (the fraction in
+        each of 80 bins over [-4, 4], values beyond in the end bins), as plot_activation_histograms
+        draws it."""
         if self.diverged:
-            return [{"saturated": None, "dead": None, "grad_norm": None} for _ in self.model.layers]
+            return [{"saturated": None, "dead": None, "grad_norm": None, "histogram": None, "mean": None,
+                     "std": None} for _ in self.model.layers]
         with _quiet():
             record = keras.diagnostics.inspect(self.model, self.x_train, self.y_train)
         return [{"saturated": _round(record.saturated[0, layer]), "dead": _round(record.dead[0, layer]),
-                 "grad_norm": _round(record.grad_norm[0, layer], 6)} for layer in range(len(self.model.layers))]
+                 "grad_norm": _round(record.grad_norm[0, layer], 6),
+                 "histogram": _rounded(record.output_hist[0, layer], 4), "mean": _round(record.output_mean[0, layer]),
+                 "std": _round(record.output_std[0, layer])} for layer in range(len(self.model.layers))]
 
     def collapse_panel(self, output: np.ndarray) -> dict[str, Any]:
         """For a linear network, the one Dense layer it equals (from tinygrad_acts.collapse), the largest difference

@@ -649,6 +649,42 @@ function drawStats() {  // one row per layer: saturated and dead fractions (with
     return row;
   });
   $("stats").tBodies[0].replaceChildren(...rows);
+  drawHistograms();
+}
+
+const LAYER_COLOURS = ["#0877bd", "#c4461b", "#2a7d2e", "#7b3fa0", "#7a6200", "#00707a", "#333333"];
+
+function drawHistograms() {  // one curve per layer: the fraction of its outputs in each bin over [-4, 4]
+  const canvas = $("histograms"), context = canvas.getContext("2d"), stats = page.state.stats;
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  const legend = $("histogram-legend");
+  legend.replaceChildren();
+  if (stats[0].histogram === null) {
+    legend.textContent = "No histograms: the run diverged.";
+    return;
+  }
+  const top = Math.max(...stats.flatMap((stat) => stat.histogram)) || 1, bins = stats[0].histogram.length;
+  stats.forEach((stat, layer) => {
+    const colour = LAYER_COLOURS[layer % LAYER_COLOURS.length];
+    context.strokeStyle = colour;
+    context.lineWidth = 1.5;
+    context.beginPath();
+    stat.histogram.forEach((fraction, bin) => {
+      const x = (bin + 0.5) / bins * canvas.width, y = canvas.height - 1 - fraction / top * (canvas.height - 4);
+      if (bin === 0) context.moveTo(x, y); else context.lineTo(x, y);
+    });
+    context.stroke();
+    const item = element("span", "histogram-key"), swatch = element("span", "key");
+    swatch.style.borderColor = colour;
+    const hidden = layer < page.config.hidden.length;
+    item.append(swatch, `${hidden ? "Hidden " + (layer + 1) : "Output"}: mean ${stat.mean.toFixed(2)}, std ${stat.std.toFixed(2)}`);
+    legend.append(item);
+  });
+  context.strokeStyle = "#999";  // the axis: 0 in the middle
+  context.beginPath();
+  context.moveTo(canvas.width / 2, canvas.height);
+  context.lineTo(canvas.width / 2, canvas.height - 6);
+  context.stroke();
 }
 
 function cell(text) {
