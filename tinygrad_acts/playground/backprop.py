@@ -95,9 +95,10 @@ def backprop_steps(model: keras.Sequential, loss_function: Any, x: np.ndarray, y
         if tensor.backward_rule is None:  # a leaf's gradient: sent by the step before; weights sum their uses
             gradients[id(tensor)] = arriving if id(tensor) not in gradients else gradients[id(tensor)] + arriving
             continue
-        sent = tensor.backward_rule(arriving, tensor.data, *[parent.data for parent in tensor.parents])
+        inputs_of_step = tensor.parents
+        sent = tensor.backward_rule(arriving, tensor.data, *[parent.data for parent in inputs_of_step])
         sends = [{"to": ids[id(parent)], "grad": _numbers(unbroadcast(np.asarray(grad), parent.data.shape))}
-                 for parent, grad in zip(tensor.parents, sent, strict=True)
+                 for parent, grad in zip(inputs_of_step, sent, strict=True)
                  if grad is not None and parent.requires_grad]
         steps.append({"node": ids[id(tensor)], "op": tensor.op, "rule": RULES.get(str(tensor.op),
                                                                                    "the rule recorded with the op"),

@@ -19,7 +19,8 @@ sees it: the Host header must name the address the server listens on (a web page
 DNS rebinding); a POST must say Content-Type: application/json (a form or a no-cors fetch from another site cannot)
 and, when the browser sends Origin, come from this page's origin; bodies are JSON objects of at most 64 KB nested
 at most 8 deep, with known fields of the right types; nothing from a request is ever evaluated. A refused request
-gets a 400 (403 for a foreign Host, Origin or content type) with {"error": ..., "field": ...} and changes nothing.
+gets a 400 (403 for a foreign Host, Origin or content type) with {"error": ..., "field": ...} and changes nothing;
+an unknown or expired run id gets a 410, a new run past the cap a 503 (tabs.py), each saying what to do.
 A listen backlog of 128 and a 10 s timeout per connection let 50 clients connect at once and keep a slow or
 half-sent request from holding anything but its own thread.
 """

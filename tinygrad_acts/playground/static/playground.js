@@ -83,8 +83,9 @@ async function callRun(method, path, body) {  // a call about this tab's run; an
   } catch (error) {
     if (error.status !== 410 || !page.config) throw error;
     await openRun(page.config);
-    notify(`This tab's run had been idle for over ${page.idleMinutes} minutes and was closed: ` +
-           "a new one started from epoch 0 with the same settings.");
+    notify("This tab's run was gone from the server (it closes runs idle for over " +
+           `${page.idleMinutes} minutes, and a restarted server has none): a new one started from epoch 0 ` +
+           "with the same settings.");
     error.handled = true;  // said already
     throw error;
   }
@@ -991,6 +992,7 @@ function connectControls() {
   window.addEventListener("resize", () => page.state && drawLinks());
   window.addEventListener("hashchange", () => start(false));
   window.addEventListener("pagehide", closeRun);
+  window.addEventListener("pageshow", (event) => { if (event.persisted) start(true); });  // back from the cache
 }
 
 async function start(again) {  // a run for this tab, from the link if there is one
