@@ -530,7 +530,7 @@ function placeTip(tip, found) {
 
 function editWeight(event) {
   const found = weightAt(event), tip = $("weight-tip");
-  if (!found) return;
+  if (!found || (event.target.closest("button") && found.from !== null)) return;  // a click on a neuron is its own
   tip.replaceChildren();
   tip.dataset.editing = "true";
   const label = element("label", ""), input = element("input", "");
