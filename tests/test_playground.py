@@ -329,6 +329,8 @@ def server():
     server = PlaygroundServer("127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    server.test_session = None
+    server.test_session = request(server, "POST", "/api/session", {})[2]["session"]  # this module's tab
     yield server
     server.shutdown()
     server.server_close()
@@ -341,9 +343,11 @@ def request(server, method, path, body=None, host=None, raw=None, headers=None):
     connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
     if host is not False:
         connection.putheader("Host", host or f"127.0.0.1:{server.port}")
-    for name, value in (headers or {}).items():
+    headers = {**({"Content-Type": "application/json"} if method == "POST" else {}),
+               **({"X-Session": server.test_session} if server.test_session else {}), **(headers or {})}
+    for name, value in headers.items():
         connection.putheader(name, value)
-    if data is not None and "Content-Length" not in (headers or {}):
+    if data is not None and "Content-Length" not in headers:
         connection.putheader("Content-Length", str(len(data)))
     connection.endheaders(data)
     response = connection.getresponse()

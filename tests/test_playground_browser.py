@@ -4,7 +4,6 @@ a user starts it (``python -m tinygrad_acts.playground --no-browser --port P``).
 Without chromium or the playwright package these tests skip, saying why; under CI (the CI variable set) they fail.
 """
 import importlib.util
-import json
 import os
 import re
 import socket
@@ -70,15 +69,19 @@ def errors():
 
 @pytest.fixture
 def page(browser, url, errors):
-    """A fresh page on a fresh default run."""
+    """A fresh page: each page load opens its own run."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.request.post(url + "api/config", data="{}")  # every test starts from the defaults
     yield page
     context.close()
     assert not errors, errors
+
+
+def run_state(page):
+    """The server's state of this tab's run, asked with the page's own session id."""
+    return page.evaluate("() => call('GET', '/api/state')")
 
 
 def number(page, selector):
@@ -139,7 +142,7 @@ def test_changing_activation_and_layers(page, url):
     page.get_by_text("5 neurons").wait_for()
     page.get_by_role("button", name="Remove hidden layer").click()
     page.get_by_text("2 hidden layers").wait_for()
-    state = page.request.get(url + "api/state").json()
+    state = run_state(page)
     assert state["config"]["hidden"] == [5, 2] and state["config"]["activation"] == "relu"
     page.get_by_label("Noise").fill("20")
     page.get_by_label("Noise").dispatch_event("change")
@@ -162,7 +165,7 @@ def test_a_link_reproduces_its_configuration(page, url):
     assert page.get_by_label("Regularization rate").input_value() == "0.001"
     assert page.get_by_label("Discretize output").is_checked()
     assert page.locator(".node[data-layer]").count() == 3 + 3 + 1
-    config = page.request.get(url + "api/state").json()["config"]
+    config = run_state(page)["config"]
     assert config["features"] == ["x1", "x2", "x1*x2"] and config["seed"] == 7 and config["batch_size"] == 5
     page.get_by_role("button", name="Step").click()
     page.wait_for_function("() => document.getElementById('epoch').textContent === '000,001'")
@@ -180,7 +183,7 @@ def test_a_bad_link_is_refused_by_the_server_and_said_so(page, url, errors):
     page.goto(url + "#noise=99")
     page.wait_for_function("() => document.getElementById('status').textContent.includes('noise')")
     assert "noise: expected a number in [0, 50]" in page.locator("#status").text_content()
-    assert page.request.get(url + "api/state").json()["config"]["noise"] == 0
+    assert run_state(page)["config"]["noise"] == 0
     assert len(errors) == 1 and "400" in errors[0]  # the browser's own note of the refused request
     errors.clear()
 
@@ -196,7 +199,7 @@ def test_step_reset_gradients_and_export(page, url):
     assert "∂output/∂neuron" in page.locator("#showing").text_content()
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function("() => document.getElementById('epoch').textContent === '000,000'")
-    page.get_by_role("button", name="Export").click()
+    page.get_by_role("tab", name="Export").click()
     script = page.get_by_label("Exported script")
     page.wait_for_function("() => document.getElementById('script').value.includes('import tinygrad_acts as keras')")
     page.get_by_role("button", name="import keras").click()
@@ -211,9 +214,9 @@ def test_a_diverging_run_is_shown_and_reset(page, url):
                     "features=" + ",".join(["x1", "x2", "x1^2", "x2^2", "x1*x2"]))
     page.wait_for_function("() => location.hash.includes('learning_rate=10')")
     page.get_by_role("button", name="Play").click()
-    page.get_by_role("alert").wait_for()
-    assert "diverged" in page.get_by_role("alert").text_content()
+    page.locator("#diverged").wait_for()
+    assert "diverged" in page.locator("#diverged").text_content()
     page.get_by_role("button", name="Play").wait_for()  # it stopped by itself
     page.get_by_role("button", name="Reset").click()
-    page.get_by_role("alert").wait_for(state="hidden")
-    assert json.loads(page.request.get(url + "api/state").text())["diverged"] is False
+    page.locator("#diverged").wait_for(state="hidden")
+    assert run_state(page)["diverged"] is False

@@ -13,6 +13,7 @@ import base64
 import inspect as source_code
 import math
 import textwrap
+import threading
 import warnings
 from typing import Any
 
@@ -20,7 +21,7 @@ import numpy as np
 
 import tinygrad_acts as keras
 
-from . import datasets
+from . import backprop, datasets
 
 GRID = 50  # heat maps: GRID x GRID points over [-EXTENT, EXTENT]^2
 EXTENT = 6.0
@@ -28,8 +29,10 @@ MAX_BATCHES = 1000  # per step request
 MAX_HISTORY = 2000  # loss-chart points kept; beyond that every other one is dropped
 # every activation the library ships, but glu (it halves a layer's width) and threshold (it has no defaults)
 ACTIVATIONS = tuple(name for name in keras.activations.ALL_ACTIVATIONS if name not in ("glu", "threshold"))
+FEATURE_LABELS = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2"}  # as the page writes them
 REGULARIZATIONS = ("none", "l1", "l2")
 VIEWS = ("output", "gradient")
+LIVE_FIELDS = ("learning_rate", "regularization", "regularization_rate", "batch_size")  # change without a reset
 DEFAULTS: dict[str, Any] = {
     "problem": "classification", "dataset": "circle", "noise": 0, "ratio": 50, "batch_size": 10,
     "features": ["x1", "x2"], "hidden": [4, 2], "activation": "tanh", "learning_rate": 0.03,
@@ -149,6 +152,12 @@ def _round(value: float, digits: int = 4) -> float | None:
     return round(value, digits) if math.isfinite(value) else None
 
 
+def _loss_value(value: float) -> float | str:
+    """A loss as the page shows it: a number, however large, or 'inf' / 'nan' (JSON has neither)."""
+    value = float(value)
+    return float(f"{value:.6g}") if math.isfinite(value) else str(value)
+
+
 def _rounded(array: np.ndarray, digits: int = 3) -> Any:
     with np.errstate(all="ignore"):
         rounded = np.round(np.asarray(array, np.float64), digits)
@@ -166,16 +175,22 @@ def _grid_points() -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------------------
 # The network
 # ----------------------------------------------------------------------------------------------------------------
+_BUILDING = threading.Lock()  # set_random_seed is global: one tab builds its network at a time
+
+
 def build_model(config: dict[str, Any]) -> keras.Sequential:
-    """Dense layers of the configured sizes and activation, then one linear output unit, compiled for SGD."""
-    keras.utils.set_random_seed(config["seed"])
+    """Dense layers of the configured sizes and activation, then one linear output unit, compiled for SGD. The
+    layers are named dense_1, dense_2, ... in every run (not counted across runs, as Keras' names are)."""
     rate, kind = config["regularization_rate"], config["regularization"]
     penalty = None if kind == "none" or rate == 0 else \
         (keras.regularizers.L1(rate) if kind == "l1" else keras.regularizers.L2(rate))
-    hidden = [keras.layers.Dense(units, activation=config["activation"], kernel_regularizer=penalty)
-              for units in config["hidden"]]
-    model = keras.Sequential([keras.Input(shape=(len(config["features"]),)), *hidden,
-                              keras.layers.Dense(1, kernel_regularizer=penalty)])
+    sizes = [*config["hidden"], 1]
+    with _BUILDING:
+        keras.utils.set_random_seed(config["seed"])
+        layers = [keras.layers.Dense(units, activation=config["activation"] if index < len(sizes) else None,
+                                     kernel_regularizer=penalty, name=f"dense_{index}")
+                  for index, units in enumerate(sizes, start=1)]
+        model = keras.Sequential([keras.Input(shape=(len(config["features"]),)), *layers], name="playground")
     loss = keras.losses.BinaryCrossentropy(from_logits=True) if config["problem"] == "classification" else \
         keras.losses.MeanSquaredError()
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=config["learning_rate"]), loss=loss)
@@ -196,6 +211,32 @@ def accuracy(outputs: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean((outputs.ravel() > 0) == (labels.ravel() == 1)))
 
 
+def drawn_shape(features: list[str], problem: str) -> str:
+    """What a linear network of these features can draw. It computes z = w . features + b, a linear function of
+    the features but not of the point (x1, x2): with x1^2, x2^2 or x1*x2 its level curves are conics, with sin
+    they are periodic."""
+    quadratic = [f for f in features if f in ("x1^2", "x2^2", "x1*x2")]
+    periodic = [f for f in features if f.startswith("sin")]
+    names = ", ".join(FEATURE_LABELS.get(f, f) for f in features)
+    if problem == "regression":
+        surface = ("a plane over (x1, x2)" if not quadratic and not periodic else
+                   "a quadratic surface over (x1, x2): a bowl, a dome or a saddle" if not periodic else
+                   "a surface of waves (sines) over (x1, x2)" if not quadratic else
+                   "a quadratic surface with waves (sines) added")
+        return f"Its output is a linear function of its features ({names}), so it can draw only {surface}."
+    if not quadratic and not periodic:
+        return ("Its output is a linear function of x1 and x2, so the boundary between the classes (z = 0) is a "
+                "straight line: a line through the plane is all this network can draw.")
+    if not periodic:
+        curve = "a conic section: an ellipse, a circle, a parabola, a hyperbola or a pair of lines"
+    elif not quadratic:
+        curve = "a periodic curve: a level line of sines (plus a linear term, with x1 or x2)"
+    else:
+        curve = "a conic section bent by sines: a level line of a quadratic plus sines"
+    return (f"Its output is a linear function of its features ({names}), not of the point (x1, x2): the boundary "
+            f"between the classes (z = 0) is {curve}. Linear in the features is not a line in the plane.")
+
+
 def _dense(model: keras.Sequential) -> list[keras.layers.Dense]:
     """The model's layers, all of them Dense here, typed as such."""
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
@@ -204,14 +245,68 @@ def _dense(model: keras.Sequential) -> list[keras.layers.Dense]:
 class Session:
     """The playground's current run. Every method either succeeds or raises and leaves the run as it was."""
 
+    config: dict[str, Any]
+    model: keras.Sequential
+
     def __init__(self, config: Any = None):
         self.configure({} if config is None else config)
 
     # --- building ------------------------------------------------------------------------------------------------
-    def configure(self, body: Any) -> None:
-        """Start a new run from a configuration (fields not given take their defaults)."""
+    def configure(self, body: Any) -> bool:
+        """Take a configuration (fields not given take their defaults). When only learning rate, regularization,
+        its rate or batch size differ from the run's, they apply from the next step and the run goes on, as in the
+        TensorFlow Playground; any other change starts a new run. Says whether it started a new one."""
         config = check_config(body)
+        current = getattr(self, "config", None)
+        if current is not None and all(config[field] == current[field]
+                                       for field in config if field not in LIVE_FIELDS):
+            self._change_live(config)
+            return False
         self._start(config)
+        return True
+
+    def _change_live(self, config: dict[str, Any]) -> None:
+        """The same weights in a network compiled with the new rate and penalty: plain SGD keeps no state, so the
+        next step is the step the new settings take from here. The batch size applies from the next batch."""
+        with _quiet():
+            model = build_model(config)
+        model.set_weights(self.model.get_weights())
+        self.config, self.model = config, model
+
+    def backprop(self, sample: int) -> dict[str, Any]:
+        """The backward pass of one training sample, step by step (backprop.py), or why the network is too big."""
+        message = backprop.too_big(self.config["hidden"])
+        if message:
+            return {"available": False, "message": message}
+        if not 0 <= sample < len(self.x_train):
+            raise ConfigError("sample", f"expected an integer from 0 to {len(self.x_train) - 1}, got {sample}")
+        x, y = self.x_train[sample:sample + 1], self.y_train[sample:sample + 1]
+        with _quiet():
+            trace = backprop.backprop_steps(self.model, self.model.loss, x, y)
+        point, label = self.points["train"][0][sample], self.points["train"][1][sample]
+        return {"available": True, "sample": sample, "samples": len(self.x_train), "point": _rounded(point, 3),
+                "label": float(label), "features": self.config["features"], **trace}
+
+    def set_weight(self, body: Any) -> None:
+        """Set one weight, as the TensorFlow Playground lets you click a line and type: {"layer": i, "to": unit,
+        "from": input unit, or null for the unit's bias, "value": a number from -1000 to 1000}."""
+        body = dict({"from": None}, **_fields(body, ("layer", "to", "from", "value")))
+        for field in ("layer", "to", "value"):
+            if field not in body:
+                raise ConfigError(field, "missing")
+        dense = _dense(self.model)
+        layer = _integer(body, "layer", 0, len(dense) - 1)
+        kernel, bias = dense[layer].get_weights()
+        to = _integer(body, "to", 0, kernel.shape[1] - 1)
+        source = None if body["from"] is None else _integer(body, "from", 0, kernel.shape[0] - 1)
+        value = _number(body, "value", -1000, 1000)
+        if source is None:
+            bias[to] = value
+        else:
+            kernel[source, to] = value
+        dense[layer].set_weights([kernel, bias])
+        self.diverged = False  # the user changed the weights: the run may train again
+        self._measure()
 
     def reset(self) -> None:
         """Start the same run again: same seeds, so the same weights and the same batches."""
@@ -327,7 +422,8 @@ class Session:
         dense = _dense(self.model)
         return {
             "run": self.run, "epoch": round(self.epoch, 3), "batches": self.batches, "diverged": self.diverged,
-            "loss": {part: _round(value) for part, value in self.loss.items()},
+            "loss": {part: _loss_value(value) for part, value in self.loss.items()},
+            "diverged_message": self.diverged_message(),
             "accuracy": None if self.accuracy is None else {p: _round(v) for p, v in self.accuracy.items()},
             "history_point": self.history[-1],
             "view": view, "output": encode_grid(shown), "neurons": neurons, "scales": scales,
@@ -336,28 +432,46 @@ class Session:
             "stats": self.stats(), "collapse": self.collapse_panel(output),
         }
 
+    def diverged_message(self) -> str:
+        """Why training stopped, with the loss the run has now (a number, however large, or inf or nan)."""
+        if not self.diverged:
+            return ""
+        loss = self.loss["train"]  # written as the page writes the losses
+        shown = str(loss) if not math.isfinite(loss) else f"{loss:.2e}" if abs(loss) >= 1e4 else f"{loss:.3f}"
+        return (f"The run diverged: a step's loss or gradient was not a finite number, so training stopped at the "
+                f"last finite weights, where the training loss is {shown}. Lower the learning rate and press Reset.")
+
     def stats(self) -> list[dict[str, Any]]:
-        """Per layer, from diagnostics.inspect on the training data: the saturated and dead fractions, and the norm
-        of the loss's gradient with respect to the layer's output."""
+        """Per layer, from diagnostics.inspect on the training data: the saturated and dead fractions, the norm of
+        the loss's gradient with respect to the layer's output, and the histogram of its outputs (the fraction in
+        each of 80 bins over [-4, 4], values beyond in the end bins), as plot_activation_histograms
+        draws it."""
         if self.diverged:
-            return [{"saturated": None, "dead": None, "grad_norm": None} for _ in self.model.layers]
+            return [{"saturated": None, "dead": None, "grad_norm": None, "histogram": None, "mean": None,
+                     "std": None} for _ in self.model.layers]
         with _quiet():
             record = keras.diagnostics.inspect(self.model, self.x_train, self.y_train)
         return [{"saturated": _round(record.saturated[0, layer]), "dead": _round(record.dead[0, layer]),
-                 "grad_norm": _round(record.grad_norm[0, layer], 6)} for layer in range(len(self.model.layers))]
+                 "grad_norm": _round(record.grad_norm[0, layer], 6),
+                 "histogram": _rounded(record.output_hist[0, layer], 4), "mean": _round(record.output_mean[0, layer]),
+                 "std": _round(record.output_std[0, layer])} for layer in range(len(self.model.layers))]
 
     def collapse_panel(self, output: np.ndarray) -> dict[str, Any]:
-        """For a linear network, the one Dense layer it equals (from tinygrad_acts.collapse) and the largest
-        difference between their outputs over the grid; otherwise NotLinearError's message."""
+        """For a linear network, the one Dense layer it equals (from tinygrad_acts.collapse), the largest difference
+        between their outputs over the grid, and what such a network can draw; otherwise NotLinearError's message."""
         if not self.linear:
             return {"linear": False, "message": self.not_linear_message}
         with _quiet():
             single = keras.collapse(self.model)
             difference = float(np.max(np.abs(single.predict(self.grid) - output)))
         kernel, bias = single.layers[-1].get_weights()
+        layers = len(self.model.layers)
+        lead = ("The network is one Dense layer, linear already (tinygrad_acts.collapse finds it so):" if layers == 1
+                else f"All {layers} layers are linear, so they equal one Dense layer (tinygrad_acts.collapse):")
         return {"linear": True, "features": self.config["features"], "kernel": _rounded(kernel[:, 0], 4),
                 "bias": _round(bias[0]), "max_difference": float(f"{difference:.3g}") if math.isfinite(difference)
-                else None, "layers": len(self.model.layers)}
+                else None, "layers": layers, "lead": lead,
+                "drawn": drawn_shape(self.config["features"], self.config["problem"])}
 
     def state(self, view: str = "output") -> dict[str, Any]:
         """Everything the page needs to draw the run from scratch."""
@@ -371,7 +485,7 @@ class Session:
         return {"config": self.config, "defaults": DEFAULTS, "batches_per_epoch": self.batches_per_epoch,
                 "grid": {"size": GRID, "extent": EXTENT}, "feature_grids": feature_grids, "points": points,
                 "history": self.history, **self.snapshot(view),
-                "options": {"activations": ACTIVATIONS, "problems": datasets.PROBLEMS,
+                "options": {"live_fields": LIVE_FIELDS, "activations": ACTIVATIONS, "problems": datasets.PROBLEMS,
                             "features": list(datasets.FEATURES), "regularizations": REGULARIZATIONS}}
 
     def step(self, batches: int, view: str = "output") -> dict[str, Any]:
