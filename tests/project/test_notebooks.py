@@ -12,8 +12,8 @@ import re
 import sys
 
 import pytest
+from helpers import DEMOS
 
-DEMOS = pathlib.Path(__file__).resolve().parents[1] / "demos"
 NOTEBOOKS = sorted(path.name for path in DEMOS.glob("*.py")
                    if not path.name.startswith("_") and path.name != "run_all.py")  # run_all runs the scripts
 CELL_TIMEOUT = 180  # seconds for one cell; the slowest demo takes about 20 s in all

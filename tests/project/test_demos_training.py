@@ -3,16 +3,12 @@
 The training functions are called in-process (where numpy's floating-point errors raise, see conftest.py); each script
 also runs once as a user runs it, with ``--quick --out tmp_path``, and its printed headline is checked.
 """
-import importlib
-import pathlib
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from helpers import DEMOS, assert_pngs, import_demo, run_demo
 
-DEMOS = pathlib.Path(__file__).resolve().parents[1] / "demos"
 README = (DEMOS.parent / "README.md").read_text(encoding="utf-8")
 
 
@@ -21,32 +17,6 @@ def readme_headline(demo: str) -> str:
     row = re.search(rf"^\| `demos/{demo}` \|.*\| ([^|]+) \|$", README, re.MULTILINE)
     assert row is not None, f"the README's demo table has no row for demos/{demo}"
     return row.group(1)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def import_demo(name: str):
-    """A demo as a module (demos import their neighbour _common, so the folder is on the path while importing)."""
-    sys.path.insert(0, str(DEMOS))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(DEMOS))
-
-
-def run_demo(script: str, out: pathlib.Path) -> str:
-    result = subprocess.run([sys.executable, str(DEMOS / script), "--quick", "--out", str(out)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "Warning" not in result.stderr, result.stderr
-    return result.stdout
-
-
-def assert_pngs(out: pathlib.Path, names: list[str]) -> None:
-    for name in names:
-        data = (out / name).read_bytes()
-        assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000, name  # a real picture, not an empty canvas
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # XOR: the 2-4-1 tanh network
 # ----------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from test_activations import AXIS_BASED, ELEMENTWISE, away_from
+from helpers import AXIS_BASED, ELEMENTWISE, away_from
 
 import tinygrad_acts as ta
 from tinygrad_acts import (
@@ -466,7 +466,8 @@ def test_hessian_with_respect_to_a_later_argument():
 
 
 def test_a_recorded_backward_runs_each_rule_once_even_when_its_output_is_used_twice():
-    """As backward() (tests/test_tensor.py): newest first, so a tensor's rule runs once, with the sum of its uses."""
+    """As backward() (tests/engine/test_tensor.py): newest first, so a tensor's rule runs once, with the sum of its
+    uses."""
     calls = []
 
     @ta.custom_op(backward=lambda g, out, x: calls.append("sin") or (g * np.cos(x),))

@@ -11,9 +11,10 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import ROOT
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
 import tinygrad_acts  # noqa: E402
 from tinygrad_acts import Tensor  # noqa: E402
 

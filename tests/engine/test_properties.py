@@ -14,9 +14,9 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import AXIS_BASED, ELEMENTWISE  # every activation, with the kinks of its parameters
 from hypothesis import assume, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
-from test_activations import AXIS_BASED, ELEMENTWISE  # every activation, with the kinks of its parameters
 
 import tinygrad_acts as ta
 from tinygrad_acts import Tensor, activations, gradcheck, losses
@@ -292,7 +292,7 @@ def test_broadcast_gradients_have_exactly_the_input_shape_and_dtype(op, data, sh
 
 # ----------------------------------------------------------------------------------------------------------------
 # 4. Numerics: every loss over -1e4..1e4, and dtypes kept through training
-#    (tests/test_activations.py sweeps every activation the same way)
+#    (tests/layers/test_activations.py sweeps every activation the same way)
 # ----------------------------------------------------------------------------------------------------------------
 SWEEP = np.concatenate([[-1e4, -1000.0, -1e-30, 0.0, 1e-30, 1000.0, 1e4, 0.5],
                         np.linspace(-1e4, 1e4, 2000)]).reshape(-1, 4)  # 502 samples of 4 outputs each

@@ -4,12 +4,12 @@ Every case here is a row of the table in docs/errors.md, found there by its id; 
 test. The last test checks both directions: every row names a test that exists, and every case here has a row.
 A failed call on a model leaves its weights, its optimizer state and its layers exactly as they were.
 """
-import pathlib
 import re
 import warnings
 
 import numpy as np
 import pytest
+from helpers import ROOT
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
@@ -19,7 +19,6 @@ from tinygrad_acts.layers import ELU, Activation, BatchNormalization, Dense, Dro
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import Adam
 
-ROOT = pathlib.Path(__file__).parent.parent
 X = np.random.default_rng(0).standard_normal((8, 3)).astype(np.float32)
 Y = np.random.default_rng(1).standard_normal((8, 1)).astype(np.float32)
 
@@ -694,7 +693,7 @@ def test_a_failed_compile_keeps_the_previous_optimizer_and_loss():
 # docs/errors.md and this file agree
 # ----------------------------------------------------------------------------------------------------------------
 TABLE = ROOT / "docs" / "errors.md"
-REFERENCE = re.compile(r"`(tests/test_\w+\.py)::(test_\w+)(?:\[([\w-]+)\])?`")
+REFERENCE = re.compile(r"`(tests/\w+/test_\w+\.py)::(test_\w+)(?:\[([\w-]+)\])?`")
 
 
 def test_every_row_of_the_error_table_names_a_test_that_exists_and_every_case_here_has_a_row():

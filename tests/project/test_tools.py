@@ -13,8 +13,7 @@ import subprocess
 import sys
 
 import pytest
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from helpers import ROOT
 
 
 def run_tool(module: str, *args: str) -> subprocess.CompletedProcess:
@@ -100,7 +99,7 @@ def test_tests_of_where_a_warning_points_are_marked_for_mutmut_to_leave_out():
     """mutmut calls every mutated function through a trampoline, one frame deeper: a warning's stacklevel then names
     mutmut's file, and `mutmut run` stops on the first failing test before it mutates anything."""
     unmarked, needle = [], ".filename == " + "__file__"  # spelled in two parts, so this test does not find itself
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and \
                     needle in ast.unparse(node) and \

@@ -2,12 +2,12 @@
 gives the values real Keras 3 gives (float32, 1e-6). The Keras values come from tests/reference/, made once by
 tests/reference/make_keras_reference.py with Keras itself."""
 import json
-import pathlib
 
 import numpy as np
 import pytest
+from helpers import REFERENCE_DIR
 
-REFERENCE = json.loads((pathlib.Path(__file__).parent / "reference" / "keras_activations.json").read_text())["lesson"]
+REFERENCE = json.loads((REFERENCE_DIR / "keras_activations.json").read_text())["lesson"]
 
 
 def run_the_lesson():

@@ -1,14 +1,14 @@
 """The activation-functions demo runs, writes its six figures, and prints numbers that are right:
 the softmax row sums to 1 and autodiff agrees with the derivatives written by hand."""
-import pathlib
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from helpers import DEMOS
 
-DEMO = pathlib.Path(__file__).resolve().parent.parent / "demos" / "activation_functions.py"
+DEMO = DEMOS / "activation_functions.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGURES = ("identity.png", "tanh.png", "all_activations.png", "softmax.png", "custom_square.png", "derivatives.png")
 

@@ -7,17 +7,17 @@ at float32 tolerance, from tests/reference/torch_ops.json (made once by tests/re
 torch is never imported here).
 """
 import json
-import pathlib
 
 import numpy as np
 import pytest
+from helpers import REFERENCE_DIR
 from hypothesis import given, strategies as st
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor, gradcheck, gradgradcheck
 
-REFERENCE = pathlib.Path(__file__).parent / "reference" / "torch_ops.json"
+REFERENCE = REFERENCE_DIR / "torch_ops.json"
 RNG = np.random.default_rng(7)
 MATRIX = RNG.uniform(-2, 2, (3, 4))
 CUBE = RNG.uniform(-2, 2, (2, 3, 2))

@@ -1,12 +1,12 @@
 """collapse(): a stack of linear layers is one linear layer; one nonlinearity and it is not."""
 import functools
-import pathlib
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from helpers import DEMOS
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import activations
@@ -14,8 +14,6 @@ from tinygrad_acts.collapse import NotLinearError, collapse, is_linear
 from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, LeakyReLU, Linear, ReLU, Softmax
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.utils import set_random_seed
-
-DEMOS = pathlib.Path(__file__).resolve().parents[1] / "demos"
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from helpers import DEMOS
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Sequential, Tensor
@@ -31,7 +32,6 @@ from tinygrad_acts.layers import Activation, Dense, Flatten, Input, LeakyReLU
 from tinygrad_acts.viz.layout import _assign_layers, _layout
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-DEMOS = pathlib.Path(__file__).resolve().parent.parent / "demos"
 
 
 def parse_dot(dot: str) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:

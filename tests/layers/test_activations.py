@@ -10,16 +10,16 @@ Every activation is checked four ways:
 """
 import json
 import math
-import pathlib
 from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
+from helpers import AXIS_BASED, ELEMENTWISE, REFERENCE_DIR, away_from, axis_cases, case_id, elementwise_cases
 
 from tinygrad_acts import Tensor, activations, gradcheck
 from tinygrad_acts.special import erf as _erf, erfc as _erfc
 
-KERAS = json.loads((pathlib.Path(__file__).parent / "reference" / "keras_activations.json").read_text())
+KERAS = json.loads((REFERENCE_DIR / "keras_activations.json").read_text())
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -126,61 +126,9 @@ def axis_math(name, x, axis=-1):
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# The cases: (name, kwargs, kinks) for elementwise functions, (name, kwargs) for functions of an axis
+# The cases: ELEMENTWISE and AXIS_BASED (tests/helpers.py, shared with the second-order and property tests)
 # ----------------------------------------------------------------------------------------------------------------
-ELEMENTWISE = [
-    ("linear", {}, ()),
-    ("tanh", {}, ()),
-    ("sigmoid", {}, ()),
-    ("hard_sigmoid", {}, (-3, 3)),
-    ("log_sigmoid", {}, ()),
-    ("relu", {}, (0,)),
-    ("relu", {"negative_slope": 0.1, "max_value": 6.0, "threshold": 1.0}, (1, 6)),
-    ("relu", {"negative_slope": 2.0}, (0,)),
-    ("relu", {"threshold": -1.0, "max_value": 2.0}, (-1, 2)),
-    ("relu6", {}, (0, 6)),
-    ("leaky_relu", {}, (0,)),
-    ("leaky_relu", {"negative_slope": 1.5}, (0,)),
-    ("elu", {}, (0,)),
-    ("elu", {"alpha": 0.5}, (0,)),
-    ("celu", {}, (0,)),
-    ("celu", {"alpha": 2.0}, (0,)),
-    ("selu", {}, (0,)),
-    ("gelu", {}, ()),
-    ("gelu", {"approximate": True}, ()),
-    ("silu", {}, ()),
-    ("hard_silu", {}, (-3, 3)),
-    ("hard_tanh", {}, (-1, 1)),
-    ("softplus", {}, ()),
-    ("softsign", {}, (0,)),
-    ("mish", {}, ()),
-    ("exponential", {}, ()),
-    ("squareplus", {}, ()),
-    ("squareplus", {"b": 0.5}, ()),
-    ("sparse_plus", {}, (-1, 1)),
-    ("sparse_sigmoid", {}, (-1, 1)),
-    ("hard_shrink", {}, (-0.5, 0.5)),
-    ("hard_shrink", {"threshold": 1.0}, (-1, 1)),
-    ("soft_shrink", {}, (-0.5, 0.5)),
-    ("soft_shrink", {"threshold": 1.0}, (-1, 1)),
-    ("tanh_shrink", {}, ()),
-    ("threshold", {"threshold": 0.5, "default_value": -1.0}, (0.5,)),
-]
-AXIS_BASED = [(name, kwargs) for name in ("softmax", "log_softmax", "glu", "sparsemax")
-              for kwargs in ({}, {"axis": 0}, {"axis": 1})]
 ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
-
-
-def case_id(name, kwargs):
-    return name + "".join(f"-{key}={value}" for key, value in kwargs.items())
-
-
-def elementwise_cases():
-    return [pytest.param(name, kwargs, kinks, id=case_id(name, kwargs)) for name, kwargs, kinks in ELEMENTWISE]
-
-
-def axis_cases():
-    return [pytest.param(name, kwargs, id=case_id(name, kwargs)) for name, kwargs in AXIS_BASED]
 
 
 def test_every_activation_is_tested():
@@ -226,15 +174,6 @@ def test_axis_values_match_the_definition(name, kwargs, rng):
 # ----------------------------------------------------------------------------------------------------------------
 # 2. Gradients against finite differences, in float64
 # ----------------------------------------------------------------------------------------------------------------
-def away_from(x, kinks, gap=0.01):
-    """Move the points that lie within `gap` of a kink by 2 * gap: finite differences straddling a kink are wrong."""
-    x = np.array(x, dtype=np.float64)
-    for kink in kinks:
-        near = np.abs(x - kink) < gap
-        x[near] += 2 * gap
-    return x
-
-
 @pytest.mark.parametrize("name, kwargs, kinks", elementwise_cases())
 def test_gradient_matches_finite_differences(name, kwargs, kinks, rng):
     function = activations.get(name)

@@ -25,7 +25,7 @@ from typing import cast
 
 import numpy as np
 import pytest
-from test_demos_training import import_demo  # the demos folder on the path while importing one
+from helpers import PNG_SIGNATURE, ROOT, import_demo
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor
@@ -37,12 +37,10 @@ from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMOS = ROOT / "demos"
 DEMO = DEMOS / "activation_dynamics.py"
 FIGURES = ("dynamics_init_histograms.png", "dynamics_init_std_gradients.png", "dynamics_training.png",
            "dynamics_remedies.png")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DEPTH, WIDTH = 10, 64
 
 

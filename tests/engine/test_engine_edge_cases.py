@@ -1,7 +1,7 @@
 """The engine at its limits: very deep and very wide graphs, memory after a graph is dropped, no_grad across threads.
 
-tests/test_tensor.py already backpropagates through a chain of 100,000 multiplications and checks that no_grad nests;
-here are the cases around them.
+tests/engine/test_tensor.py already backpropagates through a chain of 100,000 multiplications and checks that no_grad
+nests; here are the cases around them.
 """
 import gc
 import threading

@@ -12,7 +12,8 @@ arrays first, or reports only what does not depend on them (shapes, counts, conf
 All snippets for one library run in ONE subprocess (a Keras import costs seconds), each in a fresh namespace and a
 fresh working directory, after ``keras.backend.clear_session()``; the two subprocesses run side by side.
 
-Run as a script, this file is that subprocess: ``python tests/test_keras_snippets.py LIBRARY OUT.json SNIPPET...``.
+Run as a script, this file is that subprocess:
+``python tests/parity/test_keras_snippets.py LIBRARY OUT.json SNIPPET...``.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-SNIPPET_DIR = Path(__file__).parent / "keras_snippets"
+SNIPPET_DIR = Path(__file__).resolve().parents[1] / "keras_snippets"
 SNIPPETS = sorted(path.stem for path in SNIPPET_DIR.glob("*.py"))
 
 # Snippets that do not run or do not match because tinygrad_acts lacks something (or differs): left out of the
@@ -246,7 +247,7 @@ if __name__ != "__main__":
         print(f"\n{len(matched)} of {len(SNIPPETS)} Keras snippets run unchanged on tinygrad_acts and match Keras "
               f"({ratio:.0%}); known gaps: {len(KNOWN_GAPS)}")
         assert ratio >= TARGET_RATIO, f"only {len(matched)}/{len(SNIPPETS)} snippets match Keras ({ratio:.0%})"
-        readme = " ".join((Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8").split())
+        readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
         quoted = re.search(r"runs (\d+) pieces of Keras code .*? (\d+) of (\d+) \((\d+)%\) run and give Keras' results",
                            readme)
         assert quoted, "the README should say how many snippets run and match, as this test measures"

@@ -1,10 +1,10 @@
 """The README's examples run, in order, as a reader would paste them: the README cannot drift from the code."""
-import pathlib
 import re
 
 import pytest
+from helpers import ROOT
 
-README = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+README = (ROOT / "README.md").read_text()
 BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 
@@ -29,11 +29,11 @@ def test_every_python_example_runs(tmp_path, capsys, monkeypatch):
 def test_the_quickstart_commands_are_in_the_readme_and_ci_runs_the_test_command(command):
     assert f"```bash\n{command}\n```" in README
     if "pytest" in command:
-        ci = (pathlib.Path(__file__).parent.parent / ".ci" / "run").read_text()
+        ci = (ROOT / ".ci" / "run").read_text()
         assert command in ci.splitlines()
 
 
 def test_every_figure_the_readme_shows_exists():
-    root = pathlib.Path(__file__).parent.parent
+    root = ROOT
     for link in re.findall(r"\((docs/[^)]+)\)", README):
         assert (root / link).exists(), link

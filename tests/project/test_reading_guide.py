@@ -2,15 +2,14 @@
 tinygrad_acts and with the calculus, its Python examples run as doctests, its links lead to files that exist, and
 it mentions every module and every demo."""
 import doctest
-import pathlib
 import re
 
 import numpy as np
 import pytest
+from helpers import ROOT
 
 from tinygrad_acts import Tensor
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "reading-guide.md"
 MARKER = "<!-- worked-example:"
 

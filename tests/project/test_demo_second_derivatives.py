@@ -3,17 +3,16 @@ f'' by autodiff equals the formula, the Rosenbrock Hessian is the one worked out
 gradient descent take the step counts that the same methods, written by hand in numpy, take. The README quotes
 those step counts: they must be what the demo prints."""
 import math
-import pathlib
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from helpers import ROOT
 
 import tinygrad_acts as ta
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demos" / "second_derivatives.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STEPS = re.compile(r"Newton: (\d+) steps;\s+gradient\s+descent\s+\(lr\s+([0-9.e-]+)\):\s+(\d+)\s+steps")

@@ -3,11 +3,11 @@ issue 20 (tests/reference/public_api.json, written by tests/reference/make_publi
 still imports from the same path — but for the few listed in MOVED, each with where it lives now."""
 import importlib
 import json
-import pathlib
 
 import pytest
+from helpers import REFERENCE_DIR
 
-REFERENCE = pathlib.Path(__file__).parent / "reference" / "public_api.json"
+REFERENCE = REFERENCE_DIR / "public_api.json"
 BEFORE = json.loads(REFERENCE.read_text(encoding="utf-8"))
 
 # the only paths that changed: internals no README, demo, notebook or test imported. Each is at its new path.

@@ -1,0 +1,107 @@
+"""What several test files share, written once: the repository's paths and the PNG signature. Test files import
+from here by name (``from helpers import ROOT``): tests/conftest.py's folder is on sys.path."""
+import importlib
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+DEMOS = ROOT / "demos"
+REFERENCE_DIR = TESTS / "reference"  # values recorded once from Keras and PyTorch, with the scripts that made them
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Demos
+# ----------------------------------------------------------------------------------------------------------------
+def import_demo(name: str):
+    """A demo as a module (demos import their neighbour _common, so the folder is on the path while importing)."""
+    sys.path.insert(0, str(DEMOS))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(DEMOS))
+
+
+def run_demo(script: str, out: pathlib.Path) -> str:
+    result = subprocess.run([sys.executable, str(DEMOS / script), "--quick", "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def assert_pngs(out: pathlib.Path, names: list[str]) -> None:
+    for name in names:
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000, name  # a real picture, not an empty canvas
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Activations: (name, kwargs, kinks) for elementwise functions, (name, kwargs) for functions of an axis
+# ----------------------------------------------------------------------------------------------------------------
+ELEMENTWISE = [
+    ("linear", {}, ()),
+    ("tanh", {}, ()),
+    ("sigmoid", {}, ()),
+    ("hard_sigmoid", {}, (-3, 3)),
+    ("log_sigmoid", {}, ()),
+    ("relu", {}, (0,)),
+    ("relu", {"negative_slope": 0.1, "max_value": 6.0, "threshold": 1.0}, (1, 6)),
+    ("relu", {"negative_slope": 2.0}, (0,)),
+    ("relu", {"threshold": -1.0, "max_value": 2.0}, (-1, 2)),
+    ("relu6", {}, (0, 6)),
+    ("leaky_relu", {}, (0,)),
+    ("leaky_relu", {"negative_slope": 1.5}, (0,)),
+    ("elu", {}, (0,)),
+    ("elu", {"alpha": 0.5}, (0,)),
+    ("celu", {}, (0,)),
+    ("celu", {"alpha": 2.0}, (0,)),
+    ("selu", {}, (0,)),
+    ("gelu", {}, ()),
+    ("gelu", {"approximate": True}, ()),
+    ("silu", {}, ()),
+    ("hard_silu", {}, (-3, 3)),
+    ("hard_tanh", {}, (-1, 1)),
+    ("softplus", {}, ()),
+    ("softsign", {}, (0,)),
+    ("mish", {}, ()),
+    ("exponential", {}, ()),
+    ("squareplus", {}, ()),
+    ("squareplus", {"b": 0.5}, ()),
+    ("sparse_plus", {}, (-1, 1)),
+    ("sparse_sigmoid", {}, (-1, 1)),
+    ("hard_shrink", {}, (-0.5, 0.5)),
+    ("hard_shrink", {"threshold": 1.0}, (-1, 1)),
+    ("soft_shrink", {}, (-0.5, 0.5)),
+    ("soft_shrink", {"threshold": 1.0}, (-1, 1)),
+    ("tanh_shrink", {}, ()),
+    ("threshold", {"threshold": 0.5, "default_value": -1.0}, (0.5,)),
+]
+AXIS_BASED = [(name, kwargs) for name in ("softmax", "log_softmax", "glu", "sparsemax")
+              for kwargs in ({}, {"axis": 0}, {"axis": 1})]
+
+
+def case_id(name, kwargs):
+    return name + "".join(f"-{key}={value}" for key, value in kwargs.items())
+
+
+def elementwise_cases():
+    return [pytest.param(name, kwargs, kinks, id=case_id(name, kwargs)) for name, kwargs, kinks in ELEMENTWISE]
+
+
+def axis_cases():
+    return [pytest.param(name, kwargs, id=case_id(name, kwargs)) for name, kwargs in AXIS_BASED]
+
+
+def away_from(x, kinks, gap=0.01):
+    """Move the points that lie within `gap` of a kink by 2 * gap: finite differences straddling a kink are wrong."""
+    x = np.array(x, dtype=np.float64)
+    for kink in kinks:
+        near = np.abs(x - kink) < gap
+        x[near] += 2 * gap
+    return x
