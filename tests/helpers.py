@@ -8,6 +8,11 @@ import sys
 import numpy as np
 import pytest
 
+from tinygrad_acts import Tensor
+from tinygrad_acts.layers import Dense
+from tinygrad_acts.models import Sequential
+from tinygrad_acts.optimizers import SGD
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 DEMOS = ROOT / "demos"
@@ -27,18 +32,21 @@ def import_demo(name: str):
         sys.path.remove(str(DEMOS))
 
 
-def run_demo(script: str, out: pathlib.Path) -> str:
-    result = subprocess.run([sys.executable, str(DEMOS / script), "--quick", "--out", str(out)],
-                            capture_output=True, text=True, timeout=120)
+def run_demo(script: str, out: pathlib.Path, *options: str, timeout: float = 300) -> str:
+    """Run ``demos/<script>`` as a learner runs it, its figures written to ``out``, with numpy's RuntimeWarnings as
+    errors; return what it printed. A warning printed on stderr fails the run too."""
+    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(DEMOS / script), "--out", str(out),
+                             *options], capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr, result.stderr
     return result.stdout
 
 
-def assert_pngs(out: pathlib.Path, names: list[str]) -> None:
+def assert_pngs(out: pathlib.Path, names, min_bytes: int = 10_000) -> None:
+    """Each figure is a PNG, and a real picture, not an empty canvas."""
     for name in names:
         data = (out / name).read_bytes()
-        assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000, name  # a real picture, not an empty canvas
+        assert data.startswith(PNG_SIGNATURE) and len(data) > min_bytes, name
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -105,3 +113,43 @@ def away_from(x, kinks, gap=0.01):
         near = np.abs(x - kink) < gap
         x[near] += 2 * gap
     return x
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Optimizers
+# ----------------------------------------------------------------------------------------------------------------
+def apply(optimizer, start, gradients):
+    """Run ``optimizer`` on one parameter starting at ``start``, feeding it the given gradients; return the values."""
+    param = Tensor(np.array(start), requires_grad=True)
+    for gradient in gradients:
+        param.grad = np.array(gradient, dtype=param.dtype)
+        optimizer.step([param])
+    return param.data
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Small models and their data
+# ----------------------------------------------------------------------------------------------------------------
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
+
+
+def small_model(optimizer="sgd", loss="mse", metrics=None, hidden=4, inputs=2, outputs=1, activation=None):
+    """A compiled 2-4-1 tanh network (XOR's), with whatever a test changes."""
+    model = Sequential([Dense(hidden, activation="tanh", input_shape=(inputs,)), Dense(outputs, activation=activation)])
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    return model
+
+
+def linear_model(optimizer=None, metrics=("mae",)):
+    """A compiled linear layer, 3 inputs to 1 output, SGD(0.01) and mse unless told otherwise: the callbacks' model."""
+    model = Sequential([Dense(1, input_shape=(3,))])
+    model.compile(optimizer=optimizer or SGD(0.01), loss="mse", metrics=list(metrics))
+    return model
+
+
+def assert_same_weights(first, second):
+    """Two lists of weights, equal to the last bit."""
+    assert len(first) == len(second)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -19,13 +19,11 @@ test; the margins are stated where they are asserted.
 import itertools
 import pathlib
 import re
-import subprocess
-import sys
 from typing import cast
 
 import numpy as np
 import pytest
-from helpers import PNG_SIGNATURE, ROOT, import_demo
+from helpers import ROOT, assert_pngs, import_demo, run_demo
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor
@@ -37,8 +35,6 @@ from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
-DEMOS = ROOT / "demos"
-DEMO = DEMOS / "activation_dynamics.py"
 FIGURES = ("dynamics_init_histograms.png", "dynamics_init_std_gradients.png", "dynamics_training.png",
            "dynamics_remedies.png")
 DEPTH, WIDTH = 10, 64
@@ -249,15 +245,10 @@ def test_leaky_relus_never_die_and_keep_learning_at_the_same_learning_rate():
 # ----------------------------------------------------------------------------------------------------------------
 # The demo, and the README's quotes of it
 # ----------------------------------------------------------------------------------------------------------------
-def run_demo(out: pathlib.Path, *options: str) -> str:
-    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(DEMO), "--out", str(out), *options],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "Warning" not in result.stderr, result.stderr
-    for name in FIGURES:
-        data = (out / name).read_bytes()
-        assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000, name  # a real picture, not an empty canvas
-    return result.stdout
+def run_the_demo(out: pathlib.Path, *options: str) -> str:
+    stdout = run_demo("activation_dynamics.py", out, *options)
+    assert_pngs(out, FIGURES)
+    return stdout
 
 
 def headlines(stdout: str) -> list[str]:
@@ -267,11 +258,11 @@ def headlines(stdout: str) -> list[str]:
 @pytest.fixture(scope="module")
 def stdout(tmp_path_factory):
     """The full demo, run once as a learner runs it (about 20 s)."""
-    return run_demo(tmp_path_factory.mktemp("figures"))
+    return run_the_demo(tmp_path_factory.mktemp("figures"))
 
 
 def test_the_quick_mode_writes_every_figure_and_the_same_numbers_at_initialization(tmp_path, stdout):
-    quick = run_demo(tmp_path, "--quick")
+    quick = run_the_demo(tmp_path, "--quick")
     at_init = [line for line in headlines(stdout) if line.startswith("- at init")]
     assert len(at_init) == 4 and at_init == [line for line in headlines(quick) if line.startswith("- at init")]
 

@@ -1,12 +1,10 @@
 """collapse(): a stack of linear layers is one linear layer; one nonlinearity and it is not."""
 import functools
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from helpers import DEMOS
+from helpers import DEMOS, import_demo, run_demo
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import activations
@@ -14,12 +12,6 @@ from tinygrad_acts.collapse import NotLinearError, collapse, is_linear
 from tinygrad_acts.layers import ELU, Activation, Dense, Flatten, Input, LeakyReLU, Linear, ReLU, Softmax
 from tinygrad_acts.models import Sequential
 from tinygrad_acts.utils import set_random_seed
-
-
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    set_random_seed(0)
 
 
 def random_linear_stack(rng, depth: int, use_bias: bool, n_in: int = 3) -> Sequential:
@@ -247,11 +239,7 @@ def test_collapse_needs_built_weights_and_a_sequential():
 # The demo: a deep linear stack learns no more than the least-squares line; with tanh it fits y = x^2
 # ----------------------------------------------------------------------------------------------------------------
 def test_the_demo_linear_stack_ends_at_the_least_squares_optimum_and_the_nonlinear_one_far_below(tmp_path):
-    sys.path.insert(0, str(DEMOS))
-    try:
-        import linear_collapse
-    finally:
-        sys.path.remove(str(DEMOS))
+    linear_collapse = import_demo("linear_collapse")
     results = linear_collapse.learning(quick=True)
     optimum = results["least_squares_mse"]
     assert abs(results["final_loss"]["linear stack"] - optimum) <= 0.01 * optimum
@@ -267,20 +255,18 @@ def test_the_readme_quotes_what_the_demo_prints(tmp_path):
     """The README's sentence about demos/linear_collapse.py gives the numbers the demo prints, run as a learner runs
     it (full size, numpy warnings as errors): the stack's size, the linear stack's mse (the least-squares optimum),
     the single Dense layer's size, and the mse the same stack reaches with tanh."""
-    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(DEMOS / "linear_collapse.py"), "--out",
-                             str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    stdout = run_demo("linear_collapse.py", tmp_path)
     rows = dict((name, (params, mse)) for name, params, mse in re.findall(
-        r"^  (linear stack|nonlinear stack|single Dense) \(.*?\) +(\d+) +(\d+\.\d+) ", result.stdout, re.M))
-    assert rows.keys() == {"linear stack", "nonlinear stack", "single Dense"}, result.stdout
-    optimum = re.search(r"least-squares line \(numpy, closed form\): .*, mse = (\d+\.\d+)", result.stdout).group(1)
+        r"^  (linear stack|nonlinear stack|single Dense) \(.*?\) +(\d+) +(\d+\.\d+) ", stdout, re.M))
+    assert rows.keys() == {"linear stack", "nonlinear stack", "single Dense"}, stdout
+    optimum = re.search(r"least-squares line \(numpy, closed form\): .*, mse = (\d+\.\d+)", stdout).group(1)
     readme = (DEMOS.parent / "README.md").read_text(encoding="utf-8")
     claim = re.search(r"a (\d+)-layer, (\d+)-parameter stack without activations ends at mse (\S+) —.*?a single "
                       r"(\d+)-parameter Dense layer also reaches —.*?with tanh between its layers reaches "
                       r"an mse below (\d+\.\d+) \((\d+\.\d+) on the machine", " ".join(readme.split()))
     assert claim, "the README should say '... stack without activations ends at mse X ... reaches an mse below Y'"
     layers, params, linear_mse, single_params, bound, example = claim.groups()
-    assert result.stdout.count(f"linear stack ({layers} Dense)") == 1
+    assert stdout.count(f"linear stack ({layers} Dense)") == 1
     assert (params, linear_mse) == rows["linear stack"] and linear_mse == optimum
     assert single_params == rows["single Dense"][0] and rows["single Dense"][1] == optimum
     # the least-squares optimum is the same digits on every CPU; 400 steps of training are not (README), so the

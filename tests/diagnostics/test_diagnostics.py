@@ -13,14 +13,6 @@ from tinygrad_acts.layers import Activation, Dense, Softmax
 from tinygrad_acts.models import Sequential
 
 
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    K.set_random_seed(0)
-    yield
-    K.set_floatx("float32")
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # The numbers equal the same quantities computed by hand
 # ----------------------------------------------------------------------------------------------------------------

@@ -6,13 +6,12 @@ import html
 import itertools
 import pathlib
 import re
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from helpers import DEMOS
+from helpers import PNG_SIGNATURE, run_demo
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Sequential, Tensor
@@ -30,8 +29,6 @@ from tinygrad_acts.graph import (
 )
 from tinygrad_acts.layers import Activation, Dense, Flatten, Input, LeakyReLU
 from tinygrad_acts.viz.layout import _assign_layers, _layout
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def parse_dot(dot: str) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str]]]:
@@ -301,12 +298,10 @@ def test_render_draws_a_chain_of_labelled_boxes(tmp_path):
 
 
 def test_the_demo_writes_both_figures(tmp_path):
-    result = subprocess.run([sys.executable, str(DEMOS / "backprop_graph.py"), "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    stdout = run_demo("backprop_graph.py", tmp_path, timeout=120)
     for name in ("backprop_graph.png", "tanh_by_hand_graph.png"):
         assert (tmp_path / name).read_bytes().startswith(PNG_SIGNATURE)
-    by_hand, built_in = re.search(r"d tanh / dx at 0.5: by hand (\S+), built in (\S+),", result.stdout).groups()
+    by_hand, built_in = re.search(r"d tanh / dx at 0.5: by hand (\S+), built in (\S+),", stdout).groups()
     assert float(by_hand.rstrip(",")) == pytest.approx(1 - np.tanh(0.5) ** 2, abs=1e-6)
     assert float(built_in) == pytest.approx(1 - np.tanh(0.5) ** 2, abs=1e-6)
 

@@ -1,20 +1,21 @@
 """Gradients of gradients: grad, value_and_grad, jacobian, hessian, hvp and backward(create_graph=True).
 
 1. Second derivatives against their formulas: d^2/dx^2 of tanh, sin, exp, log, sigmoid; the Hessian of sum(x^3).
-2. The transforms agree with each other and with finite differences: hessian(f) is jacobian(grad(f)), symmetric,
-   and hvp(f, x, v) is hessian(f)(x) @ v.
-3. grad as a building block: several arguments, inside no_grad(), and a gradient penalty (WGAN-GP) whose gradient
-   flows into the weights the function closes over.
-4. gradgradcheck passes for every built-in op, every activation and every loss, on plain and broadcast shapes.
+2. gradgradcheck passes for every built-in op, every activation and every loss, on plain and broadcast shapes.
    Piecewise-linear functions have second derivative 0 away from their kinks.
+3. numpy's functions on Tensors are Tensor ops, which is what lets one backward rule serve both orders.
+
+How the transforms agree with each other is in test_transforms.py.
 """
 import math
+import warnings
 
 import numpy as np
 import pytest
 from helpers import AXIS_BASED, ELEMENTWISE, away_from
 
 import tinygrad_acts as ta
+import tinygrad_acts.backend as K
 from tinygrad_acts import (
     Tensor,
     activations,
@@ -22,12 +23,12 @@ from tinygrad_acts import (
     gradcheck,
     gradgradcheck,
     hessian,
-    hvp,
     jacobian,
     losses,
-    no_grad,
     value_and_grad,
 )
+from tinygrad_acts.layers import Activation, Dense
+from tinygrad_acts.models import Sequential
 
 POINTS = [-2.5, -0.7, -0.1, 0.3, 1.2, 3.0]
 
@@ -65,139 +66,7 @@ def test_grad_of_grad_is_the_second_derivative(name):
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# 2. The transforms agree: hessian, jacobian of grad, finite differences of grad, hvp
-# ----------------------------------------------------------------------------------------------------------------
-W = np.array([[0.5, -1.0, 0.3], [0.8, 0.2, -0.6]])
-
-
-def smooth(x):
-    """A function of a vector whose Hessian has no zero entries: every entry meets every other."""
-    return ((Tensor(W) @ x).tanh() ** 2).sum() + x[0] * x[1:].exp().sum() + x.sin().sum() * x.sum()
-
-
-def test_the_hessian_is_the_jacobian_of_the_gradient_symmetric_and_matches_finite_differences_of_the_gradient():
-    x = np.array([0.3, -0.8, 1.1])
-    h = hessian(smooth)(x).data
-    np.testing.assert_allclose(h, jacobian(grad(smooth))(x).data, rtol=1e-12)
-    np.testing.assert_allclose(h, h.T, rtol=1e-12)  # d^2f / dx_i dx_j = d^2f / dx_j dx_i
-    eps = 1e-6
-    columns = [(grad(smooth)(x + eps * e).data - grad(smooth)(x - eps * e).data) / (2 * eps) for e in np.eye(3)]
-    np.testing.assert_allclose(h, np.stack(columns, axis=1), rtol=1e-6, atol=1e-8)
-    assert np.all(np.abs(h) > 1e-3)
-
-
-def test_hvp_is_the_hessian_times_the_vector():
-    x, v = np.array([0.3, -0.8, 1.1]), np.array([1.0, -2.0, 0.5])
-    product = hvp(smooth, x, v)
-    assert product.shape == (3,)
-    np.testing.assert_allclose(product.data, hessian(smooth)(x).data @ v, rtol=1e-12)
-
-
-def test_backward_with_create_graph_leaves_a_tensor_in_grad_that_can_be_differentiated_again():
-    x = Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
-    (x ** 3).sum().backward(create_graph=True)
-    first = x.grad
-    assert isinstance(first, Tensor) and first.requires_grad
-    np.testing.assert_allclose(first.data, 3 * x.data ** 2)
-    x.grad = None  # as in PyTorch: clear it, or the second backward adds into it
-    first.sum().backward()  # d/dx sum(3 x^2) = 6 x
-    assert type(x.grad) is np.ndarray
-    np.testing.assert_allclose(x.grad, 6 * x.data)
-
-
-def test_backward_with_create_graph_takes_a_seed_and_adds_into_grad():
-    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    (x * x).backward(np.array([1.0, 10.0]), create_graph=True)  # d/dx sum(seed * x^2) = 2 x seed
-    assert x.grad.data.tolist() == [2.0, 40.0]
-    (x * x * x).sum().backward(create_graph=True)  # adds 3x^2 into the Tensor in .grad
-    assert isinstance(x.grad, Tensor) and x.grad.data.tolist() == [5.0, 52.0]
-
-
-def test_a_tracked_seed_is_part_of_the_recorded_gradient():
-    """backward(w, create_graph=True) computes sum(w * y)'s gradient: with w tracked, it depends on w too."""
-    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    w = Tensor(np.array([1.0, 10.0]), requires_grad=True)
-    (x * x).backward(w, create_graph=True)
-    first = x.grad  # 2 x w
-    assert first.data.tolist() == [2.0, 40.0]
-    x.grad = None
-    first.sum().backward()
-    assert w.grad.tolist() == [2.0, 4.0] and x.grad.tolist() == [2.0, 20.0]  # d/dw = 2x, d/dx = 2w
-
-
-def test_backward_with_create_graph_inside_no_grad_is_the_plain_backward_and_keeps_the_graph():
-    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    y = x * x
-    with no_grad():
-        y.backward(np.array([1.0, 10.0]), create_graph=True)
-        assert type(x.grad) is np.ndarray and x.grad.tolist() == [2.0, 40.0]
-        y.backward(np.array([1.0, 10.0]), create_graph=True)  # create_graph keeps the graph, as in PyTorch
-    assert x.grad.tolist() == [4.0, 80.0]
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# 3. grad as a building block
-# ----------------------------------------------------------------------------------------------------------------
-def test_value_and_grad_with_several_argnums_gives_a_tuple_of_gradients():
-    def f(a, b):
-        return (a * b.exp()).sum()
-
-    a, b = np.array([1.0, -2.0]), np.array([0.5, 0.25])
-    value, (da, db) = value_and_grad(f, argnums=(0, 1))(a, b)
-    assert value.item() == pytest.approx(np.sum(a * np.exp(b)))
-    np.testing.assert_allclose(da.data, np.exp(b))
-    np.testing.assert_allclose(db.data, a * np.exp(b))
-    np.testing.assert_allclose(grad(f, argnums=1)(a, b).data, a * np.exp(b))  # one argnum: the gradient alone
-    np.testing.assert_allclose(grad(f, argnums=-1)(a, b).data, a * np.exp(b))  # counted from the end
-    (db_alone,) = grad(f, argnums=(1,))(a, b)  # a tuple of one: a tuple back
-    np.testing.assert_allclose(db_alone.data, a * np.exp(b))
-
-
-def test_grad_works_inside_no_grad_as_torch_func_grad_does():
-    x = np.array([-1.0, 0.5, 2.0])
-    with no_grad():
-        first = grad(lambda t: (t ** 3).sum())(x)
-        second = hessian(lambda t: (t ** 3).sum())(x)
-    np.testing.assert_allclose(first.data, 3 * x ** 2)
-    np.testing.assert_allclose(second.data, np.diag(6 * x))
-    assert not first.requires_grad and not second.requires_grad  # nothing recorded to differentiate further
-
-
-def test_a_gradient_penalty_through_grad_trains_the_weights_the_function_closes_over():
-    """WGAN-GP: the critic's gradient with respect to its input, squared, is a loss for the critic's weights."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((4, 3))
-    w = Tensor(rng.standard_normal((3, 2)), requires_grad=True)
-
-    def critic(inputs):
-        return (inputs @ w).tanh().sum()
-
-    penalty = (grad(critic)(x) ** 2).sum()
-    penalty.backward()
-    assert w.grad.shape == (3, 2)
-
-    def penalty_by_hand(weights):  # d/dx sum(tanh(x w)) = (1 - tanh(x w)^2) w^T, in numpy
-        return np.sum(((1 - np.tanh(x @ weights) ** 2) @ weights.T) ** 2)
-
-    assert penalty.item() == pytest.approx(penalty_by_hand(w.data), rel=1e-12)
-    eps, numeric = 1e-6, np.zeros((3, 2))
-    for index in np.ndindex(3, 2):
-        step = np.zeros((3, 2))
-        step[index] = eps
-        numeric[index] = (penalty_by_hand(w.data + step) - penalty_by_hand(w.data - step)) / (2 * eps)
-    np.testing.assert_allclose(w.grad, numeric, rtol=1e-6, atol=1e-9)
-
-
-def test_grad_of_a_function_of_a_tensor_that_requires_grad_is_a_function_of_that_tensor():
-    x = Tensor(np.array([0.4, -1.2]), requires_grad=True)
-    slope = grad(lambda t: t.sin().sum())(x)  # cos(x), recorded as a function of x
-    assert slope.requires_grad
-    slope.sum().backward()
-    np.testing.assert_allclose(x.grad, -np.sin(x.data))
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# 4. gradgradcheck for every op, activation and loss
+# 2. gradgradcheck for every op, activation and loss
 # ----------------------------------------------------------------------------------------------------------------
 A = np.array([[-1.7, -0.6, 0.3], [0.45, 1.3, -0.25]])  # (2, 3): away from 0 and +-1 (the kinks of abs, relu, clip)
 B = np.array([[0.8, -1.15, 0.55], [-0.35, 0.9, 1.6]])
@@ -486,3 +355,98 @@ def test_a_recorded_backward_checks_that_a_rule_gives_one_gradient_per_input():
     product = ta.record(x.data * y.data, (x, y), lambda g, out, x, y: (g * y,), "product")  # d/dy is missing
     with pytest.raises(ValueError, match="zip"):
         product.sum().backward(create_graph=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# numpy functions of Tensors: numpy's elementwise functions are Tensor ops (so one rule runs on arrays and on
+# Tensors); the ones that are not raise a TypeError saying what to use instead
+# ----------------------------------------------------------------------------------------------------------------
+def test_np_exp_of_a_tensor_is_a_tensor_with_a_gradient():
+    t = Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
+    y = np.exp(t)
+    assert isinstance(y, Tensor) and y.requires_grad
+    np.testing.assert_allclose(y.data, np.exp(t.data))
+    y.sum().backward()
+    np.testing.assert_allclose(t.grad, np.exp(t.data))
+    assert gradgradcheck(lambda t: np.tanh(np.sin(t)) * np.sqrt(np.exp(t)), t)  # numpy functions all the way down
+
+
+def test_a_numpy_array_on_the_left_of_a_tensor_gives_a_tensor():
+    t = Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
+    y = np.ones(3) * t
+    assert isinstance(y, Tensor)
+    (np.arange(3.0) * t + np.ones(3) - t).sum().backward()
+    np.testing.assert_array_equal(t.grad, np.arange(3.0) - 1)
+    assert isinstance(np.maximum(t, 0), Tensor) and isinstance(np.float64(2.0) ** t, Tensor)
+
+
+def test_numpy_functions_that_are_not_tensor_ops_compute_on_the_values():
+    t = Tensor(np.array([1.0, 2.0]))
+    assert np.shape(t) == (2,)
+    assert np.allclose(t, [1.2, 2.0], atol=0.5) and not np.allclose(t, [1.2, 2.0])  # keywords reach numpy
+
+
+def test_np_zeros_like_of_a_tensor_is_a_constant_tensor_of_its_shape_and_dtype():
+    t = Tensor(np.ones((2, 3)))
+    zeros = np.zeros_like(t)
+    assert isinstance(zeros, Tensor) and not zeros.requires_grad
+    assert zeros.shape == (2, 3) and zeros.dtype == np.float64 and not zeros.data.any()
+    assert np.zeros_like(Tensor([1, 2], dtype="int64")).dtype == np.int64
+    assert np.zeros_like(Tensor([1.0, 2.0]), dtype=np.float64).dtype == np.float64
+    assert np.zeros_like(t, shape=(4,)).data.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_np_add_at_adds_into_a_fresh_constant_tensor_and_records_a_scatter_of_tracked_values():
+    """Indexing's rule, run on Tensors, is np.add.at into the zeros np.zeros_like(g) made."""
+    zeros = np.zeros_like(Tensor([0.0, 0.0, 0.0]))
+    np.add.at(zeros, [0, 0, 2], 1.0)  # adds twice where the index repeats
+    assert zeros.data.tolist() == [2.0, 0.0, 1.0] and not zeros.requires_grad
+
+    v = Tensor([1.0, 2.0], requires_grad=True)
+    scattered = np.zeros_like(v, shape=(3,))
+    np.add.at(scattered, [2, 0], v)
+    assert scattered.data.tolist() == [2.0, 0.0, 1.0] and scattered.op == "scatter"
+    (scattered * np.array([1.0, 10.0, 100.0])).sum().backward()
+    assert v.grad.tolist() == [100.0, 1.0]  # each value gets the gradient of the place it went to
+
+    constant = np.zeros_like(v)
+    np.add.at(constant, [0], Tensor([5.0]))  # values that need no gradient leave a constant
+    assert constant.data.tolist() == [5.0, 0.0] and not constant.requires_grad
+    with pytest.raises(TypeError, match="np.add.at with Tensors adds only into a fresh constant Tensor"):
+        np.add.at(v, [0], 1.0)  # v carries a gradient: adding into it in place would lose track of it
+    assert v.data.tolist() == [1.0, 2.0]
+
+
+def test_numpy_comparisons_of_tensors_are_plain_boolean_arrays():
+    t = Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
+    for result in (np.greater(t, 0), np.isfinite(t), t > 0):
+        assert isinstance(result, np.ndarray) and result.dtype == bool  # numpy's, whose `if` is explained
+
+
+@pytest.mark.parametrize("call, what", [(lambda t: np.arctan2(t, t), r"np\.arctan2 is not an op on Tensors"),
+                                        (lambda t: np.add.reduce(t), r"np\.add\.reduce is not an op on Tensors"),
+                                        (lambda t: np.exp(t, out=np.empty(3)),
+                                         r"np\.exp is not an op on Tensors \(with out=\)")],
+                         ids=["arctan2", "a ufunc method", "out="])
+def test_a_numpy_function_that_is_not_a_tensor_op_is_a_type_error_saying_what_to_use(call, what):
+    with pytest.raises(TypeError, match=rf"{what}\. Tensors support .*np\.exp.*; for anything "
+                                        rf"else use t\.numpy\(\) \(no gradient\) or add it as an op with "
+                                        rf"tinygrad_acts\.custom_op"):
+        call(Tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True))
+
+
+def test_np_tanh_works_as_an_activation_layer():
+    K.clear_session()
+    K.set_random_seed(0)
+    model = Sequential([Dense(3, input_shape=(2,)), Activation(np.tanh), Dense(1)])
+    x = np.random.default_rng(0).standard_normal((6, 2)).astype(np.float32)
+    kernel, bias = model.layers[0].get_weights()
+    hidden = model.layers[1](model.layers[0](x))
+    assert isinstance(hidden, Tensor) and hidden.dtype == np.float32
+    np.testing.assert_allclose(hidden.data, np.tanh(x @ kernel + bias), rtol=1e-6)
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.layers[0].get_weights()[0].copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(x, np.ones((6, 1)), epochs=1, batch_size=6, verbose=0)
+    assert not np.array_equal(before, model.layers[0].get_weights()[0])  # gradients flowed back through np.tanh

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_acts as ta
-from tinygrad_acts import Tensor, gradcheck
+from tinygrad_acts import Tensor, gradcheck, record
 
 BROADCAST_PAIRS = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((5, 4), (4,)), ((), (2, 3)), ((2, 3), ())]
 
@@ -929,3 +929,87 @@ def test_grad_of_a_function_that_retains_an_intermediate_gradient():
 
     assert ta.grad(f)(Tensor(np.array([1.0, 3.0]))).data.tolist() == [8.0, 24.0]  # d/dx (2x)^2 = 8x
     assert kept[0].grad is None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Regressions from issue 12: transpose with negative axes, x ** 0 at 0, d(0 ** y)/dy
+# ----------------------------------------------------------------------------------------------------------------
+def test_transpose_with_negative_axes_gives_each_entry_its_own_gradient():
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((3, 4, 5, 6)), requires_grad=True)
+    out = x.transpose((-2, -1, 1, 0))  # axes (2, 3, 1, 0)
+    assert out.shape == (5, 6, 4, 3)
+    out.sum().backward(retain_graph=True)  # out is backpropagated again below
+    assert x.grad.shape == (3, 4, 5, 6)
+    np.testing.assert_array_equal(x.grad, np.ones((3, 4, 5, 6)))
+    weights = rng.standard_normal((5, 6, 4, 3))
+    x.grad = None
+    (out * weights).sum().backward()  # out[k, l, j, i] = x[i, j, k, l], so d/dx[i, j, k, l] = weights[k, l, j, i]
+    np.testing.assert_array_equal(x.grad, np.einsum("klji->ijkl", weights))
+    assert gradcheck(lambda x: x.transpose((-1, 0, -2)), rng.standard_normal((2, 3, 4)))
+
+
+def test_x_to_the_power_0_has_gradient_0_at_0_not_nan():
+    x = Tensor(np.array([0.0, 2.0, -1.5]), requires_grad=True)
+    (x ** 0).sum().backward()  # 0 * 0^-1 would be 0 * inf = nan
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+    x.grad = None
+    (x ** 1).sum().backward()  # and x^1 has slope 1 at 0: 1 * 0^0
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0, 1.0])
+
+
+def zero_to_the(y):
+    """0 ** y as a function of the Tensor y; inf for y < 0, with numpy's divide-by-zero warning (that is the math)."""
+    with np.errstate(divide="ignore"):
+        return 0.0 ** y
+
+
+def test_the_gradient_of_0_to_the_y_with_respect_to_y_is_0_for_negative_and_positive_y():
+    y = Tensor(np.array([-1.5, -1.0, 0.5, 2.0]), requires_grad=True)
+    out = zero_to_the(y)
+    np.testing.assert_array_equal(out.data, [np.inf, np.inf, 0.0, 0.0])
+    with np.errstate(divide="ignore"):  # (see the next test: nothing here should need it)
+        out.backward(np.ones(4))
+    np.testing.assert_array_equal(y.grad, [0.0, 0.0, 0.0, 0.0])  # 0^y is constant in y on either side of 0
+
+
+def test_the_gradient_of_0_to_the_y_computes_no_gradient_for_the_constant_base():
+    # 0 ** 0.5 = 0 is finite, and so is its gradient in y; the base is a constant, so no d/dx = y 0^(y-1) (inf here)
+    # should be computed at all, let alone warn "divide by zero encountered in power"
+    y = Tensor(np.array([-1.5, 0.5, 2.0]), requires_grad=True)
+    out = zero_to_the(y)
+    out.backward(np.ones(3))
+    np.testing.assert_array_equal(y.grad, [0.0, 0.0, 0.0])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What the engine refuses from a backward rule
+# ----------------------------------------------------------------------------------------------------------------
+def test_a_rule_returning_a_gradient_of_the_wrong_shape_is_an_error_naming_the_op_and_both_shapes():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    out = record(x.data * 2, (x,), lambda g, out, x: (2 * g.T,), "double")
+    with pytest.raises(RuntimeError, match=r"the backward rule of 'double' returned a gradient of shape \(3, 2\) for "
+                                           r"an input of shape \(2, 3\)"):
+        out.sum().backward()
+    column = Tensor(np.ones((3, 1)), requires_grad=True)
+    out = record(column.data * 2, (column,), lambda g, out, x: (np.ones((3, 4)),), "spread")
+    out.sum().backward()  # (3, 4) for a (3, 1) input: broadcasting explains it, and the engine sums it back
+    np.testing.assert_array_equal(column.grad, np.full((3, 1), 4.0))
+
+
+def test_a_wrong_shaped_gradient_in_a_recorded_backward_is_the_same_error():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    out = record(x.data * 2, (x,), lambda g, out, x: (2 * g.T,), "double")
+    with pytest.raises(RuntimeError, match=r"the backward rule of 'double' returned a gradient of shape \(3, 2\) for "
+                                           r"an input of shape \(2, 3\)"):
+        out.sum().backward(create_graph=True)
+
+
+@pytest.mark.parametrize("gradient, dtype", [(lambda g: np.ones(g.shape, dtype=int), "int64"),
+                                             (lambda g: g > 0, "bool")], ids=["integers", "booleans"])
+def test_a_rule_handing_a_leaf_an_integer_or_boolean_gradient_is_an_error(gradient, dtype):
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    out = record(x.data * 1.0, (x,), lambda g, out, x: (gradient(g),), "broken")
+    with pytest.raises(RuntimeError, match=rf"a backward rule handed a tensor of dtype float64 a gradient of dtype "
+                                           rf"{dtype}; gradients are floating-point arrays"):
+        out.backward(np.ones(2))

@@ -37,12 +37,6 @@ SHAPE = (FAN_IN, FAN_OUT)
 TRUNCATED_VARIANCE = 1 - 4 * math.exp(-2) / math.sqrt(2 * math.pi) / math.erf(2 / math.sqrt(2))
 
 
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    K.set_random_seed(0)
-
-
 def assert_variance(values, expected, rtol=0.03):
     assert values.var() == pytest.approx(expected, rel=rtol)
     assert abs(values.mean()) < 0.03 * math.sqrt(expected)  # centred: 0.03 stddev is ~10 standard errors

@@ -11,8 +11,8 @@ import os
 
 import numpy as np
 import pytest
+from helpers import assert_same_weights, linear_model
 
-import tinygrad_acts.backend as K
 from tinygrad_acts.callbacks import (
     Callback,
     CallbackList,
@@ -24,24 +24,11 @@ from tinygrad_acts.callbacks import (
     ReduceLROnPlateau,
     TerminateOnNaN,
 )
-from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import NanLossWarning, Sequential
 from tinygrad_acts.optimizers import SGD, Adam, schedules
 
 X = np.random.default_rng(0).random((6, 3), dtype=np.float32)
 Y = np.random.default_rng(1).random((6, 1), dtype=np.float32)
-
-
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    K.set_random_seed(0)
-
-
-def small_model(optimizer=None, metrics=("mae",)):
-    model = Sequential([Dense(1, input_shape=(3,))])
-    model.compile(optimizer=optimizer or SGD(0.01), loss="mse", metrics=list(metrics))
-    return model
 
 
 class Script(Callback):
@@ -78,7 +65,7 @@ class EpochAsWeights:
 def drive(callback, values, key="val_loss", model=None, set_weights_to_epoch=False, stop_at=None):
     """Call on_train_begin, then on_epoch_end per value until the model is told to stop, then on_train_end, as fit
     does. Returns the number of epochs run."""
-    callback.set_model(model if model is not None else small_model())
+    callback.set_model(model if model is not None else linear_model())
     callback.model.stop_training = False
     callback.on_train_begin({})
     epochs = 0
@@ -102,7 +89,7 @@ def test_early_stopping_with_patience_2_and_the_best_epoch_third_runs_5_epochs_a
     # early_stopping.py on_epoch_end: `wait += 1` comes before the comparison, an improvement sets wait = 0, and
     # training stops when `wait >= patience`: epochs 4 and 5 do not improve on epoch 3, so it stops after epoch 5
     stopper = EarlyStopping(patience=2)
-    history = small_model().fit(X, Y, epochs=10, verbose=0, validation_data=(X, Y),
+    history = linear_model().fit(X, Y, epochs=10, verbose=0, validation_data=(X, Y),
                                 callbacks=[Script([1.0, 0.9, 0.8, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91]), stopper])
     assert history.epoch == [0, 1, 2, 3, 4]
     assert (stopper.stopped_epoch, stopper.best, stopper.best_epoch, stopper.wait) == (4, 0.8, 2, 2)
@@ -134,7 +121,7 @@ def test_early_stopping_restores_the_best_epoch_s_weights_at_train_end_as_keras_
 
 def test_early_stopping_restores_the_best_weights_even_when_training_was_not_stopped():
     # early_stopping.py on_train_end restores whenever best_weights is set, not only after an early stop
-    model, seen = small_model(), WeightsAtEpochEnd()
+    model, seen = linear_model(), WeightsAtEpochEnd()
     model.fit(X, Y, epochs=3, verbose=0, validation_data=(X, Y),
               callbacks=[Script([0.5, 0.4, 0.45]), seen, EarlyStopping(patience=5, restore_best_weights=True)])
     for restored, best in zip(model.get_weights(), seen.weights[1], strict=True):
@@ -171,7 +158,7 @@ def test_early_stopping_with_a_baseline_restarts_patience_only_once_the_baseline
 def test_mode_auto_takes_the_direction_of_the_compiled_metric_as_keras_3(mode, monitor, direction):
     # early_stopping_test.py::test_early_stopping's cases; monitor_callback.py _set_monitor_op: 'loss' goes down,
     # a compiled metric goes its Metric's _direction (accuracies 'up', errors and hinges 'down')
-    model = small_model(metrics=["mse", "acc", "accuracy", "hinge", "binary_accuracy", "mae"])
+    model = linear_model(metrics=["mse", "acc", "accuracy", "hinge", "binary_accuracy", "mae"])
     stopper = EarlyStopping(monitor=monitor, mode=mode)
     stopper.set_model(model)
     stopper.on_train_begin({})
@@ -186,7 +173,7 @@ def my_score(y_true, y_pred):
 def test_mode_auto_on_a_quantity_of_unknown_direction_raises_before_training_as_keras(monitor, metrics):
     # monitor_callback.py: "Keras isn't able to automatically determine whether that metric should be maximized or
     # minimized" — a name that is not a compiled metric, or a custom function (Keras wraps it with no direction)
-    model = small_model(metrics=metrics)
+    model = linear_model(metrics=metrics)
     before = model.get_weights()
     with pytest.raises(ValueError, match=rf"EarlyStopping callback received monitor='{monitor}', but mode='auto' "
                                          rf"cannot tell .* Pass mode='max' .* or mode='min'"):
@@ -198,13 +185,13 @@ def test_early_stopping_on_a_missing_value_warns_as_keras_and_trains_on():
     # early_stopping.py get_monitor_value: warnings.warn(...), and the epoch is not judged
     with pytest.warns(UserWarning, match=r"Early stopping conditioned on metric `val_loss` which is not available\. "
                                          r"Available metrics are: loss,mae \(val_ values need validation_data"):
-        history = small_model().fit(X, Y, epochs=3, verbose=0, callbacks=[EarlyStopping()])
+        history = linear_model().fit(X, Y, epochs=3, verbose=0, callbacks=[EarlyStopping()])
     assert history.epoch == [0, 1, 2]
 
 
 def test_early_stopping_prints_keras_messages_at_train_end(capsys):
     # early_stopping.py on_train_end: f"Epoch {stopped_epoch + 1}: early stopping", then the restoring line
-    small_model().fit(X, Y, epochs=10, verbose=0, validation_data=(X, Y),
+    linear_model().fit(X, Y, epochs=10, verbose=0, validation_data=(X, Y),
                       callbacks=[Script([1.0, 0.9, 0.8, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91]),
                                  EarlyStopping(patience=2, verbose=1, restore_best_weights=True)])
     assert capsys.readouterr().out == ("Epoch 5: early stopping\n"
@@ -237,7 +224,7 @@ def test_reduce_lr_counts_wait_and_cooldown_as_keras():
     # epoch 0 sets best; 1: wait 1; 2: wait 2 -> rate 0.5, cooldown 2; 3: cooldown 1; 4: cooldown 0, then wait 1;
     # 5: wait 2 -> 0.25, cooldown 2; 6: cooldown 1 but 0.5 improves (wait 0); 7: cooldown 0, wait 1; 8: wait 2 -> 0.125.
     # The logged 'learning_rate' is the rate the epoch used, read before any reduction.
-    model = small_model(optimizer=SGD(1.0))
+    model = linear_model(optimizer=SGD(1.0))
     reducer = ReduceLROnPlateau(factor=0.5, patience=2, cooldown=2, min_delta=0)
     logged = []
     reducer.set_model(model)
@@ -259,7 +246,7 @@ def test_reduce_lr_counts_wait_and_cooldown_as_keras():
 def test_reduce_lr_in_fit_gives_the_rates_of_keras_own_tests(kwargs, epochs, rate):
     # reduce_lr_on_plateau_test.py: Adam(0.1), patience=1, factor=0.1, monitor='val_loss'; a min_delta of 10 or 100
     # makes every epoch after the first a plateau
-    model = small_model(optimizer=Adam(0.1))
+    model = linear_model(optimizer=Adam(0.1))
     model.fit(X, Y, epochs=epochs, verbose=0, validation_data=(X, Y),
               callbacks=[ReduceLROnPlateau(patience=1, factor=0.1, **kwargs)])
     assert model.optimizer.learning_rate == pytest.approx(rate, rel=1e-12)
@@ -268,7 +255,7 @@ def test_reduce_lr_in_fit_gives_the_rates_of_keras_own_tests(kwargs, epochs, rat
 def test_reduce_lr_stops_at_min_lr_and_prints_keras_message(capsys):
     # reduce_lr_on_plateau.py _reduce_optimizer_lr: only while rate > min_lr; new rate max(rate * factor, min_lr);
     # message f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}."
-    model = small_model(optimizer=SGD(0.1))
+    model = linear_model(optimizer=SGD(0.1))
     reducer = ReduceLROnPlateau(monitor="loss", factor=0.1, patience=1, min_lr=0.005, verbose=1)
     drive(reducer, [1.0] * 5, key="loss", model=model)
     assert model.optimizer.learning_rate == 0.005
@@ -281,14 +268,14 @@ def test_reduce_lr_on_a_missing_value_warns_with_the_keys_including_learning_rat
     # reduce_lr_on_plateau.py: logs['learning_rate'] is set before the monitored value is looked up
     with pytest.warns(UserWarning, match=r"Learning rate reduction is conditioned on metric `val_loss` which is not "
                                          r"available\. Available metrics are: loss,mae,learning_rate"):
-        history = small_model().fit(X, Y, epochs=2, verbose=0, callbacks=[ReduceLROnPlateau()])
+        history = linear_model().fit(X, Y, epochs=2, verbose=0, callbacks=[ReduceLROnPlateau()])
     assert history.history["learning_rate"] == [0.01, 0.01]
 
 
 def test_reduce_lr_cannot_change_a_schedule_as_keras():
     # reduce_lr_on_plateau_test.py::test_throws_when_optimizer_has_schedule: TypeError when the rate is set
     schedule = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
-    model = small_model(optimizer=Adam(schedule))
+    model = linear_model(optimizer=Adam(schedule))
     with pytest.raises(TypeError, match="schedule"):
         model.fit(X, Y, epochs=2, verbose=0, validation_data=(X, Y),
                   callbacks=[ReduceLROnPlateau(patience=1, min_delta=100)])
@@ -313,21 +300,16 @@ def test_reduce_lr_rejects_bad_arguments(kwargs, message):
 # ModelCheckpoint (keras/src/callbacks/model_checkpoint.py)
 # ----------------------------------------------------------------------------------------------------------------
 def load(path):
-    model = small_model()
+    model = linear_model()
     model.load_weights(path)
     return model.get_weights()
-
-
-def assert_same_weights(a, b):
-    for x, y in zip(a, b, strict=True):
-        np.testing.assert_array_equal(x, y)
 
 
 def test_model_checkpoint_fills_the_filepath_from_the_epoch_counted_from_1_and_the_logs(tmp_path):
     # model_checkpoint.py _get_file_path: self.filepath.format(epoch=epoch + 1, **logs); saved after every epoch
     seen = WeightsAtEpochEnd()
     path = tmp_path / "ckpt-{epoch:02d}-{val_loss:.2f}.weights.npz"
-    small_model().fit(X, Y, epochs=3, verbose=0, validation_data=(X, Y),
+    linear_model().fit(X, Y, epochs=3, verbose=0, validation_data=(X, Y),
                       callbacks=[Script([0.75, 0.5, 0.25]), seen, ModelCheckpoint(path, save_weights_only=True)])
     names = ["ckpt-01-0.75.weights.npz", "ckpt-02-0.50.weights.npz", "ckpt-03-0.25.weights.npz"]
     assert sorted(os.listdir(tmp_path)) == names
@@ -340,7 +322,7 @@ def test_model_checkpoint_save_best_only_writes_on_improvement_and_prints_keras_
     # best printed f"{best:.5f}" (or "None") and "finished saving" after each save
     seen = WeightsAtEpochEnd()
     path = str(tmp_path / "best.weights.npz")
-    small_model().fit(X, Y, epochs=4, verbose=0, validation_data=(X, Y),
+    linear_model().fit(X, Y, epochs=4, verbose=0, validation_data=(X, Y),
                       callbacks=[Script([0.5, 0.6, 0.4, 0.45]), seen,
                                  ModelCheckpoint(path, save_best_only=True, save_weights_only=True, verbose=1)])
     assert_same_weights(load(path), seen.weights[2])
@@ -356,13 +338,13 @@ def test_model_checkpoint_save_best_only_writes_on_improvement_and_prints_keras_
 def test_model_checkpoint_best_starts_at_initial_value_threshold_and_mode_max(tmp_path):
     # monitor_callback.py: best = baseline, which ModelCheckpoint passes as initial_value_threshold
     path = tmp_path / "best-{epoch}.weights.npz"
-    small_model().fit(X, Y, epochs=4, verbose=0, validation_data=(X, Y),
+    linear_model().fit(X, Y, epochs=4, verbose=0, validation_data=(X, Y),
                       callbacks=[Script([0.5, 0.4, 0.3, 0.42]),
                                  ModelCheckpoint(path, save_best_only=True, save_weights_only=True,
                                                  initial_value_threshold=0.45)])
     assert sorted(os.listdir(tmp_path)) == ["best-2.weights.npz", "best-3.weights.npz"]
     path = tmp_path / "high-{epoch}.weights.npz"
-    small_model().fit(X, Y, epochs=4, verbose=0, validation_data=(X, Y),
+    linear_model().fit(X, Y, epochs=4, verbose=0, validation_data=(X, Y),
                       callbacks=[Script([0.5, 0.4, 0.6, 0.6]),
                                  ModelCheckpoint(path, save_best_only=True, save_weights_only=True, mode="max")])
     assert sorted(name for name in os.listdir(tmp_path) if name.startswith("high")) == \
@@ -373,7 +355,7 @@ def test_model_checkpoint_with_an_integer_save_freq_saves_every_n_batches(tmp_pa
     # model_checkpoint.py _should_save_on_batch: batches counted across epochs; the file names the batch + 1.
     # 3 batches an epoch, save_freq=2: after epoch 1 batch 2, epoch 2 batch 1, epoch 2 batch 3
     path = tmp_path / "b-{epoch}-{batch}.weights.npz"
-    small_model().fit(X, Y, batch_size=2, epochs=2, verbose=0,
+    linear_model().fit(X, Y, batch_size=2, epochs=2, verbose=0,
                       callbacks=[ModelCheckpoint(path, save_weights_only=True, save_freq=2)])
     assert sorted(os.listdir(tmp_path)) == ["b-1-2.weights.npz", "b-2-1.weights.npz", "b-2-3.weights.npz"]
 
@@ -382,7 +364,7 @@ def test_model_checkpoint_creates_the_folder_and_warns_when_the_best_cannot_be_j
     # model_checkpoint.py: makedirs(dirname); "Can save best model only with {monitor} available." and it saves
     path = tmp_path / "run" / "best.weights.npz"
     with pytest.warns(UserWarning, match="Can save best model only with val_loss available."):
-        small_model().fit(X, Y, epochs=1, verbose=0,
+        linear_model().fit(X, Y, epochs=1, verbose=0,
                           callbacks=[ModelCheckpoint(path, save_best_only=True, save_weights_only=True)])
     assert path.exists()
 
@@ -411,7 +393,7 @@ def test_model_checkpoint_hands_keras_file_names_to_the_model_s_save_methods(tmp
                                                                             save_weights_only, method):
     # model_checkpoint.py _save_model: model.save_weights(filepath) or model.save(filepath); the model decides
     # how to write .keras and .weights.h5 (here through Keras, which this test does not need: it records the calls)
-    model, saved = small_model(), []
+    model, saved = linear_model(), []
     monkeypatch.setattr(model, method, saved.append, raising=False)
     model.fit(X, Y, epochs=2, verbose=0,
               callbacks=[ModelCheckpoint(tmp_path / filepath, save_weights_only=save_weights_only)])
@@ -420,7 +402,7 @@ def test_model_checkpoint_hands_keras_file_names_to_the_model_s_save_methods(tmp
 
 def test_model_checkpoint_of_a_whole_model_without_save_says_to_save_weights_before_training(tmp_path, monkeypatch):
     monkeypatch.delattr(Sequential, "save", raising=False)
-    model = small_model()
+    model = linear_model()
     before = model.get_weights()
     with pytest.raises(ValueError, match=r"it has save_weights but no save\. Pass save_weights_only=True and a "
                                          r"filepath ending in '\.weights\.npz'"):
@@ -434,14 +416,14 @@ def test_model_checkpoint_names_a_field_the_logs_lack(tmp_path):
     checkpoint = ModelCheckpoint(tmp_path / "{epoch}-{val_accuracy}.weights.npz", save_weights_only=True)
     with pytest.raises(KeyError, match=r"Failed to format this callback filepath: .* 'val_accuracy' is not one of "
                                        r"the fields available: \['epoch', 'loss', 'mae'\]"):
-        small_model().fit(X, Y, epochs=1, verbose=0, callbacks=[checkpoint])
+        linear_model().fit(X, Y, epochs=1, verbose=0, callbacks=[checkpoint])
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # CSVLogger (keras/src/callbacks/csv_logger.py)
 # ----------------------------------------------------------------------------------------------------------------
 def log_rows(logger, rows):
-    logger.set_model(small_model())
+    logger.set_model(linear_model())
     logger.on_train_begin({})
     for epoch, logs in enumerate(rows):
         logger.on_epoch_end(epoch, dict(logs))
@@ -475,9 +457,9 @@ def test_csv_logger_appends_without_a_second_header_and_uses_the_separator(tmp_p
     # csv_logger_test.py::test_CSVLogger: a new file, then append=True twice (one reused logger): 5 lines, one header
     path = tmp_path / "log.tsv"
     fit = dict(x=X, y=Y, batch_size=4, validation_data=(X, Y), verbose=0)
-    small_model().fit(**fit, epochs=1, callbacks=[CSVLogger(path, separator="\t")])
+    linear_model().fit(**fit, epochs=1, callbacks=[CSVLogger(path, separator="\t")])
     appender = CSVLogger(path, separator="\t", append=True)
-    model = small_model()
+    model = linear_model()
     model.fit(**fit, epochs=1, callbacks=[appender])
     history = model.fit(**fit, epochs=2, callbacks=[appender])
     lines = path.read_text().splitlines()
@@ -491,7 +473,7 @@ def test_csv_logger_appends_without_a_second_header_and_uses_the_separator(tmp_p
 def test_csv_logger_records_what_callbacks_before_it_add_in_fit(tmp_path):
     path = tmp_path / "log.csv"
     halving = LearningRateScheduler(lambda epoch, rate: 0.1 * 0.5 ** epoch)
-    history = small_model().fit(X, Y, epochs=2, verbose=0, callbacks=[halving, CSVLogger(path)])
+    history = linear_model().fit(X, Y, epochs=2, verbose=0, callbacks=[halving, CSVLogger(path)])
     lines = path.read_text().splitlines()
     assert lines == ["epoch,learning_rate,loss,mae,val_learning_rate,val_loss,val_mae",
                      f"0,0.1,{history.history['loss'][0]},{history.history['mae'][0]},NA,NA,NA",
@@ -505,7 +487,7 @@ def test_csv_logger_records_what_callbacks_before_it_add_in_fit(tmp_path):
 def test_terminate_on_nan_stops_at_a_nan_or_inf_batch_loss_with_keras_message(loss, capsys):
     # terminate_on_nan.py on_batch_end: print "Batch {batch}: Invalid loss, terminating training", stop_training
     callback = TerminateOnNaN()
-    callback.set_model(small_model())
+    callback.set_model(linear_model())
     callback.on_train_batch_end(2, logs={"loss": 0.5})
     assert not callback.model.stop_training
     callback.on_train_batch_end(3, logs={"loss": loss})
@@ -516,7 +498,7 @@ def test_terminate_on_nan_stops_at_a_nan_or_inf_batch_loss_with_keras_message(lo
 def test_terminate_on_nan_with_raise_error_raises_at_once():
     # terminate_on_nan.py: RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. ...")
     callback = TerminateOnNaN(raise_error=True)
-    callback.set_model(small_model())
+    callback.set_model(linear_model())
     with pytest.raises(RuntimeError, match=r"NaN or Inf loss encountered at batch 3\. Loss value: nan\. "
                                            r"Terminating training immediately\."):
         callback.on_batch_end(3, logs={"loss": math.nan})
@@ -524,7 +506,7 @@ def test_terminate_on_nan_with_raise_error_raises_at_once():
 
 def test_terminate_on_nan_listens_to_batches_and_leaves_a_nan_in_fit_to_fit(capsys):
     # fit stops by itself before a nan step, with a NanLossWarning; the nan batch is not reported to callbacks
-    model = small_model()
+    model = linear_model()
     assert len(CallbackList([TerminateOnNaN()], model, "fit").listening["on_train_batch_end"]) == 1
     model.optimizer.learning_rate = 1e30  # the first step throws the weights to ~1e30: the second loss overflows
     with np.errstate(over="ignore", invalid="ignore"), pytest.warns(NanLossWarning, match="Epoch 1, batch 2"):
@@ -541,7 +523,7 @@ def test_learning_rate_scheduler_gives_the_result_of_keras_docstring_example():
     def scheduler(epoch, lr):
         return lr if epoch < 10 else lr * math.exp(-0.1)
 
-    model = small_model(optimizer=SGD())
+    model = linear_model(optimizer=SGD())
     assert round(model.optimizer.learning_rate, 5) == 0.01
     model.fit(X, Y, epochs=15, verbose=0, callbacks=[LearningRateScheduler(scheduler)])
     assert round(model.optimizer.learning_rate, 5) == 0.00607
@@ -550,7 +532,7 @@ def test_learning_rate_scheduler_gives_the_result_of_keras_docstring_example():
 def test_learning_rate_scheduler_takes_a_schedule_of_the_epoch_alone_and_prints_keras_message(capsys):
     # learning_rate_scheduler.py: `except TypeError: learning_rate = self.schedule(epoch)`, and the message
     # f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {learning_rate}."
-    model = small_model()
+    model = linear_model()
     history = model.fit(X, Y, epochs=2, verbose=0, callbacks=[LearningRateScheduler(lambda epoch: 0.1 / 2 ** epoch,
                                                                                     verbose=1)])
     assert history.history["learning_rate"] == [0.1, 0.05]
@@ -562,8 +544,8 @@ def test_learning_rate_scheduler_wants_a_float_and_a_settable_rate():
     # learning_rate_scheduler.py: "The output of the `schedule` function should be a float. Got: ..." (ValueError);
     # an optimizer built with a schedule refuses a new rate (TypeError), as Keras' optimizer does
     with pytest.raises(ValueError, match=r"should be a float\. Got: 1 of type int; write it as a float, e\.g\. 1\.0"):
-        small_model().fit(X, Y, verbose=0, callbacks=[LearningRateScheduler(lambda epoch, lr: 1)])
-    model = small_model(optimizer=SGD(schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)))
+        linear_model().fit(X, Y, verbose=0, callbacks=[LearningRateScheduler(lambda epoch, lr: 1)])
+    model = linear_model(optimizer=SGD(schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)))
     with pytest.raises(TypeError, match="schedule"):
         model.fit(X, Y, verbose=0, callbacks=[LearningRateScheduler(lambda epoch, lr: lr / 2)])
 
@@ -580,7 +562,7 @@ def test_lambda_callback_calls_its_functions_at_their_hooks():
                               on_epoch_end=lambda epoch, logs: calls.append(("epoch_end", epoch, sorted(logs))),
                               on_train_end=lambda logs: calls.append("train_end"),
                               on_test_end=lambda logs: calls.append("test_end"))
-    small_model().fit(X, Y, batch_size=3, epochs=2, verbose=0, validation_data=(X, Y), callbacks=[callback])
+    linear_model().fit(X, Y, batch_size=3, epochs=2, verbose=0, validation_data=(X, Y), callbacks=[callback])
     epoch = [("batch_end", 0), ("batch_end", 1), "test_end"]
     keys = ["loss", "mae", "val_loss", "val_mae"]
     assert calls == ["train_begin", ("epoch_begin", 0), *epoch, ("epoch_end", 0, keys),
@@ -595,7 +577,7 @@ def test_keras_2_batch_hook_names_are_called_by_the_train_batch_hooks():
         def on_batch_begin(self, batch, logs=None):
             seen.append(("begin", batch))
 
-    small_model().fit(X, Y, batch_size=3, epochs=2, verbose=0,
+    linear_model().fit(X, Y, batch_size=3, epochs=2, verbose=0,
                       callbacks=[OldStyle(), LambdaCallback(on_batch_end=lambda batch, logs: seen.append(batch))])
     assert seen == [("begin", 0), 0, ("begin", 1), 1] * 2
 
@@ -611,7 +593,7 @@ def test_lambda_callback_rejects_what_is_not_a_hook_or_not_a_function():
 
 def test_the_callbacks_work_together_in_one_fit(tmp_path):
     calls = []
-    history = small_model(optimizer=SGD(0.05)).fit(
+    history = linear_model(optimizer=SGD(0.05)).fit(
         X, Y, epochs=8, verbose=0, validation_data=(X, Y),
         callbacks=[Script([1.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]),
                    ReduceLROnPlateau(patience=1, factor=0.5, min_delta=0),
@@ -630,7 +612,7 @@ def test_the_callbacks_work_together_in_one_fit(tmp_path):
 def test_model_checkpoints_warnings_point_at_the_code_that_called_the_callback(tmp_path):
     """As EarlyStopping's: a missing or array-valued monitor warns at the caller's line, not inside callbacks.py."""
     checkpoint = ModelCheckpoint(str(tmp_path / "best.weights.npz"), save_best_only=True, save_weights_only=True)
-    checkpoint.set_model(small_model())
+    checkpoint.set_model(linear_model())
     for logs in ({"loss": 0.5}, {"val_loss": np.array([0.5, 0.4])}):
         with pytest.warns(UserWarning) as caught:
             checkpoint.on_epoch_end(0, logs)
@@ -641,7 +623,7 @@ def test_model_checkpoints_warnings_point_at_the_code_that_called_the_callback(t
 def test_early_stopping_and_reduce_lr_warn_at_the_line_that_called_them_with_a_missing_monitor():
     """A callback called by hand (or by one's own loop) with logs that lack its monitor warns at that call."""
     for callback in (EarlyStopping(monitor="val_loss"), ReduceLROnPlateau(monitor="val_loss")):
-        callback.set_model(small_model())
+        callback.set_model(linear_model())
         with pytest.warns(UserWarning, match="val_loss") as caught:
             callback.on_epoch_end(0, {"loss": 0.5})
         assert caught[0].filename == __file__, (type(callback).__name__, caught[0].filename)

@@ -1,15 +1,11 @@
 """The activation-functions demo runs, writes its six figures, and prints numbers that are right:
 the softmax row sums to 1 and autodiff agrees with the derivatives written by hand."""
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from helpers import DEMOS
+from helpers import PNG_SIGNATURE, run_demo
 
-DEMO = DEMOS / "activation_functions.py"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGURES = ("identity.png", "tanh.png", "all_activations.png", "softmax.png", "custom_square.png", "derivatives.png")
 
 
@@ -17,10 +13,7 @@ FIGURES = ("identity.png", "tanh.png", "all_activations.png", "softmax.png", "cu
 def run(tmp_path_factory):
     """Run the demo once, as a learner would, into a fresh folder; numpy warnings are errors."""
     out = tmp_path_factory.mktemp("figures")
-    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(DEMO), "--out", str(out)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return out, result.stdout
+    return out, run_demo("activation_functions.py", out, timeout=120)
 
 
 @pytest.mark.parametrize("name", FIGURES)

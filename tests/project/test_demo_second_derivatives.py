@@ -4,17 +4,13 @@ gradient descent take the step counts that the same methods, written by hand in 
 those step counts: they must be what the demo prints."""
 import math
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from helpers import ROOT
+from helpers import ROOT, assert_pngs, run_demo
 
 import tinygrad_acts as ta
 
-DEMO = ROOT / "demos" / "second_derivatives.py"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STEPS = re.compile(r"Newton: (\d+) steps;\s+gradient\s+descent\s+\(lr\s+([0-9.e-]+)\):\s+(\d+)\s+steps")
 
 
@@ -22,14 +18,9 @@ STEPS = re.compile(r"Newton: (\d+) steps;\s+gradient\s+descent\s+\(lr\s+([0-9.e-
 def stdout(tmp_path_factory):
     """Run the demo once, as a learner would, into a fresh folder; numpy warnings are errors."""
     out = tmp_path_factory.mktemp("figures")
-    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(DEMO), "--out", str(out)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "Warning" not in result.stderr, result.stderr
-    for name in ("second_derivatives.png", "newton_rosenbrock.png"):
-        data = (out / name).read_bytes()
-        assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000, name  # a real picture, not an empty canvas
-    return result.stdout
+    stdout = run_demo("second_derivatives.py", out)
+    assert_pngs(out, ["second_derivatives.png", "newton_rosenbrock.png"])
+    return stdout
 
 
 def test_tanh_second_derivative_three_ways(stdout):

@@ -61,7 +61,7 @@ def test_xor_prints_the_truth_table_and_a_keras_style_log(capsys):
 
 
 def test_xor_script_writes_its_figures(tmp_path):
-    printed = run_demo("train_xor.py", tmp_path)
+    printed = run_demo("train_xor.py", tmp_path, "--quick", timeout=120)
     assert "accuracy: 100% (4/4)" in printed
     assert_pngs(tmp_path, ["xor_decision.png", "xor_loss.png"])
 
@@ -100,7 +100,7 @@ def test_regression_learning_rate_decays_from_first_to_last():
 
 
 def test_regression_script_writes_its_figures(tmp_path):
-    printed = run_demo("train_regression.py", tmp_path)
+    printed = run_demo("train_regression.py", tmp_path, "--quick", timeout=120)
     assert float(re.search(r"mse against sin\(x\) on a 500-point grid: +(\S+)", printed).group(1)) < 0.01
     assert re.search(r"^Epoch +600/600 - loss: \S+ - sine_mse: \S+ - learning_rate: \S+$", printed, re.MULTILINE)
     assert_pngs(tmp_path, ["regression_fit.png", "regression_loss.png"])
@@ -142,7 +142,7 @@ def test_spiral_reaches_95_percent_for_other_seeds_in_the_quick_setting(seed):
 
 
 def test_spiral_script_writes_its_figures(tmp_path):
-    printed = run_demo("train_spiral.py", tmp_path)
+    printed = run_demo("train_spiral.py", tmp_path, "--quick", timeout=120)
     assert float(re.search(r"mlp: training accuracy ([0-9.]+)%", printed).group(1)) >= 95
     assert re.search(r"^Epoch 40/40 - loss: \S+ - accuracy: \S+$", printed, re.MULTILINE)
     assert_pngs(tmp_path, ["spiral_decision.png", "spiral_history.png"])

@@ -23,12 +23,6 @@ X = np.random.default_rng(0).standard_normal((8, 3)).astype(np.float32)
 Y = np.random.default_rng(1).standard_normal((8, 1)).astype(np.float32)
 
 
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    K.set_random_seed(0)
-
-
 def built(**compile_options):
     """A small built model; compiled (Adam, mse) unless told otherwise."""
     model = Sequential([Dense(4, activation="tanh", input_shape=(3,)), Dense(1)])

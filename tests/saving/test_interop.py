@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import assert_same_weights
 
 from tinygrad_acts import activations
 from tinygrad_acts.layers import (
@@ -49,12 +50,6 @@ def keras():
 
 def assert_same_predictions(ours, theirs, x=X):
     np.testing.assert_allclose(theirs.predict(x, verbose=0), ours.predict(x), rtol=1e-5, atol=1e-6)
-
-
-def assert_same_weights(first, second):
-    assert len(first) == len(second)
-    for a, b in zip(first, second, strict=True):
-        np.testing.assert_array_equal(a, b)
 
 
 def test_importing_tinygrad_acts_imports_neither_keras_nor_torch():

@@ -6,6 +6,7 @@ fit over 2 epochs with 4 validation samples. Each call is (hook, epoch or batch 
 """
 import numpy as np
 import pytest
+from helpers import linear_model
 
 import tinygrad_acts.backend as K
 from tinygrad_acts.callbacks import (
@@ -16,8 +17,6 @@ from tinygrad_acts.callbacks import (
     LearningRateScheduler,
     TerminateOnNaN,
 )
-from tinygrad_acts.layers import Dense
-from tinygrad_acts.models import Sequential
 from tinygrad_acts.optimizers import SGD
 
 X = np.random.default_rng(0).random((6, 3), dtype=np.float32)
@@ -99,18 +98,6 @@ STOP = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    K.set_random_seed(0)
-
-
-def small_model(learning_rate=0.01):
-    model = Sequential([Dense(1, input_shape=(3,))])
-    model.compile(optimizer=SGD(learning_rate), loss="mse", metrics=["mae"])
-    return model
-
-
 class Recorder(Callback):
     """Writes down every call — (hook, epoch or batch, sorted log keys) — and keeps each logs dict it was given."""
 
@@ -155,12 +142,12 @@ class Recorder(Callback):
 # ----------------------------------------------------------------------------------------------------------------
 def test_fit_with_validation_calls_every_hook_in_keras_order():
     recorder = Recorder()
-    small_model().fit(X, Y, batch_size=2, epochs=2, validation_data=(X[:4], Y[:4]), verbose=0, callbacks=[recorder])
+    linear_model().fit(X, Y, batch_size=2, epochs=2, validation_data=(X[:4], Y[:4]), verbose=0, callbacks=[recorder])
     assert recorder.calls == FIT
 
 
 def test_evaluate_and_predict_call_their_hooks_in_keras_order():
-    model = small_model()
+    model = linear_model()
     recorder = Recorder()
     model.evaluate(X, Y, batch_size=2, callbacks=[recorder])
     assert recorder.calls == EVALUATE
@@ -170,7 +157,7 @@ def test_evaluate_and_predict_call_their_hooks_in_keras_order():
 
 
 def test_every_hook_sees_the_model():
-    model = small_model()
+    model = linear_model()
     seen = []
 
     class Watcher(Recorder):
@@ -187,7 +174,7 @@ def test_every_hook_sees_the_model():
 # What the logs hold
 # ----------------------------------------------------------------------------------------------------------------
 def test_batch_logs_are_running_means_over_the_samples_so_far_as_keras_reports_them():
-    model = small_model(learning_rate=0.0)  # the weights stay put, so each sample's loss is known in advance
+    model = linear_model(SGD(0.0))  # the weights stay put, so each sample's loss is known in advance
     errors = model.predict(X) - Y
     squared, absolute = (errors ** 2).ravel(), np.abs(errors).ravel()
     recorder = Recorder()
@@ -205,7 +192,7 @@ def test_batch_logs_are_running_means_over_the_samples_so_far_as_keras_reports_t
 
 def test_epoch_logs_hold_validation_results_and_train_end_gets_the_last_epoch_s_logs():
     recorder = Recorder()
-    history = small_model().fit(X, Y, batch_size=2, epochs=2, validation_data=(X[:4], Y[:4]), verbose=0,
+    history = linear_model().fit(X, Y, batch_size=2, epochs=2, validation_data=(X[:4], Y[:4]), verbose=0,
                                 callbacks=[recorder])
     test_end, epoch_end = recorder.logs_of("on_test_end"), recorder.logs_of("on_epoch_end")
     for test_logs, epoch_logs in zip(test_end, epoch_end, strict=True):
@@ -215,7 +202,7 @@ def test_epoch_logs_hold_validation_results_and_train_end_gets_the_last_epoch_s_
 
 
 def test_predict_batch_end_gets_the_batch_s_outputs():
-    model = small_model()
+    model = linear_model()
     recorder = Recorder()
     predictions = model.predict(X, batch_size=4, callbacks=[recorder])
     outputs = [logs["outputs"] for logs in recorder.logs_of("on_predict_batch_end")]
@@ -225,7 +212,7 @@ def test_predict_batch_end_gets_the_batch_s_outputs():
 
 def test_params_give_verbose_epochs_and_steps():
     recorder = Recorder()
-    small_model().fit(X, Y, batch_size=4, epochs=3, verbose=0, callbacks=[recorder])
+    linear_model().fit(X, Y, batch_size=4, epochs=3, verbose=0, callbacks=[recorder])
     assert recorder.params == {"verbose": 0, "epochs": 3, "steps": 2}
 
 
@@ -234,13 +221,13 @@ def test_every_callback_gets_the_same_epoch_logs_so_history_records_what_others_
         def on_epoch_end(self, epoch, logs=None):
             logs["twice_the_loss"] = 2 * logs["loss"]
 
-    history = small_model().fit(X, Y, epochs=2, verbose=0, callbacks=[AddsToLogs()])
+    history = linear_model().fit(X, Y, epochs=2, verbose=0, callbacks=[AddsToLogs()])
     assert history.history["twice_the_loss"] == [2 * loss for loss in history.history["loss"]]
 
 
 def test_training_with_zero_epochs_calls_train_begin_and_end_with_empty_logs():
     recorder = Recorder()
-    small_model().fit(X, Y, epochs=0, verbose=0, callbacks=[recorder])
+    linear_model().fit(X, Y, epochs=0, verbose=0, callbacks=[recorder])
     assert recorder.calls[2:] == [("on_train_begin", []), ("on_train_end", [])]
 
 
@@ -254,7 +241,7 @@ class StopAtFirstBatch(Recorder):
 
 
 def test_stop_training_in_a_batch_hook_ends_the_epoch_early_then_validates_and_stops_as_keras_does():
-    model = small_model()
+    model = linear_model()
     before = model.get_weights()
     recorder = StopAtFirstBatch()
     history = model.fit(X, Y, batch_size=2, epochs=2, validation_data=(X[:4], Y[:4]), verbose=0,
@@ -265,7 +252,7 @@ def test_stop_training_in_a_batch_hook_ends_the_epoch_early_then_validates_and_s
 
 
 def test_a_callback_that_does_nothing_changes_nothing_and_is_not_called_per_batch():
-    plain, with_callback = small_model(), small_model()
+    plain, with_callback = linear_model(), linear_model()
     with_callback.set_weights(plain.get_weights())
     K.set_random_seed(0)
     plain.fit(X, Y, batch_size=2, epochs=2, verbose=0)
@@ -278,13 +265,13 @@ def test_a_callback_that_does_nothing_changes_nothing_and_is_not_called_per_batc
         def on_train_batch_end(self, batch, logs=None): ...
 
     listener = EndOfBatchOnly()
-    hooks = CallbackList([Callback(), listener], small_model(), "fit")
+    hooks = CallbackList([Callback(), listener], linear_model(), "fit")
     assert {hook: len(methods) for hook, methods in hooks.listening.items() if methods} == {"on_train_batch_end": 1}
 
 
 def test_the_existing_callbacks_work_with_the_new_hooks():
     recorder = Recorder()
-    history = small_model().fit(X, Y, batch_size=2, epochs=5, validation_data=(X, Y), verbose=0,
+    history = linear_model().fit(X, Y, batch_size=2, epochs=5, validation_data=(X, Y), verbose=0,
                                 callbacks=[LearningRateScheduler(lambda epoch, rate: 0.1 / (epoch + 1)),
                                            EarlyStopping(monitor="val_loss", patience=0), recorder])
     assert isinstance(history, History) and history.history["learning_rate"][:2] == [0.1, 0.05]
@@ -297,7 +284,7 @@ def test_the_existing_callbacks_work_with_the_new_hooks():
 @pytest.mark.parametrize("what", ["fit", "evaluate", "predict"])
 @pytest.mark.parametrize("bad", [Recorder, lambda: [Recorder(), print]], ids=["a-single-callback", "not-a-callback"])
 def test_callbacks_must_be_a_list_of_callbacks_and_none_is_called_otherwise(what, bad):
-    model = small_model()
+    model = linear_model()
     callbacks = bad()
     call = {"fit": lambda: model.fit(X, Y, verbose=0, callbacks=callbacks),
             "evaluate": lambda: model.evaluate(X, Y, callbacks=callbacks),

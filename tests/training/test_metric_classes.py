@@ -16,11 +16,6 @@ Y_TRUE = np.array([0, 1, 1, 0, 1, 0], dtype=np.float32)
 Y_PRED = np.array([0.9, 0.8, 0.3, 0.2, 0.6, 0.7], dtype=np.float32)  # above 0.5: samples 0, 1, 4, 5
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    K.clear_session()  # the first Precision() is 'precision' again
-
-
 def value(metric):
     return float(metric.result())
 

@@ -1,14 +1,15 @@
-"""Training with the Keras model API: compile, fit, evaluate, callbacks, progress, weights on disk."""
+"""Training with the Keras model API: compile, fit, evaluate, callbacks, progress, bad input (weights on disk are
+saving/test_weights.py's)."""
 import io
 import json
 import os
 import re
 import sys
 import types
-import zipfile
 
 import numpy as np
 import pytest
+from helpers import XOR_X, XOR_Y, assert_same_weights, small_model
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
@@ -22,32 +23,11 @@ from tinygrad_acts.models.sequential import _bytes
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
-XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
-XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
-
-
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    set_random_seed(0)
-
-
-def small_model(optimizer="sgd", loss="mse", metrics=None, hidden=4, inputs=2, outputs=1, activation=None):
-    model = Sequential([Dense(hidden, activation="tanh", input_shape=(inputs,)), Dense(outputs, activation=activation)])
-    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
-    return model
-
 
 def mse_but_nan_for_label_99(y_true, y_pred):
     """mse, but nan for a sample labelled 99: a loss that turns nan on finite data (as one that overflows does),
     while nan or inf in the data themselves are refused before training (data.check_finite)."""
     return ta.where(np.asarray(y_true) == 99, np.float32(np.nan), (y_pred - y_true) ** 2)
-
-
-def assert_same_weights(a, b):
-    assert len(a) == len(b)
-    for x, y in zip(a, b, strict=True):
-        assert np.array_equal(x, y)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -218,58 +198,6 @@ def test_verbose_2_prints_a_line_per_epoch_and_verbose_0_nothing(capsys):
     assert len(lines) == 4 and re.fullmatch(r"1/1 - \d+s - \d+(us|ms|s)/step - loss: \d\.\d{4}", lines[1])
     small_model().fit(XOR_X, XOR_Y, epochs=2, verbose=0)
     assert capsys.readouterr().out == ""
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Weights on disk
-# ----------------------------------------------------------------------------------------------------------------
-def test_save_and_load_weights_round_trip_bit_for_bit(tmp_path):
-    model = small_model(optimizer="adam")
-    model.fit(XOR_X, XOR_Y, epochs=5, verbose=0)
-    path = tmp_path / "xor.npz"
-    model.save_weights(path)
-    assert os.listdir(tmp_path) == ["xor.npz"]  # the temporary file was renamed, nothing left behind
-    K.clear_session()
-    other = small_model()  # a new session numbers layers the same way, but the file does not rely on names
-    other.load_weights(path)
-    assert_same_weights(other.get_weights(), model.get_weights())
-    assert np.array_equal(other.predict(XOR_X), model.predict(XOR_X))
-
-
-def test_save_weights_wants_an_npz_path(tmp_path):
-    with pytest.raises(ValueError, match=r"must end in '\.npz' \(or in '\.weights\.h5' for Keras' format"):
-        small_model().save_weights(tmp_path / "model.h5")
-
-
-def bad_files(tmp_path):
-    good = tmp_path / "good.npz"
-    small_model().save_weights(good)
-    truncated = tmp_path / "truncated.npz"
-    truncated.write_bytes(good.read_bytes()[:100])
-    text = tmp_path / "text.npz"
-    text.write_text("not a weight file")
-    pickled = tmp_path / "pickled.npz"
-    arrays = dict(np.load(good))
-    arrays["0.Dense.kernel"] = np.array([{"evil": 1}], dtype=object)  # would need pickle to read
-    np.savez(pickled, **arrays)
-    wider = tmp_path / "wider.npz"
-    small_model(hidden=5).save_weights(wider)
-    fewer = tmp_path / "fewer.npz"
-    np.savez(fewer, **{k: v for k, v in list(dict(np.load(good)).items())[:3]})
-    return {"truncated": truncated, "text": text, "pickled": pickled, "wider": wider, "fewer": fewer}
-
-
-@pytest.mark.parametrize("kind,match", [("truncated", "not a readable"), ("text", "not a readable"),
-                                        ("pickled", "not a readable"), ("wider", r"shape \(2, 4\).*\(2, 5\)"),
-                                        ("fewer", r"holds 3 arrays.*4 weights.*missing")])
-def test_load_weights_rejects_bad_files_and_changes_nothing(tmp_path, kind, match):
-    path = bad_files(tmp_path)[kind]
-    model = small_model()
-    before = model.get_weights()
-    with pytest.raises(ValueError, match=match):
-        model.load_weights(path)
-    assert_same_weights(model.get_weights(), before)
-    assert zipfile.is_zipfile(tmp_path / "good.npz")
 
 
 # ----------------------------------------------------------------------------------------------------------------
