@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+import tinygrad_acts as ta
 from tinygrad_acts import Tensor
 from tinygrad_acts.layers import Dense
 from tinygrad_acts.models import Sequential
@@ -47,6 +48,58 @@ def assert_pngs(out: pathlib.Path, names, min_bytes: int = 10_000) -> None:
     for name in names:
         data = (out / name).read_bytes()
         assert data.startswith(PNG_SIGNATURE) and len(data) > min_bytes, name
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Elementwise ops: op -> (function, the domain of each input). A domain says where the op is smooth and finite:
+# "any" value, "positive" (log, sqrt), "nonzero" (a divisor) or "base" (a power's base: positive, away from 0). Each
+# test file takes the ops it checks with op_cases, saying what a domain is for its kind of data: an interval, a
+# hypothesis strategy, or a function that moves values into the domain.
+# ----------------------------------------------------------------------------------------------------------------
+BINARY_OP_TABLE = {
+    "add": (lambda a, b: a + b, "any", "any"),
+    "sub": (lambda a, b: a - b, "any", "any"),
+    "mul": (lambda a, b: a * b, "any", "any"),
+    "div": (lambda a, b: a / b, "any", "nonzero"),
+    "pow": (lambda a, b: a ** b, "base", "any"),
+    "hypot": (lambda a, b: a.hypot(b), "any", "any"),
+    "maximum": (lambda a, b: a.maximum(b), "any", "any"),  # ties split the gradient in half, as finite differences do
+    "minimum": (lambda a, b: a.minimum(b), "any", "any"),
+    "where": (lambda a, b: ta.where(a.data > 0, a * b, b.exp()), "any", "any"),  # a condition that does not move
+}
+UNARY_OP_TABLE = {
+    "neg": (lambda x: -x, "any"),
+    "exp": (lambda x: x.exp(), "any"),
+    "log": (lambda x: x.log(), "positive"),
+    "sqrt": (lambda x: x.sqrt(), "positive"),
+    "abs": (lambda x: x.abs(), "any"),
+    "tanh": (lambda x: x.tanh(), "any"),
+    "sigmoid": (lambda x: x.sigmoid(), "any"),
+    "relu": (lambda x: x.relu(), "any"),
+    "clip": (lambda x: x.clip(-1.0, 1.0), "any"),
+    "sin": (lambda x: x.sin(), "any"),
+    "cos": (lambda x: x.cos(), "any"),
+    "log1p": (lambda x: x.log1p(), "positive"),
+    "expm1": (lambda x: x.expm1(), "any"),
+    "erf": (lambda x: x.erf(), "any"),
+    "erfc": (lambda x: x.erfc(), "any"),
+    "square": (lambda x: x ** 2, "any"),
+    "cube": (lambda x: x ** 3, "any"),
+    "reciprocal": (lambda x: x ** -1, "nonzero"),
+    "inverse square": (lambda x: x ** -2, "nonzero"),
+    "square root as a power": (lambda x: x ** 0.5, "positive"),
+    "power 0": (lambda x: x ** 0, "any"),
+    "constant to the x": (lambda x: 2.0 ** x, "any"),
+    "constant over x": (lambda x: 2.0 / x, "nonzero"),
+    "minus from a constant": (lambda x: 1.0 - x, "any"),
+    "rsub": (lambda x: 1 - x, "any"),
+    "rdiv": (lambda x: 1 / x, "nonzero"),
+}
+
+
+def op_cases(table, names, domains):
+    """{op: (function, each input's domain as ``domains`` gives it)} for the named ops of an op table."""
+    return {name: (table[name][0], *(domains[domain] for domain in table[name][1:])) for name in names}
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import AXIS_BASED, ELEMENTWISE, away_from
+from helpers import AXIS_BASED, BINARY_OP_TABLE, ELEMENTWISE, UNARY_OP_TABLE, away_from, op_cases
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
@@ -80,17 +80,9 @@ def positive(x):
     return np.abs(x) + 0.3
 
 
-BINARY_OPS = {  # op: (function, domain of a, domain of b)
-    "add": (lambda a, b: a + b, None, None),
-    "sub": (lambda a, b: a - b, None, None),
-    "mul": (lambda a, b: a * b, None, None),
-    "div": (lambda a, b: a / b, None, positive),
-    "pow": (lambda a, b: a ** b, positive, None),
-    "hypot": (lambda a, b: a.hypot(b), None, None),
-    "maximum": (lambda a, b: a.maximum(b), None, None),
-    "minimum": (lambda a, b: a.minimum(b), None, None),
-    "where": (lambda a, b: ta.where(a.data > 0, a * b, b.exp()), None, None),  # a condition that does not move
-}
+DOMAINS = {"any": None, "positive": positive, "nonzero": positive, "base": positive}  # of helpers' op tables
+BINARY_OPS = op_cases(BINARY_OP_TABLE, ("add", "sub", "mul", "div", "pow", "hypot", "maximum", "minimum", "where"),
+                      DOMAINS)
 
 
 @pytest.mark.parametrize("shapes", ["plain", "broadcast"])
@@ -101,30 +93,10 @@ def test_binary_ops_pass_gradgradcheck(op, shapes):
     assert gradgradcheck(f, (a_domain or np.asarray)(a), (b_domain or np.asarray)(b))
 
 
-UNARY_OPS = {  # op: (function, domain)
-    "neg": (lambda x: -x, None),
-    "exp": (lambda x: x.exp(), None),
-    "log": (lambda x: x.log(), positive),
-    "sqrt": (lambda x: x.sqrt(), positive),
-    "abs": (lambda x: x.abs(), None),
-    "tanh": (lambda x: x.tanh(), None),
-    "sigmoid": (lambda x: x.sigmoid(), None),
-    "relu": (lambda x: x.relu(), None),
-    "clip": (lambda x: x.clip(-1.0, 1.0), None),
-    "sin": (lambda x: x.sin(), None),
-    "cos": (lambda x: x.cos(), None),
-    "log1p": (lambda x: x.log1p(), positive),
-    "expm1": (lambda x: x.expm1(), None),
-    "erf": (lambda x: x.erf(), None),
-    "erfc": (lambda x: x.erfc(), None),
-    "cube": (lambda x: x ** 3, None),
-    "inverse square": (lambda x: x ** -2, positive),
-    "square root as a power": (lambda x: x ** 0.5, positive),
-    "power 0": (lambda x: x ** 0, None),
-    "constant to the x": (lambda x: 2.0 ** x, None),
-    "constant over x": (lambda x: 2.0 / x, positive),
-    "minus from a constant": (lambda x: 1.0 - x, None),
-}
+UNARY_OPS = op_cases(UNARY_OP_TABLE, ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip", "sin",
+                                      "cos", "log1p", "expm1", "erf", "erfc", "cube", "inverse square",
+                                      "square root as a power", "power 0", "constant to the x", "constant over x",
+                                      "minus from a constant"), DOMAINS)
 
 
 @pytest.mark.parametrize("op", UNARY_OPS)

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import AXIS_BASED, ELEMENTWISE  # every activation, with the kinks of its parameters
+from helpers import AXIS_BASED, BINARY_OP_TABLE, ELEMENTWISE, UNARY_OP_TABLE, op_cases  # every op, every activation
 from hypothesis import assume, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -61,16 +61,8 @@ def softmax_over_one_entry_allowed():
 # ----------------------------------------------------------------------------------------------------------------
 # 1. Gradients against finite differences
 # ----------------------------------------------------------------------------------------------------------------
-BINARY_OPS = {  # op: (function, values of a, values of b)
-    "add": (lambda a, b: a + b, ANY, ANY),
-    "sub": (lambda a, b: a - b, ANY, ANY),
-    "mul": (lambda a, b: a * b, ANY, ANY),
-    "div": (lambda a, b: a / b, ANY, NONZERO),
-    "pow": (lambda a, b: a ** b, BASE, ANY),
-    "maximum": (lambda a, b: a.maximum(b), ANY, ANY),  # ties split the gradient in half, as finite differences do
-    "minimum": (lambda a, b: a.minimum(b), ANY, ANY),
-    "where": (lambda a, b: ta.where(a.data > 0, a, b), ANY, ANY),  # a condition that does not move with a, b
-}
+DOMAINS = {"any": ANY, "positive": POSITIVE, "nonzero": NONZERO, "base": BASE}  # of helpers' op tables
+BINARY_OPS = op_cases(BINARY_OP_TABLE, ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "where"), DOMAINS)
 
 
 @pytest.mark.parametrize("op", BINARY_OPS)
@@ -83,23 +75,9 @@ def test_binary_op_gradients_on_broadcast_shapes(op, data, shapes):
     assert gradcheck(weighted(f), a, b)
 
 
-UNARY_OPS = {  # op: (function, values)
-    "neg": (lambda x: -x, ANY),
-    "exp": (lambda x: x.exp(), ANY),
-    "log": (lambda x: x.log(), POSITIVE),
-    "sqrt": (lambda x: x.sqrt(), POSITIVE),
-    "abs": (lambda x: x.abs(), ANY),
-    "tanh": (lambda x: x.tanh(), ANY),
-    "sigmoid": (lambda x: x.sigmoid(), ANY),
-    "relu": (lambda x: x.relu(), ANY),
-    "clip": (lambda x: x.clip(-1.0, 1.0), ANY),
-    "square": (lambda x: x ** 2, ANY),
-    "cube": (lambda x: x ** 3, ANY),
-    "reciprocal": (lambda x: x ** -1, NONZERO),
-    "inverse square": (lambda x: x ** -2, NONZERO),
-    "square root as a power": (lambda x: x ** 0.5, POSITIVE),
-    "constant over x": (lambda x: 2.0 / x, NONZERO),
-    "constant to the x": (lambda x: 2.0 ** x, ANY),
+UNARY_OPS = op_cases(UNARY_OP_TABLE, ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip", "square",
+                                      "cube", "reciprocal", "inverse square", "square root as a power",
+                                      "constant over x", "constant to the x"), DOMAINS) | {  # and the shape ops
     "flatten": (lambda x: x.flatten(), ANY),
     "transpose": (lambda x: x.T, ANY),
     "reshape to a column": (lambda x: x.reshape(-1, 1), ANY),

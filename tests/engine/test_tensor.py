@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from helpers import BINARY_OP_TABLE, UNARY_OP_TABLE, op_cases
 
 import tinygrad_acts as ta
 from tinygrad_acts import Tensor, gradcheck, record
@@ -91,15 +92,7 @@ def test_detach_cuts_the_graph():
 # ----------------------------------------------------------------------------------------------------------------
 # Gradients of every op, on plain and broadcast shapes
 # ----------------------------------------------------------------------------------------------------------------
-BINARY_OPS = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "maximum": lambda a, b: a.maximum(b),
-    "minimum": lambda a, b: a.minimum(b),
-    "where": lambda a, b: ta.where(a.data > 0, a, b),
-}
+BINARY_OPS = {op: BINARY_OP_TABLE[op][0] for op in ("add", "sub", "mul", "div", "maximum", "minimum", "where")}
 
 
 @pytest.mark.parametrize("op", BINARY_OPS)
@@ -120,19 +113,8 @@ def test_power_gradients_with_tensor_and_constant_exponents(shapes, rng):
     assert gradcheck(lambda y: 2.0 ** y, exponent)
 
 
-UNARY_OPS = {
-    "neg": (lambda x: -x, (-2, 2)),
-    "exp": (lambda x: x.exp(), (-2, 2)),
-    "log": (lambda x: x.log(), (0.5, 3)),
-    "sqrt": (lambda x: x.sqrt(), (0.5, 3)),
-    "abs": (lambda x: x.abs(), (-2, 2)),
-    "tanh": (lambda x: x.tanh(), (-3, 3)),
-    "sigmoid": (lambda x: x.sigmoid(), (-5, 5)),
-    "relu": (lambda x: x.relu(), (-2, 2)),
-    "clip": (lambda x: x.clip(-1.0, 1.0), (-2, 2)),
-    "rsub": (lambda x: 1 - x, (-2, 2)),
-    "rdiv": (lambda x: 1 / x, (0.5, 2)),
-}
+UNARY_OPS = op_cases(UNARY_OP_TABLE, ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip", "rsub",
+                                      "rdiv"), {"any": (-2, 2), "positive": (0.5, 3), "nonzero": (0.5, 2)})
 
 
 @pytest.mark.parametrize("op", UNARY_OPS)
