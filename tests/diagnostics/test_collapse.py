@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from helpers import DEMOS, import_demo, run_demo
+from helpers import DEMOS, assert_same_weights, import_demo, run_demo
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import activations
@@ -134,7 +134,7 @@ def test_the_collapsed_model_is_new_float32_and_leaves_the_original_alone(rng):
     assert collapsed is not model and isinstance(collapsed, Sequential) and len(collapsed.layers) == 1
     assert collapsed.input_shape == model.input_shape and collapsed.output_shape == model.output_shape
     assert all(w.dtype == np.float32 for w in collapsed.get_weights())
-    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+    assert_same_weights(before, model.get_weights())
     assert len(model.layers) == 4
 
 

@@ -2,6 +2,7 @@
 say what the textbooks say (saturated sigmoids, dead ReLUs, vanishing gradients in a deep sigmoid net)."""
 import numpy as np
 import pytest
+from helpers import assert_same_weights
 
 import tinygrad_acts as ta
 import tinygrad_acts.backend as K
@@ -273,7 +274,7 @@ def test_inspect_leaves_weights_gradients_and_optimizer_state_unchanged():
     weights, state = model.get_weights(), model.optimizer.get_state()
     model.weights[0].grad = np.full((3, 8), 7.0)  # a gradient someone left there must stay, not grow
     record = inspect(model, x, y)
-    assert all(np.array_equal(a, b) for a, b in zip(weights, model.get_weights(), strict=True))
+    assert_same_weights(weights, model.get_weights())
     np.testing.assert_array_equal(model.weights[0].grad, np.full((3, 8), 7.0))
     assert all(w.grad is None for w in model.weights[1:])
     after = model.optimizer.get_state()

@@ -2,6 +2,7 @@
 models/test_sequential.py)."""
 import numpy as np
 import pytest
+from helpers import assert_same_weights
 
 import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor, gradcheck, gradgradcheck
@@ -361,8 +362,7 @@ def test_moving_statistics_after_three_steps_of_fit_follow_keras_formula(rng):
     before = layer.get_weights()
     model.predict(x)
     model.evaluate(x, np.zeros((12, 1)))
-    for got, expected in zip(layer.get_weights(), before, strict=True):  # inference leaves the moving statistics alone
-        np.testing.assert_array_equal(got, expected)
+    assert_same_weights(layer.get_weights(), before)  # inference leaves the moving statistics alone
 
 
 def test_batch_normalization_weights_are_gamma_beta_then_the_non_trainable_moving_statistics():
@@ -472,7 +472,7 @@ def test_normalization_stays_fixed_while_the_model_trains(rng):
     model = Sequential([layer, Dense(1)])
     model.compile(optimizer="adam", loss="mse")
     model.fit(x, x.sum(axis=1), epochs=2, verbose=0)
-    assert all(np.array_equal(a, b) for a, b in zip(before, layer.get_weights(), strict=True))
+    assert_same_weights(before, layer.get_weights())
     assert [w.name.split("/")[-1] for w in model.non_trainable_weights] == ["mean", "variance"]
 
 

@@ -2,6 +2,7 @@
 as the TensorFlow beginner tutorial wraps its model with a Softmax."""
 import numpy as np
 import pytest
+from helpers import assert_same_weights
 
 import tinygrad_acts as keras
 from tinygrad_acts.layers import Dense, Dropout, KerasTensor, Softmax
@@ -45,8 +46,7 @@ def test_it_trains_like_a_sequential_with_the_same_weights():
         keras.utils.set_random_seed(3)  # the same dropout masks and shuffles
         each.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
         each.fit(X, y, epochs=5, batch_size=2, verbose=0)
-    for mine, theirs in zip(model.get_weights(), twin.get_weights(), strict=True):
-        np.testing.assert_array_equal(mine, theirs)
+    assert_same_weights(model.get_weights(), twin.get_weights())
 
 
 def test_lists_of_one_input_and_one_output_are_accepted():

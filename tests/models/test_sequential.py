@@ -1,6 +1,7 @@
 """Sequential, the model as a stack of layers: building, summary, predict, pop and add, weights."""
 import numpy as np
 import pytest
+from helpers import assert_same_weights
 
 import tinygrad_acts.backend as K
 from tinygrad_acts.layers import Activation, Dense, Input
@@ -99,8 +100,7 @@ def test_set_weights_round_trip():
     model = Sequential([Dense(3, input_shape=(2,)), Dense(1)])
     new = [np.full(w.shape, i, dtype=np.float32) for i, w in enumerate(model.get_weights())]
     model.set_weights(new)
-    for got, expected in zip(model.get_weights(), new, strict=True):
-        assert np.array_equal(got, expected)
+    assert_same_weights(model.get_weights(), new)
 
 
 @pytest.mark.parametrize("change,match", [
@@ -114,8 +114,7 @@ def test_set_weights_with_a_bad_list_raises_and_changes_nothing(change, match):
     before = model.get_weights()
     with pytest.raises(ValueError, match=match):
         model.set_weights(change([np.ones_like(w) for w in before]))
-    for got, expected in zip(model.get_weights(), before, strict=True):
-        assert np.array_equal(got, expected)
+    assert_same_weights(model.get_weights(), before)
 
 
 def test_same_seed_same_initial_weights():
@@ -123,8 +122,7 @@ def test_same_seed_same_initial_weights():
         set_random_seed(seed)
         return Sequential([Dense(4, input_shape=(3,)), Dense(2)]).get_weights()
 
-    for a, b in zip(weights(42), weights(42), strict=True):
-        assert np.array_equal(a, b)
+    assert_same_weights(weights(42), weights(42))
     assert not np.array_equal(weights(42)[0], weights(43)[0])
 
 

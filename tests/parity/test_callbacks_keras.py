@@ -124,8 +124,7 @@ def test_early_stopping_restores_the_best_weights_even_when_training_was_not_sto
     model, seen = linear_model(), WeightsAtEpochEnd()
     model.fit(X, Y, epochs=3, verbose=0, validation_data=(X, Y),
               callbacks=[Script([0.5, 0.4, 0.45]), seen, EarlyStopping(patience=5, restore_best_weights=True)])
-    for restored, best in zip(model.get_weights(), seen.weights[1], strict=True):
-        np.testing.assert_array_equal(restored, best)
+    assert_same_weights(model.get_weights(), seen.weights[1])
 
 
 def test_early_stopping_waits_start_from_epoch_epochs_before_judging():
