@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 import pytest
+from helpers import SLOW_FILES, TESTS
 from hypothesis import HealthCheck, settings
 
 import tinygrad_acts.backend as K
@@ -39,3 +40,10 @@ def fresh_session():
 def rng():
     """A fresh, seeded random generator for each test: deterministic data."""
     return np.random.default_rng(0)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of helpers.SLOW_FILES are marked slow, so that `python -m pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        if item.path.relative_to(TESTS).as_posix() in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

@@ -1,5 +1,7 @@
-"""What several test files share, written once: the repository's paths and the PNG signature. Test files import
-from here by name (``from helpers import ROOT``): tests/conftest.py's folder is on sys.path."""
+"""What several test files share, written once: the repository's paths, the files marked slow, the demo runner, the
+tables of elementwise ops and of activations with their domains, small models and their data, and checks of weights.
+Test files import from here by name (``from helpers import small_model``): tests/conftest.py's folder is on sys.path.
+Fixtures that every test gets are in conftest.py."""
 import importlib
 import pathlib
 import subprocess
@@ -19,6 +21,17 @@ TESTS = ROOT / "tests"
 DEMOS = ROOT / "demos"
 REFERENCE_DIR = TESTS / "reference"  # values recorded once from Keras and PyTorch, with the scripts that made them
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# The files whose tests conftest.py marks slow, by their path under tests/: other processes (demos, notebooks, the
+# browser, the playground's server, ruff and mypy), real Keras, the benchmarks, and the engine's property and limit
+# tests. `python -m pytest -m "not slow"` leaves them out: the quick loop of the unit tests.
+SLOW_FILES = {
+    "project/test_notebooks.py", "project/test_demos_training.py", "project/test_demo_activation_functions.py",
+    "project/test_demo_second_derivatives.py", "project/test_benchmarks.py", "project/test_tools.py",
+    "playground/test_playground.py", "playground/test_playground_browser.py",
+    "parity/test_keras_snippets.py", "parity/test_keras3_api_gaps.py", "saving/test_interop.py",
+    "diagnostics/test_activation_dynamics.py", "engine/test_properties.py", "engine/test_engine_edge_cases.py",
+}
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The tools engineers use, run by the test command: ruff (lint) and mypy (types), with the settings in
-pyproject.toml, on the whole repository; and no import cycle inside the package.
+pyproject.toml, on the whole repository; no import cycle inside the package; and the test suite's own layout.
 
 Without ruff or mypy installed (they come with the test extra) the tool tests are skipped; under CI they must run.
 """
@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, SLOW_FILES, TESTS
 
 
 def run_tool(module: str, *args: str) -> subprocess.CompletedProcess:
@@ -181,3 +181,14 @@ def test_an_op_enters_the_graph_only_through_record():
             history.append(name)
     assert makers == []
     assert sorted(history) == ["engine/higher_order.py", "transforms.py"]
+
+
+def test_every_slow_file_exists_and_test_file_names_are_unique():
+    """helpers.SLOW_FILES names files by their path under tests/: a moved or renamed file would silently join the
+    quick loop. Test folders have no __init__.py, so pytest imports each file by its name alone: two files of one
+    name in two folders would collide."""
+    files = sorted(path.relative_to(TESTS).as_posix() for path in TESTS.rglob("test_*.py")
+                   if "keras_snippets" not in path.parts)
+    assert SLOW_FILES <= set(files), SLOW_FILES - set(files)
+    names = [pathlib.PurePosixPath(path).name for path in files]
+    assert len(names) == len(set(names)), sorted(name for name in names if names.count(name) > 1)
