@@ -1,11 +1,14 @@
-"""Shared test setup: a derandomized hypothesis profile under CI, fixed seeds, and numpy errors instead of warnings."""
+"""Shared test setup: a derandomized hypothesis profile under CI, a fresh session with fixed seeds for every test, and
+numpy errors instead of warnings. What test files share besides fixtures (paths, tables, small models) is in
+helpers.py."""
 import os
 
 import numpy as np
 import pytest
+from helpers import SLOW_FILES, TESTS
 from hypothesis import HealthCheck, settings
 
-from tinygrad_acts.utils import set_random_seed
+import tinygrad_acts.backend as K
 
 settings.register_profile("ci", derandomize=True, max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -23,13 +26,24 @@ def numpy_floating_point_errors_raise():
 
 
 @pytest.fixture(autouse=True)
-def seeded_backend():
-    """Every test starts from the same backend seed, so an unseeded initializer or shuffle gives the same numbers
-    whatever ran before it: a test's verdict cannot depend on the order the suite runs in."""
-    set_random_seed(0)
+def fresh_session():
+    """Every test starts from a fresh session: the layer names counted from 'dense' again (clear_session), the same
+    backend seed, so an unseeded initializer or shuffle gives the same numbers whatever ran before it, and float32
+    weights again afterwards, whatever the test set. A test's verdict cannot depend on the order the suite runs in."""
+    K.clear_session()
+    K.set_random_seed(0)
+    yield
+    K.set_floatx("float32")
 
 
 @pytest.fixture
 def rng():
     """A fresh, seeded random generator for each test: deterministic data."""
     return np.random.default_rng(0)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of helpers.SLOW_FILES are marked slow, so that `python -m pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        if item.path.relative_to(TESTS).as_posix() in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

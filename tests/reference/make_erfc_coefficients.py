@@ -7,7 +7,7 @@ series converges fast: we interpolate P at 64 Chebyshev nodes in 60-digit arithm
 
 Needs mpmath, which is not a dependency of tinygrad_acts: run it in any environment that has it,
     python -m pip install mpmath && python tests/reference/make_erfc_coefficients.py
-and paste the printed tuple into activations.py. tests/test_activations.py checks the result against math.erfc.
+and paste the printed tuple into activations.py. tests/engine/test_special.py checks the result against math.erfc.
 """
 import mpmath as mp
 

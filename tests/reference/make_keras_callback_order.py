@@ -1,4 +1,4 @@
-"""Print the order and arguments of every Callback hook real Keras 3 calls, for tests/test_callbacks.py.
+"""Print the order and arguments of every Callback hook real Keras 3 calls, for tests/training/test_callbacks.py.
 
 Keras is not a dependency of tinygrad_acts, so the test holds this script's output as literal data. It was run once,
 in a throwaway environment outside the repo:

@@ -4,7 +4,7 @@ script runs in. Run once, at the last commit before the restructuring of issue 2
     mkdir /tmp/old && git archive 6558d2a tinygrad_acts | tar -x -C /tmp/old
     cd /tmp && PYTHONPATH=/tmp/old python /path/to/checkout/tests/reference/make_public_api.py
 
-tests/test_public_api.py then checks that each of these names still imports from the same path."""
+tests/project/test_public_api.py then checks that each of these names still imports from the same path."""
 import importlib
 import inspect
 import json

@@ -1,5 +1,5 @@
-"""Generate tests/reference/torch_ops.json: what PyTorch computes for the ops of tests/test_ops.py, so that the tests
-can compare with it without importing it.
+"""Generate tests/reference/torch_ops.json: what PyTorch computes for the ops of tests/parity/test_pytorch.py, so that
+the tests can compare with it without importing it.
 
 PyTorch is not a dependency of tinygrad_acts (nor of its tests). This script was run once, in a throwaway
 environment outside the repo:
