@@ -6,9 +6,10 @@ samples with 2 features each", as Keras prints them.
 """
 from __future__ import annotations
 
+import contextvars
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,9 +18,16 @@ from . import activations, backend, initializers, regularizers
 from .data import as_tensor, to_float
 from .keywords import SuggestsKeywords, hints
 from .tensor import Tensor, no_grad
+from .variables import Variable
+
+# Inside the call of a layer of layers: (the training flag of the outermost call, the path of the layer whose call
+# it is), so the layers it calls (Dropout, BatchNormalization in a block of your own) get the flag it was given, and
+# the weights they make are named under it ('mlp_block/linear/kernel'), as in Keras; None outside any such call.
+_outer_call: contextvars.ContextVar[tuple[bool | None, str] | None] = contextvars.ContextVar("outer_call",
+                                                                                            default=None)
 
 
-def _snake_case(name: str) -> str:
+def snake_case(name: str) -> str:
     """'LeakyReLU' -> 'leaky_re_lu', the way Keras turns a class name into a layer name."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
@@ -84,11 +92,18 @@ class Layer(SuggestsKeywords):
     BatchNormalization, or your own ``def call(self, x, training=None)``); ``fit`` sets it True, ``predict`` and
     ``evaluate`` False. A ``call(self, x)`` never sees it.
 
-    Extra losses (``regularizers.py``): ``layer.losses`` lists the penalties of its regularized weights, at their
-    current values, and what its last call added — ``activity_regularizer(output) / batch size``, or your own
-    ``self.add_loss(...)`` inside ``call``. ``fit`` adds them all to the training loss, as Keras does.
+    Layers of layers: an attribute that is a layer (``self.dense_1 = Dense(32)`` in ``__init__``), or a list, tuple or
+    dict of layers, is tracked, as in Keras. Its weights join this layer's (``weights``, ``count_params``, what
+    ``fit`` trains: own weights first, then each sublayer's in the order they were assigned), ``trainable = False``
+    freezes it too, and inside ``call`` it gets the outer call's ``training`` flag.
+
+    Extra losses (``regularizers.py``): ``layer.losses`` lists what the last call added —
+    ``activity_regularizer(output) / batch size``, or your own ``self.add_loss(...)`` inside ``call`` — its own and
+    its sublayers', then the penalties of the regularized weights at their current values. ``fit`` adds them all to
+    the training loss, as Keras does.
     """
     _call_takes_training = False
+    _tracked: list[str] | tuple = ()  # the names of the attributes that hold layers, in assignment order
     _probed_shapes: tuple | None = None  # output_shape_for's (input shape, output shape) of a layer of your own
     config_arguments: tuple[str, ...] = ()  # the constructor arguments get_config records (besides name, trainable)
     activity_regularizer: Any = None  # a layer given one keeps it on the instance (the class default costs no lookup)
@@ -113,12 +128,12 @@ class Layer(SuggestsKeywords):
         self.input_shape = None if input_shape is None else _check_shape(type(self).__name__, input_shape)
         if input_dim is not None:  # Keras 2's Dense(12, input_dim=8) means input_shape=(8,)
             self.input_shape = _input_dim_as_shape(type(self).__name__, input_dim, self.input_shape)
-        self.name = name or backend.unique_name(_snake_case(type(self).__name__))
-        self.trainable = trainable
+        self.name = name or backend.unique_name(snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
         self.built = False
-        self._trainable_weights: list[Tensor] = []
-        self._non_trainable_weights: list[Tensor] = []  # updated by the layer itself, such as a moving mean
-        self._regularized: list[tuple[Tensor, Callable]] = []  # (weight, its regularizer), from add_weight
+        self._trainable_weights: list[Variable] = []
+        self._non_trainable_weights: list[Variable] = []  # updated by the layer itself, such as a moving mean
+        self._regularized: list[tuple[Variable, Callable]] = []  # (weight, its regularizer), from add_weight
         self._losses: list[Tensor] = []  # what the last call added (activity_regularizer, add_loss)
         if activity_regularizer is not None:
             self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -135,9 +150,10 @@ class Layer(SuggestsKeywords):
 
     def output_shape_for(self, input_shape: tuple) -> tuple:
         """The shape this layer gives for inputs of ``input_shape``: compute_output_shape; for a layer of your own
-        that does not define it, one call on one sample of zeros, as Keras runs it symbolically to find out."""
-        if type(self).__module__ == Layer.__module__ or type(self).compute_output_shape is not \
-                Layer.compute_output_shape or any(size is None for size in input_shape[1:]):
+        that does not define it (or that holds layers, which the call builds), one call on one sample of zeros, as
+        Keras runs it symbolically to find out."""
+        if (type(self).__module__ == Layer.__module__ or type(self).compute_output_shape is not
+                Layer.compute_output_shape) and not self._sublayers() or any(size is None for size in input_shape[1:]):
             return self.compute_output_shape(input_shape)
         probed = getattr(self, "_probed_shapes", None)  # (input shape, output shape), once per input shape
         if probed is None or probed[0] != input_shape:
@@ -154,21 +170,91 @@ class Layer(SuggestsKeywords):
         if not self.built:
             self.build((None,) + x.shape[1:])
             self.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
-        if self._losses:  # a new call: the losses of the last one are gone, as in Keras
-            self._losses = []
-        if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
-            output = self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
+        outer = _outer_call.get()
+        if outer is None:  # the outermost call: what the last one added to the losses is gone, as in Keras
+            if self._losses or self._tracked:
+                self._clear_losses()
+        elif training is None:  # a layer called inside another's call gets that call's flag, as in Keras
+            training = outer[0]
+        if self._tracked:  # a layer of layers: the calls inside see this call's training flag
+            token = _outer_call.set((training, self.name if outer is None else f"{outer[1]}/{self.name}"))
+            try:
+                output = self._call_with(x, training)
+            finally:
+                _outer_call.reset(token)
         else:
-            output = self.call(x)
+            output = self._call_with(x, training)
         if self.activity_regularizer is not None:  # divided by the batch size, as Keras 3 does
             penalty = self.activity_regularizer(output)
             self._losses.append(penalty / len(output) if output.ndim else penalty)
+        if outer is not None and isinstance(output, Tensor):  # inside a layer of layers: for its summary
+            object.__setattr__(self, "output_shape", (None,) + output.shape[1:])
         return output
+
+    def _call_with(self, x: Tensor, training: bool | None) -> Any:
+        if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
+            return self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
+        return self.call(x)
+
+    def _clear_losses(self) -> None:
+        if self._losses:
+            self._losses = []
+        for layer in self._sublayers():
+            layer._clear_losses()
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Layers of layers: attributes that hold layers are tracked, in the order they were assigned
+    # ----------------------------------------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Layer) or (isinstance(value, (list, tuple, dict)) and _may_hold_layers(name, value)):
+            if not self._tracked:
+                object.__setattr__(self, "_tracked", [])
+            if name not in self._tracked:
+                self._tracked.append(name)  # type: ignore[union-attr]  # made a list just above
+        elif self._tracked and name in self._tracked:  # no longer a layer: no longer tracked
+            self._tracked.remove(name)  # type: ignore[union-attr]
+        object.__setattr__(self, name, value)
+
+    def _sublayers(self) -> list[Layer]:
+        """The layers this one holds directly, each once, in the order their attributes were assigned."""
+        found: list[Layer] = []
+        for name in self._tracked:
+            value = self.__dict__.get(name)
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) \
+                else (value,)
+            found.extend(item for item in items if isinstance(item, Layer) and all(item is not f for f in found))
+        return found
+
+    def _flatten_layers(self) -> Iterator[Layer]:
+        """Every layer inside this one, at any depth, each once (depth first, in assignment order)."""
+        seen: list[Layer] = []
+        stack = list(reversed(self._sublayers()))
+        while stack:
+            layer = stack.pop()
+            if any(layer is s for s in seen):
+                continue
+            seen.append(layer)
+            yield layer
+            stack.extend(reversed(layer._sublayers()))
+
+    @property
+    def trainable(self) -> bool:
+        """Whether ``fit`` trains this layer's weights. Setting it sets it for every layer inside, as in Keras:
+        ``model.trainable = False`` freezes the whole model (its weights then ask for no gradient)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for weight in self._trainable_weights:
+            weight.trainable = self._trainable
+        for layer in self._sublayers():
+            layer.trainable = self._trainable
 
     def add_weight(self, *args: Any, shape: Any = None, initializer: Any = None, dtype: Any = None,
                    trainable: bool = True, regularizer: Any = None, constraint: Any = None,
-                   name: str | None = None) -> Tensor:
-        """A new weight, a Tensor named like Keras' variables ('dense/kernel'), in Keras 3's form:
+                   name: str | None = None) -> Variable:
+        """A new weight, a Variable (variables.py) named as Keras' ('kernel', path 'dense/kernel'), in Keras 3's form:
         ``self.add_weight(shape=(n, units), initializer="random_normal", trainable=True, name="w")``.
 
         Positional arguments are Keras 3's ``(shape, initializer, dtype)``, or, when the first is a string, Keras 2's
@@ -192,37 +278,64 @@ class Layer(SuggestsKeywords):
         values = initializers.get(given["initializer"] or "glorot_uniform")(shape)
         if given["dtype"] is not None:
             values = np.asarray(values, dtype=given["dtype"])
-        label = given["name"] or _unused_weight_name(self.weights, self.name)
-        weight = Tensor(values, requires_grad=trainable, name=f"{self.name}/{label}")
+        label = given["name"] or _unused_weight_name(self._trainable_weights + self._non_trainable_weights)
+        outer = _outer_call.get()  # built inside another layer's call: named under it, as Keras does
+        path = f"{self.name}/{label}" if outer is None else f"{outer[1]}/{self.name}/{label}"
+        weight = Variable(values, trainable=trainable and self._trainable, name=label, path=path)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
         return weight
 
     def add_loss(self, loss: Any) -> None:
-        """Inside ``call``: add a number (a 0-d Tensor, so it can be differentiated) to the training loss."""
-        self._losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
+        """Inside ``call``: add a number (a 0-d Tensor, so it can be differentiated) to the training loss, as
+        Keras' ``self.add_loss(1e-2 * ops.sum(ops.square(x)))``. It counts until the next call."""
+        value = loss if isinstance(loss, Tensor) else as_tensor(loss, f"add_loss in layer '{self.name}'")
+        if value.ndim != 0:
+            raise ValueError(f"add_loss in layer '{self.name}' expects one number (a 0-d Tensor), got a Tensor of "
+                             f"shape {value.shape}; reduce it first, e.g. self.add_loss(ops.mean(x)) or "
+                             f"ops.sum(...)")
+        self._losses.append(value)
 
     @property
     def losses(self) -> list[Tensor]:
-        """The last call's added losses, then each trainable weight's penalty at its current value (Keras' order)."""
-        if not self.trainable:
-            return list(self._losses)
-        return [*self._losses, *(regularizer(weight) for weight, regularizer in self._regularized
-                                 if weight.requires_grad)]
+        """What the last call added (this layer's, then its sublayers'), then the penalty of each regularized
+        trainable weight at its current value: Keras' order."""
+        if not self._tracked:
+            if not self._trainable:
+                return list(self._losses)
+            return [*self._losses, *(regularizer(weight) for weight, regularizer in self._regularized
+                                     if weight.requires_grad)]
+        layers = [self, *self._flatten_layers()]
+        added = [loss for layer in layers for loss in layer._losses]
+        return added + [regularizer(weight) for layer in layers for weight, regularizer in layer._regularized
+                        if weight.requires_grad and self._trainable]
 
     @property
-    def weights(self) -> list[Tensor]:
-        """Trainable weights first, then the non-trainable ones, as Keras orders them."""
-        return self._trainable_weights + self._non_trainable_weights
+    def weights(self) -> list[Variable]:
+        """Its own weights, trainable first, then each sublayer's, each once, as Keras orders them."""
+        own = self._trainable_weights + self._non_trainable_weights
+        if not self._tracked:
+            return own
+        for layer in self._sublayers():
+            own.extend(w for w in layer.weights if all(w is not o for o in own))
+        return own
 
     @property
-    def trainable_weights(self) -> list[Tensor]:
-        return list(self._trainable_weights) if self.trainable else []
+    def trainable_weights(self) -> list[Variable]:
+        if not self._trainable:
+            return []
+        if not self._tracked:
+            return list(self._trainable_weights)
+        return [w for w in self.weights if w.requires_grad]
 
     @property
-    def non_trainable_weights(self) -> list[Tensor]:
-        return list(self._non_trainable_weights) if self.trainable else self.weights
+    def non_trainable_weights(self) -> list[Variable]:
+        if not self._trainable:
+            return self.weights
+        if not self._tracked:
+            return list(self._non_trainable_weights)
+        return [w for w in self.weights if not w.requires_grad]
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
@@ -291,37 +404,52 @@ def deserialize(value: Any, argument: str) -> Any:
     return value
 
 
-def _unused_weight_name(weights: list[Tensor], layer: str) -> str:
+def _may_hold_layers(name: str, value: list | tuple | dict) -> bool:
+    """Whether a container assigned to a layer's attribute is tracked: when it holds a layer, or when it is a public
+    empty list or dict (``self.blocks = []``, filled later). Its contents are read each time they are asked for."""
+    items = value.values() if isinstance(value, dict) else value
+    if any(isinstance(item, Layer) for item in items):
+        return True
+    return not value and not name.startswith("_") and isinstance(value, (list, dict))
+
+
+def _unused_weight_name(weights: list[Variable]) -> str:
     """'variable', 'variable_1', ...: the first such name this layer's weights do not have yet."""
-    taken = {str(w.name) for w in weights}
+    taken = {w.name for w in weights}
     count = 0
-    while f"{layer}/{'variable' if count == 0 else f'variable_{count}'}" in taken:
+    while ("variable" if count == 0 else f"variable_{count}") in taken:
         count += 1
     return "variable" if count == 0 else f"variable_{count}"
 
 
-def assign_weights(targets: list[Tensor], weights: list[Any], owner: str) -> None:
+def weight_label(weight: Tensor) -> str:
+    """How errors, weight files and drawings name a weight: a Variable's path ('dense/kernel'), else its name."""
+    return weight.path if isinstance(weight, Variable) else str(weight.name)
+
+
+def assign_weights(targets: Sequence[Tensor], weights: list[Any], owner: str) -> None:
     """Copy arrays into weights, after checking all of them: a bad list raises and changes nothing."""
     if not isinstance(weights, (list, tuple)):
         raise ValueError(f"set_weights on {owner} expects a list of arrays, got {type(weights).__name__}")
     if len(weights) != len(targets):
         raise ValueError(f"set_weights on {owner} expects {len(targets)} arrays "
-                         f"({', '.join(str(t.name) for t in targets) or 'the model has no weights yet'}), "
+                         f"({', '.join(weight_label(t) for t in targets) or 'the model has no weights yet'}), "
                          f"got {len(weights)}; nothing was changed")
     arrays = []
     for target, value in zip(targets, weights, strict=True):
+        label = weight_label(target)
         try:
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
         except ValueError:  # a ragged nested list
-            raise ValueError(f"set_weights on {owner}: '{target.name}' needs a rectangular array of numbers, got "
+            raise ValueError(f"set_weights on {owner}: '{label}' needs a rectangular array of numbers, got "
                              f"{type(value).__name__} {value!r:.60}; nothing was changed") from None
         if array.shape != target.shape:
-            raise ValueError(f"set_weights on {owner}: '{target.name}' has shape {target.shape}, got an array of "
+            raise ValueError(f"set_weights on {owner}: '{label}' has shape {target.shape}, got an array of "
                              f"shape {array.shape}; nothing was changed")
         if array.dtype.kind not in "biuf":
-            raise ValueError(f"set_weights on {owner}: '{target.name}' needs numbers, got dtype {array.dtype}; "
+            raise ValueError(f"set_weights on {owner}: '{label}' needs numbers, got dtype {array.dtype}; "
                              f"nothing was changed")
-        arrays.append(to_float(array, f"set_weights on {owner}: '{target.name}'", target.dtype))
+        arrays.append(to_float(array, f"set_weights on {owner}: '{label}'", target.dtype))
     for target, array in zip(targets, arrays, strict=True):
         target.data[...] = array  # in place: optimizers and graphs keep pointing at the same arrays
 

@@ -183,9 +183,6 @@ class Trainer(SuggestsKeywords):
         nothing — when the loss or a gradient is nan or inf. ``sample_weight``, one checked weight per sample,
         weights each sample's loss. ``looking``: callbacks that look inside the step (on_train_batch_outputs/
         gradients)."""
-        params = self.trainable_weights
-        for param in params:  # gradients accumulate: start this step from none
-            param.grad = None
         if looking is None:
             predictions = self(Tensor(x), training=True)  # x is a checked float array (fit converted the data once)
         else:
@@ -193,6 +190,9 @@ class Trainer(SuggestsKeywords):
             for hook in looking.listening["on_train_batch_outputs"]:
                 hook(batch, outputs)
             predictions = outputs[-1][2]
+        params = self.trainable_weights  # after the forward pass, which builds the layers a first call builds
+        for param in params:  # gradients accumulate: start this step from none
+            param.grad = None
         if sample_weight is None:
             loss = self.loss(y, predictions).mean()
         else:
@@ -392,7 +392,10 @@ class Trainer(SuggestsKeywords):
         name: str
         built: bool
         input_shape: tuple | None
-        layers: list
+
+        @property
+        def layers(self) -> list: ...
+
         __call__: Callable[..., Tensor]
         build: Callable[[tuple], None]
         layer_outputs: Callable[..., list]
@@ -400,7 +403,7 @@ class Trainer(SuggestsKeywords):
         set_weights: Callable[[list[Any]], None]
 
         @property
-        def trainable_weights(self) -> list[Tensor]: ...
+        def trainable_weights(self) -> Sequence[Tensor]: ...
 
         @property
         def losses(self) -> list[Tensor]: ...

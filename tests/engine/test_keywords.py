@@ -19,6 +19,7 @@ from tinygrad_acts import (
     optimizers,
     regularizers,
     schedules,
+    variables,
 )
 from tinygrad_acts.keywords import SuggestsKeywords, suggests_keywords
 
@@ -80,7 +81,8 @@ def test_the_right_keywords_still_work_and_the_signature_is_the_functions():
     assert inspect.signature(Tensor.sum) == inspect.signature(Tensor.sum.__wrapped__)
 
 
-PUBLIC_MODULES = (activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers, schedules)
+PUBLIC_MODULES = (activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers, schedules,
+                  variables)
 
 
 def test_every_public_class_constructor_says_which_name_to_write():

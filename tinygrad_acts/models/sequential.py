@@ -16,12 +16,16 @@ from ..data import as_tensor
 from ..layers import InputLayer, KerasTensor, Layer, assign_weights
 from ..tensor import Tensor
 from ..training import Trainer
+from ..variables import Variable
 from ..viz.graph import plot_model
 
 
 @saving.register_keras_serializable(package="tinygrad_acts")
-class Sequential(Trainer):
-    """Layers applied in order: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``."""
+class Sequential(Trainer, Layer):
+    """Layers applied in order: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``.
+
+    A model is a layer too, as in Keras: it can be a layer of another model, or an attribute of a layer of your
+    own, and ``model.trainable = False`` freezes all its layers."""
 
     def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
         if layers is not None and not isinstance(layers, (list, tuple)):
@@ -29,11 +33,11 @@ class Sequential(Trainer):
                             f"{type(layers).__name__}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a model name must be a string, got {type(name).__name__}")
-        super().__init__()  # the training state: optimizer, loss and metrics, set by compile
-        self.name = name or backend.unique_name("sequential")
-        self.layers: list[Layer] = []
+        Trainer.__init__(self)  # the training state: optimizer, loss and metrics, set by compile
+        Layer.__init__(self, name=name or backend.unique_name("sequential"))
+        self._stack: list[Layer] = []  # the layers, in order: ``layers``
         self.input_shape: tuple | None = None  # with the batch axis: (None, features)
-        self.output_shape: tuple | None = None
+        self.output_shape: tuple | None = None  # type: ignore[assignment]  # a layer's is set when built
         self._input_layer: InputLayer | None = None  # Input(shape) given first, or made by build
         self.built = False
         for layer in layers or []:
@@ -42,9 +46,14 @@ class Sequential(Trainer):
     # ----------------------------------------------------------------------------------------------------------
     # Building the stack
     # ----------------------------------------------------------------------------------------------------------
-    def add(self, layer: Layer | Sequential) -> None:
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, in the order they run (the list itself: ``add`` and ``pop`` change it)."""
+        return self._stack
+
+    def add(self, layer: Layer) -> None:
         """Append a layer — or a whole model, which then acts as one layer (Keras' Sequential([model, Softmax()]))."""
-        if not isinstance(layer, (Layer, Sequential)):
+        if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a layer such as Dense(4) or Activation('tanh'), got {layer!r} "
                             f"of type {type(layer).__name__}")
         if isinstance(layer, InputLayer):
@@ -57,7 +66,7 @@ class Sequential(Trainer):
         if any(existing.name == layer.name for existing in self.layers):
             raise ValueError(f"All layers in a Sequential model need unique names; '{layer.name}' is already used")
         input_shape = self.input_shape
-        self.layers.append(cast(Layer, layer))  # a model added here acts as one layer: it has the same methods
+        self.layers.append(layer)
         if len(self.layers) == 1 and self.input_shape is None and layer.input_shape is not None:
             # a layer's input_shape has no batch axis; a model's has it
             self.input_shape = layer.input_shape if isinstance(layer, Sequential) else (None,) + layer.input_shape
@@ -168,17 +177,24 @@ class Sequential(Trainer):
     # ----------------------------------------------------------------------------------------------------------
     # Weights
     # ----------------------------------------------------------------------------------------------------------
+    def _sublayers(self) -> list[Layer]:
+        return list(self.layers)
+
     @property
-    def weights(self) -> list[Tensor]:
+    def weights(self) -> list[Variable]:
         return [w for layer in self.layers for w in layer.weights]
 
     @property
-    def trainable_weights(self) -> list[Tensor]:
+    def trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return []
         return [w for layer in self.layers for w in layer.trainable_weights]
 
     @property
-    def non_trainable_weights(self) -> list[Tensor]:
+    def non_trainable_weights(self) -> list[Variable]:
         """The weights the optimizer leaves alone: moving statistics, and every weight of a frozen layer."""
+        if not self.trainable:
+            return self.weights
         return [w for layer in self.layers for w in layer.non_trainable_weights]
 
     @property
@@ -254,7 +270,8 @@ class Sequential(Trainer):
                  "=" * sum(widths)]
         for i, layer in enumerate(self.layers):
             lines.append(f"{f'{layer.name} ({type(layer).__name__})':<{widths[0]}}"
-                         f"{str(layer.output_shape):<{widths[1]}}{layer.count_params():>{widths[2]},}")
+                         f"{str(getattr(layer, 'output_shape', '?')):<{widths[1]}}"  # '?': a layer never called
+                         f"{layer.count_params():>{widths[2]},}")
             lines.append(rule if i == len(self.layers) - 1 else "")
         trainable = sum(w.size for w in self.trainable_weights)
         total = self.count_params()
@@ -277,7 +294,7 @@ def _chain(layers: list[Layer]) -> tuple[Layer, ...]:
     return tuple(layer for layer in layers if not isinstance(layer, InputLayer))
 
 
-def _bytes(weights: list[Tensor]) -> str:
+def _bytes(weights: Sequence[Tensor]) -> str:
     size = float(sum(w.data.nbytes for w in weights))
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":

@@ -31,7 +31,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..layers import Layer
+from ..layers import Layer, weight_label
 from ..tensor import Tensor
 from .layout import Dot, Node, check_path, save, to_dot
 
@@ -102,14 +102,15 @@ def _format_values(prefix: str, values: np.ndarray) -> list[str]:
 
 def _tensor_label(t: Tensor, constant: bool, show_data: bool, show_grad: bool, max_size: int) -> str:
     small = t.size <= max_size
+    name = weight_label(t) if t.name else None  # a layer's weight by its path: 'dense/kernel'
     if constant:  # compact: no gradient, and an unnamed constant (the 2 in x * 2) shows just its value
-        lines = [f"{t.name}  {_format_shape(t.shape)}"] if t.name else []
+        lines = [f"{name}  {_format_shape(t.shape)}"] if name else []
         if small and show_data:
             lines += _format_values("", t.data)
-        elif not t.name:
+        elif not name:
             lines.append(_format_shape(t.shape))
         return "\n".join(lines)
-    lines = [f"{t.name}  {_format_shape(t.shape)}" if t.name else _format_shape(t.shape)]
+    lines = [f"{name}  {_format_shape(t.shape)}" if name else _format_shape(t.shape)]
     if small and show_data:
         lines += _format_values("data ", t.data)
     if small and show_grad and t.grad is not None:
