@@ -649,7 +649,7 @@ def test_optimizer_and_initializer_names_are_found_ignoring_case_and_underscores
 
 
 def test_input_shape_may_be_a_single_integer():
-    assert Dense(2, input_shape=3).input_shape == (3,) and Input(3).input_shape == (3,)
+    assert Dense(2, input_shape=3).input_shape == (3,) and Input(3).shape == (None, 3)
 
 
 def test_nan_into_an_activation_leaves_the_other_entries_alone_and_warns_nothing():
@@ -694,7 +694,7 @@ def test_a_failed_compile_keeps_the_previous_optimizer_and_loss():
 # docs/errors.md and this file agree
 # ----------------------------------------------------------------------------------------------------------------
 TABLE = ROOT / "docs" / "errors.md"
-REFERENCE = re.compile(r"`(tests/test_\w+\.py)::(test_\w+)(?:\[([\w-]+)\])?`")
+REFERENCE = re.compile(r"`(tests/(?:\w+/)?test_\w+\.py)::(test_\w+)(?:\[([\w-]+)\])?`")
 
 
 def test_every_row_of_the_error_table_names_a_test_that_exists_and_every_case_here_has_a_row():

@@ -10,12 +10,13 @@ import contextvars
 import inspect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from . import activations, backend, initializers, regularizers
 from .data import as_tensor, to_float
+from .engine import elementwise, shapes as shape_ops
 from .keywords import SuggestsKeywords, hints
 from .tensor import Tensor, no_grad
 from .variables import Variable
@@ -164,8 +165,13 @@ class Layer(SuggestsKeywords):
 
     def __call__(self, x: Any, training: bool | None = None) -> Any:
         if not isinstance(x, Tensor):
-            if isinstance(x, (InputLayer, KerasTensor)):  # the functional API: no numbers yet, only the chain
+            if isinstance(x, KerasTensor) or isinstance(x, (list, tuple)) and x and all(
+                    isinstance(item, KerasTensor) for item in x):  # the functional API: no numbers, only the graph
                 return KerasTensor.after(x, self)
+            if isinstance(x, (list, tuple)) and x and all(isinstance(item, (Tensor, np.ndarray)) for item in x):
+                # several inputs (a merge layer): each a Tensor
+                return self._call_on_list([item if isinstance(item, Tensor) else
+                                           as_tensor(item, f"an input of layer '{self.name}'") for item in x], training)
             x = as_tensor(x, f"the input of layer '{self.name}'")
         if not self.built:
             self.build((None,) + x.shape[1:])
@@ -190,6 +196,15 @@ class Layer(SuggestsKeywords):
         if outer is not None and isinstance(output, Tensor):  # inside a layer of layers: for its summary
             object.__setattr__(self, "output_shape", (None,) + output.shape[1:])
         return output
+
+    def _call_on_list(self, inputs: list[Tensor], training: bool | None) -> Any:
+        """A call on several Tensors (Add()([a, b])): built for their shapes, the list handed to call as it is."""
+        if not self.built:
+            self.build(cast(tuple, [(None,) + t.shape[1:] for t in inputs]))  # a merge layer's: a list of shapes
+            self.built = True
+        if _outer_call.get() is None and (self._losses or self._tracked):
+            self._clear_losses()
+        return self._call_with(inputs, training)  # type: ignore[arg-type]  # a merge layer's call takes the list
 
     def _call_with(self, x: Tensor, training: bool | None) -> Any:
         if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
@@ -455,14 +470,20 @@ def assign_weights(targets: Sequence[Tensor], weights: list[Any], owner: str) ->
 
 
 class InputLayer(Layer):
-    """Declares the input shape of a Sequential model (without the batch axis). Made by ``Input(shape)``."""
+    """Where a model's data comes in: its shape without the batch axis. ``Input(shape)`` makes one and returns its
+    symbolic tensor (``layer.tensor``); as the first entry of a Sequential it fixes the input shape."""
 
-    def __init__(self, shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None):
+    def __init__(self, shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None,
+                 dtype: Any = None):
         if shape is not None and batch_shape is not None:
             raise TypeError("Input takes its shape without the batch axis, Input(shape=(2,)), or with it, "
                             "batch_shape=(None, 2), not both")
         shape = tuple(batch_shape)[1:] if batch_shape is not None else shape  # None: _check_shape says what to write
-        super().__init__(name=name, input_shape=_check_shape("Input", shape))
+        super().__init__(name=name or backend.unique_name("input_layer"), input_shape=_check_shape("Input", shape))
+        self.dtype = str(np.dtype(dtype or backend.floatx()))
+        self.built = True
+        self.output_shape = self.shape
+        self.tensor = KerasTensor(self.shape, self.dtype, Node(self, [], False), name=self.name)
 
     def get_config(self) -> dict[str, Any]:
         return {"batch_shape": list(self.shape), "name": self.name}  # Keras 3's InputLayer config
@@ -476,31 +497,48 @@ class InputLayer(Layer):
         return (None,) + tuple(self.input_shape or ())
 
 
-def Input(shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None) -> InputLayer:
-    """``Input(shape=(2,))``: the first entry of a Sequential, fixing its input shape, as in Keras; or the start of
-    the functional API, ``x = Dense(4)(inputs)``, ..., ``Model(inputs, x)``."""
-    return InputLayer(shape, name=name, batch_shape=batch_shape)
+def Input(shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None,
+          dtype: Any = None) -> KerasTensor:
+    """``Input(shape=(2,))``: a symbolic tensor, the start of the functional API (``x = Dense(4)(inputs)``, ...,
+    ``Model(inputs, x)``), or the first entry of a Sequential, fixing its input shape, as in Keras."""
+    return InputLayer(shape, name=name, batch_shape=batch_shape, dtype=dtype).tensor
+
+
+class Node:
+    """One call of a layer in a graph of layers: the layer, the symbolic tensors it was called on (a list given to
+    a merge layer, or one tensor), and the one it gave, ``output``."""
+
+    def __init__(self, layer: Layer, inputs: list[KerasTensor], takes_list: bool):
+        self.layer, self.inputs, self.takes_list = layer, inputs, takes_list
+        self.output: KerasTensor | None = None  # set by the KerasTensor that this call makes
 
 
 class KerasTensor:
-    """The functional API's placeholder: what calling layers on ``Input(shape)`` gives. It holds no numbers, only
-    the input it started from, the layers applied since, in order, and the shape they give (batch axis None).
-    ``models.Model(inputs, outputs)`` turns the chain into a model. A chain has one input and one output: layers
-    that join two tensors (Add, Concatenate) do not exist here, so a branching graph cannot be built."""
+    """The functional API's placeholder: what ``Input(shape)`` gives, and what calling a layer on placeholders gives.
+    It holds no numbers: its shape (batch axis None), its dtype, and the ``node`` that made it — the layer and the
+    placeholders it was called on — so ``models.Model(inputs, outputs)`` can follow the graph back to its inputs."""
 
-    def __init__(self, source: InputLayer, layers: tuple[Layer, ...], shape: tuple):
-        self.source, self.layers, self.shape = source, layers, shape
+    def __init__(self, shape: tuple, dtype: str, node: Node, name: str | None = None):
+        self.shape, self.dtype, self.node, self.name = tuple(shape), dtype, node, name
+        node.output = self
 
     @staticmethod
-    def after(x: InputLayer | KerasTensor, layer: Layer) -> KerasTensor:
-        source, chain = (x, ()) if isinstance(x, InputLayer) else (x.source, x.layers)
-        if layer in chain:
-            raise ValueError(f"layer '{layer.name}' is already in this chain; sharing a layer between two places of "
-                             f"a model is not supported: make a second layer")
-        return KerasTensor(source, chain + (layer,), layer.compute_output_shape(x.shape))
+    def after(x: Any, layer: Layer) -> KerasTensor:
+        """Call ``layer`` on placeholders: build it for their shapes (as Keras does) and record the call."""
+        inputs = list(x) if isinstance(x, (list, tuple)) else [x]
+        shapes: Any = [t.shape for t in inputs] if isinstance(x, (list, tuple)) else inputs[0].shape
+        if not layer.built:
+            layer.build(shapes)
+            layer.built = True
+        shape = layer.output_shape_for(shapes)
+        output = KerasTensor(shape, inputs[0].dtype, Node(layer, inputs, isinstance(x, (list, tuple))),
+                             name=layer.name)
+        if layer.symbolic_output is None:  # layer.output and the summary show its first call, as Keras'
+            layer.output_shape, layer.symbolic_output = shape, output
+        return output
 
     def __repr__(self) -> str:
-        return f"<KerasTensor shape={self.shape}, after {self.layers[-1].name if self.layers else self.source.name}>"
+        return f"<KerasTensor shape={self.shape}, after {self.node.layer.name}>"
 
 
 class Dense(Layer):
@@ -885,3 +923,166 @@ class BatchNormalization(Layer):
             return
         for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
             moving.data[...] = self.momentum * moving.data + (1.0 - self.momentum) * batch.reshape(-1)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Merge layers: several tensors in, one out — how a graph of layers joins its branches (a residual connection is
+# ``add([x, block(x)])``). Called on a list: ``Add()([a, b])``, or the function ``add([a, b])``.
+# ----------------------------------------------------------------------------------------------------------------
+class Merge(Layer):
+    """The base of the merge layers: a list of at least two tensors of the same shape, combined entry by entry."""
+
+    def _check_shapes(self, shapes: Any) -> list[tuple]:
+        kind = type(self).__name__
+        if not isinstance(shapes, list) or len(shapes) < 2:
+            raise ValueError(f"{kind} '{self.name}' expects a list of at least 2 inputs, e.g. {kind}()([x, y]), got "
+                             f"{'one input of shape ' + str(shapes) if isinstance(shapes, tuple) else shapes!r}")
+        return [tuple(shape) for shape in shapes]
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shapes = self._check_shapes(input_shape)
+        for shape in shapes[1:]:
+            if len(shape) != len(shapes[0]) or any(a is not None and b is not None and a != b
+                                                    for a, b in zip(shape, shapes[0], strict=True)):
+                raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of the same shape, got shapes "
+                                 f"{', '.join(str(s) for s in shapes)}; make them agree first (a Dense to the same "
+                                 f"number of units), or join them with Concatenate")
+        return shapes[0]
+
+    def build(self, input_shape: Any) -> None:
+        self.compute_output_shape(input_shape)  # refuses shapes that do not merge, before any call
+        self.built = True
+
+    def output_shape_for(self, input_shape: Any) -> tuple:
+        return self.compute_output_shape(input_shape)
+
+    def call(self, inputs: list[Tensor]) -> Tensor:  # type: ignore[override]  # a list, as Keras' merge layers
+        self.compute_output_shape([(None,) + t.shape[1:] for t in inputs])
+        return self.merge(inputs)
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        raise NotImplementedError
+
+
+class Add(Merge):
+    """x1 + x2 + ...: a residual connection is ``Add()([x, block(x)])``; the gradient reaches each input whole."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        total = inputs[0]
+        for x in inputs[1:]:
+            total = total + x
+        return total
+
+
+class Subtract(Merge):
+    """x1 - x2, exactly two inputs."""
+
+    def _check_shapes(self, shapes: Any) -> list[tuple]:
+        checked = super()._check_shapes(shapes)
+        if len(checked) != 2:
+            raise ValueError(f"Subtract '{self.name}' expects exactly 2 inputs, got {len(checked)}")
+        return checked
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        return inputs[0] - inputs[1]
+
+
+class Multiply(Merge):
+    """x1 * x2 * ..., entry by entry."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        product = inputs[0]
+        for x in inputs[1:]:
+            product = product * x
+        return product
+
+
+class Average(Merge):
+    """(x1 + x2 + ... + xn) / n."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        return Add.merge(self, inputs) * (1.0 / len(inputs))  # type: ignore[arg-type]  # the same sum
+
+
+class Maximum(Merge):
+    """The largest of the inputs, entry by entry (the gradient goes to the input that was largest)."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = elementwise.maximum(result, x)
+        return result
+
+
+class Minimum(Merge):
+    """The smallest of the inputs, entry by entry."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = elementwise.minimum(result, x)
+        return result
+
+
+class Concatenate(Merge):
+    """The inputs joined along ``axis`` (the last by default): (batch, 3) and (batch, 2) give (batch, 5)."""
+    config_arguments = ("axis",)
+
+    def __init__(self, axis: int = -1, name: str | None = None, **kwargs: Any):
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise ValueError(f"Concatenate expects axis to be an integer, got axis={axis!r}")
+        super().__init__(name=name, **kwargs)
+        self.axis = int(axis)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shapes = self._check_shapes(input_shape)
+        rank = len(shapes[0])
+        if not -rank <= self.axis < rank or self.axis % rank == 0:
+            raise ValueError(f"Concatenate '{self.name}' joins along axis {self.axis}, which inputs of shape "
+                             f"{shapes[0]} do not have apart from the batch axis")
+        axis = self.axis % rank
+        for shape in shapes[1:]:
+            if len(shape) != rank or any(i != axis and a is not None and b is not None and a != b
+                                         for i, (a, b) in enumerate(zip(shape, shapes[0], strict=True))):
+                raise ValueError(f"Concatenate '{self.name}' expects inputs whose shapes agree except along axis "
+                                 f"{self.axis}, got shapes {', '.join(str(s) for s in shapes)}")
+        sizes = [shape[axis] for shape in shapes]
+        return shapes[0][:axis] + (None if None in sizes else sum(sizes),) + shapes[0][axis + 1:]
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        return shape_ops.concatenate(inputs, axis=self.axis)
+
+
+def add(inputs: list, **kwargs: Any) -> Any:
+    """``add([x, y])``: Add()([x, y]), as keras.layers.add."""
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs: list, **kwargs: Any) -> Any:
+    """``subtract([x, y])``: Subtract()([x, y])."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs: list, **kwargs: Any) -> Any:
+    """``multiply([x, y])``: Multiply()([x, y])."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs: list, **kwargs: Any) -> Any:
+    """``average([x, y])``: Average()([x, y])."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs: list, **kwargs: Any) -> Any:
+    """``maximum([x, y])``: Maximum()([x, y])."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs: list, **kwargs: Any) -> Any:
+    """``minimum([x, y])``: Minimum()([x, y])."""
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs: list, axis: int = -1, **kwargs: Any) -> Any:
+    """``concatenate([x, y], axis=-1)``: Concatenate(axis)([x, y])."""
+    return Concatenate(axis=axis, **kwargs)(inputs)

@@ -37,7 +37,7 @@ class Trainer(SuggestsKeywords):
     def __init__(self) -> None:
         # set by compile; every method that uses them checks for that first (_check_xy)
         self.optimizer: optimizers.Optimizer = None  # type: ignore[assignment]
-        self.loss: Callable[[Any, Tensor], Tensor] = None  # type: ignore[assignment]
+        self.loss: Callable[[Any, Tensor], Tensor] | None = None  # None: the model's own losses are the loss
         self.metrics: list[Any] = []
         self._metric_names: list[str] = []
         self._stateful_names: list[str] = []  # the compiled metrics that are Metric objects (compile)
@@ -47,7 +47,7 @@ class Trainer(SuggestsKeywords):
     # The loop
     # ----------------------------------------------------------------------------------------------------------
     @suggests_keywords
-    def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
+    def fit(self, x: Any, y: Any = None, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
             validation_data: tuple | None = None, validation_split: float = 0.0, shuffle: bool = True,
             callbacks: Sequence[Callback] | None = None, class_weight: dict | None = None,
             sample_weight: Any = None) -> History:
@@ -193,13 +193,16 @@ class Trainer(SuggestsKeywords):
         params = self.trainable_weights  # after the forward pass, which builds the layers a first call builds
         for param in params:  # gradients accumulate: start this step from none
             param.grad = None
-        if sample_weight is None:
-            loss = self.loss(y, predictions).mean()
+        if self.loss is None:  # compiled without a loss (Keras allows it): the model's add_loss terms are the loss
+            loss = self._only_added_loss("fit")
         else:
-            loss = _weighted_loss(self.loss, y, predictions, sample_weight)
-        added = self.losses
-        if added:  # regularization penalties and the layers' add_loss: part of the loss, as in Keras
-            loss = loss + sum(added[1:], added[0])
+            if sample_weight is None:
+                loss = self.loss(y, predictions).mean()
+            else:
+                loss = _weighted_loss(self.loss, y, predictions, sample_weight)
+            added = self.losses
+            if added:  # regularization penalties and the layers' add_loss: part of the loss, as in Keras
+                loss = loss + sum(added[1:], added[0])
         loss.backward()
         if looking is not None:  # the gradients are read before the step changes the weights
             for hook in looking.listening["on_train_batch_gradients"]:
@@ -213,7 +216,7 @@ class Trainer(SuggestsKeywords):
         return loss.item(), predictions.data
 
     @suggests_keywords
-    def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None, class_weight: dict | None = None,
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
                        return_dict: bool = False) -> Any:
         """One training step on one batch, as Keras 3: the loss on this batch (from the forward pass, before the
         update), or [loss, *metrics] when compiled with metrics, or a dict with ``return_dict=True``. If the loss or a
@@ -236,7 +239,7 @@ class Trainer(SuggestsKeywords):
     # Evaluation and inference: the same loop over batches, with nothing recorded for gradients
     # ----------------------------------------------------------------------------------------------------------
     @suggests_keywords
-    def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
+    def evaluate(self, x: Any, y: Any = None, batch_size: int | None = 32, verbose: int | str = 0,
                  sample_weight: Any = None, return_dict: bool = False, callbacks: Sequence[Callback] | None = None
                  ) -> Any:  # float, list [loss, *metrics] or dict: Any, so `loss, acc = evaluate(...)` type-checks
         """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras.
@@ -262,11 +265,13 @@ class Trainer(SuggestsKeywords):
                 x_batch, y_batch = x_data[rows], targets[rows]
                 predictions = self(x_batch, training=False).data
                 added = sum(float(loss.item()) for loss in self.losses)  # as in training, so the two compare
-                if weights is None:
-                    loss = self.loss(y_batch, Tensor(predictions)).mean()
+                if self.loss is None:  # compiled without a loss: the model's add_loss terms are all of it
+                    compiled = 0.0 if self.losses else self._only_added_loss("evaluate").item()
+                elif weights is None:
+                    compiled = self.loss(y_batch, Tensor(predictions)).mean().item()
                 else:
-                    loss = _weighted_loss(self.loss, y_batch, Tensor(predictions), weights[rows])
-                batch_logs = {"loss": loss.item() + added, **self._metric_values(y_batch, predictions)}
+                    compiled = _weighted_loss(self.loss, y_batch, Tensor(predictions), weights[rows]).item()
+                batch_logs = {"loss": compiled + added, **self._metric_values(y_batch, predictions)}
                 for key, value in batch_logs.items():  # means over samples, weighted by batch size as in fit
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
@@ -282,7 +287,7 @@ class Trainer(SuggestsKeywords):
         return loss_value if len(results) == 1 else list(results.values())
 
     @suggests_keywords
-    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None, return_dict: bool = False) -> Any:
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """The loss (and metrics) on one batch, with nothing changed: what evaluate gives for batch_size=len(x)."""
         x_data, targets = self._check_xy(x, y, "test_on_batch")
         if sample_weight is not None:  # checked here, so an error names test_on_batch
@@ -326,10 +331,23 @@ class Trainer(SuggestsKeywords):
         return data.as_batch(x, what, one_feature)
 
     def _check_xy(self, x: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
-        if self.loss is None:
+        if self.optimizer is None:
             raise RuntimeError(f"{what}: call compile(optimizer=..., loss=...) before {what}")
         x_data = self._as_batch(x, what)
+        if y is None:  # Keras: a model whose loss is its own (add_loss) is fitted on x alone
+            if self.loss is not None:
+                raise ValueError(f"{what}: y is missing, but the compiled loss compares predictions with y; give "
+                                 f"{what}(x, y), or compile without a loss if the model's call adds its own (add_loss)")
+            return x_data, np.zeros((len(x_data), 0), dtype=backend.floatx())
         return x_data, data.as_targets(y, len(x_data), what, x_data.shape)
+
+    def _only_added_loss(self, what: str) -> Tensor:
+        """Compiled without a loss: the model's own losses (add_loss in call) are the loss."""
+        added = self.losses
+        if not added:
+            raise ValueError(f"{what}: model '{self.name}' was compiled without a loss and its call added none "
+                             f"(self.add_loss); compile(optimizer=..., loss='mse'), or add a loss in call")
+        return sum(added[1:], added[0])
 
     # ----------------------------------------------------------------------------------------------------------
     # compile, and the metrics it chose
@@ -340,12 +358,11 @@ class Trainer(SuggestsKeywords):
         ('accuracy', 'mae', 'precision'), functions (y_true, y_pred) -> values, or Metric objects (Precision(),
         AUC(), your own subclass; a Metric class gives a new instance, as in Keras). A metric is logged under the
         name given, else under a Metric's ``name`` or a function's ``__name__``."""
-        if loss is None:
-            raise ValueError("compile needs a loss, e.g. loss='mse' or loss='binary_crossentropy'")
         if metrics is not None and not isinstance(metrics, (list, tuple)):
             raise ValueError(f"compile expects metrics as a list, e.g. metrics=['accuracy'], got {metrics!r}")
         # look everything up before changing anything: a bad name leaves the model as it was
-        resolved = optimizers.get(optimizer), losses.get(loss), [metrics_module.get(m) for m in metrics or []]
+        resolved = optimizers.get(optimizer), None if loss is None else losses.get(loss), \
+            [metrics_module.get(m) for m in metrics or []]
         self.optimizer, self.loss, self.metrics = resolved
         self._metric_names = [given if isinstance(given, str) else metric.name
                               if isinstance(metric, metrics_module.Metric) else getattr(given, "__name__", "metric")
@@ -358,7 +375,7 @@ class Trainer(SuggestsKeywords):
     def metrics_names(self) -> list[str]:
         """The labels of evaluate's list, ['loss', 'accuracy'], as Keras 2 (Keras 3 gives ['loss',
         'compile_metrics'], which does not label the list); [] before compile."""
-        return ["loss", *self._metric_names] if self.loss is not None else []
+        return ["loss", *self._metric_names] if self.optimizer is not None else []
 
     def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         """Each metric on one batch: a function's batch mean; a Metric object updated with the batch, and its

@@ -92,7 +92,7 @@ def test_every_public_class_constructor_says_which_name_to_write():
                if isinstance(cls, type) and cls.__module__.startswith(module.__name__) and not cls.__name__.startswith(
                    "_") and not issubclass(cls, (Warning, Exception))}
     plain = [cls.__name__ for cls in classes if not issubclass(cls, SuggestsKeywords)]
-    assert sorted(plain) == ["CallbackList", "KerasTensor", "ProgressBar", "Variable"], plain
+    assert sorted(plain) == ["CallbackList", "KerasTensor", "Node", "ProgressBar", "Variable"], plain
     wrapped = [cls for cls in classes if issubclass(cls, SuggestsKeywords) and "__init__" in vars(cls)]
     assert all(getattr(cls.__init__, "suggests_keywords", False) for cls in wrapped)
     assert len(wrapped) > 60
