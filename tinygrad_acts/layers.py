@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import inspect
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -188,8 +188,10 @@ class Layer(SuggestsKeywords):
                 output = self._call_with(x, training)
             finally:
                 _outer_call.reset(token)
+        elif training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
+            output = self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
         else:
-            output = self._call_with(x, training)
+            output = self.call(x)
         if self.activity_regularizer is not None:  # divided by the batch size, as Keras 3 does
             penalty = self.activity_regularizer(output)
             self._losses.append(penalty / len(output) if output.ndim else penalty)
@@ -214,8 +216,9 @@ class Layer(SuggestsKeywords):
     def _clear_losses(self) -> None:
         if self._losses:
             self._losses = []
-        for layer in self._sublayers():
-            layer._clear_losses()
+        if self._tracked:
+            for layer in self._sublayers():
+                layer._clear_losses()
 
     # ----------------------------------------------------------------------------------------------------------
     # Layers of layers: attributes that hold layers are tracked, in the order they were assigned
@@ -233,24 +236,31 @@ class Layer(SuggestsKeywords):
     def _sublayers(self) -> list[Layer]:
         """The layers this one holds directly, each once, in the order their attributes were assigned."""
         found: list[Layer] = []
+        seen: set[int] = set()
         for name in self._tracked:
             value = self.__dict__.get(name)
-            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) \
-                else (value,)
-            found.extend(item for item in items if isinstance(item, Layer) and all(item is not f for f in found))
+            items = (value,) if isinstance(value, Layer) else value.values() if isinstance(value, dict) else \
+                value if isinstance(value, (list, tuple)) else ()
+            for item in items:
+                if isinstance(item, Layer) and id(item) not in seen:
+                    seen.add(id(item))
+                    found.append(item)
         return found
 
-    def _flatten_layers(self) -> Iterator[Layer]:
+    def _flatten_layers(self) -> list[Layer]:
         """Every layer inside this one, at any depth, each once (depth first, in assignment order)."""
-        seen: list[Layer] = []
-        stack = list(reversed(self._sublayers()))
+        found: list[Layer] = []
+        seen: set[int] = set()
+        stack = self._sublayers()[::-1]
         while stack:
             layer = stack.pop()
-            if any(layer is s for s in seen):
+            if id(layer) in seen:
                 continue
-            seen.append(layer)
-            yield layer
-            stack.extend(reversed(layer._sublayers()))
+            seen.add(id(layer))
+            found.append(layer)
+            if layer._tracked:  # a layer of layers (the others hold none: no need to look)
+                stack.extend(layer._sublayers()[::-1])
+        return found
 
     @property
     def trainable(self) -> bool:
@@ -332,8 +342,12 @@ class Layer(SuggestsKeywords):
         own = self._trainable_weights + self._non_trainable_weights
         if not self._tracked:
             return own
+        seen = {id(w) for w in own}
         for layer in self._sublayers():
-            own.extend(w for w in layer.weights if all(w is not o for o in own))
+            for weight in layer.weights:
+                if id(weight) not in seen:  # a weight shared by two sublayers is listed once
+                    seen.add(id(weight))
+                    own.append(weight)
         return own
 
     @property

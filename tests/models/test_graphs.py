@@ -182,3 +182,67 @@ def test_a_graph_goes_to_keras_and_back_and_through_a_keras_file(keras, tmp_path
     loaded = load_model(tmp_path / "res.keras")
     assert [type(layer).__name__ for layer in loaded.layers] == ["InputLayer", "Dense", "Dense", "Add", "Dense"]
     np.testing.assert_allclose(loaded.predict(X), model.predict(X), rtol=1e-6)
+
+
+def two_inputs_two_outputs(library, layers):
+    """The same two-input, two-output graph for both libraries: the inputs joined, one head of 1 unit, one of 2."""
+    library.backend.clear_session()
+    a, b = library.Input((3,), name="a"), library.Input((2,), name="b")
+    joined = layers.Concatenate()([a, b])
+    return library.Model([a, b], {"o1": layers.Dense(1, name="o1")(joined), "o2": layers.Dense(2, name="o2")(joined)})
+
+
+XS = [RNG.normal(size=(8, 3)).astype(np.float32), RNG.normal(size=(8, 2)).astype(np.float32)]
+YS = {"o1": RNG.normal(size=(8, 1)).astype(np.float32), "o2": RNG.normal(size=(8, 2)).astype(np.float32)}
+
+
+def test_several_outputs_train_with_losses_weights_and_metrics_by_name_as_keras(keras):
+    ours, theirs = two_inputs_two_outputs(ta, ta.layers), two_inputs_two_outputs(keras, keras.layers)
+    theirs.set_weights(ours.get_weights())
+    arguments = {"loss": {"o1": "mse", "o2": "mae"}, "loss_weights": {"o1": 1.0, "o2": 0.5},
+                 "metrics": {"o1": ["mae"], "o2": []}}
+    ours.compile(optimizer=ta.optimizers.SGD(0.1), **arguments)
+    theirs.compile(optimizer=keras.optimizers.SGD(0.1), **arguments)
+    ours_history = ours.fit(XS, YS, epochs=3, batch_size=4, shuffle=False, verbose=0).history
+    theirs_history = theirs.fit(XS, YS, epochs=3, batch_size=4, shuffle=False, verbose=0).history
+    assert list(ours_history) == ["loss", "o1_loss", "o1_mae", "o2_loss"] and ours.metrics_names == list(ours_history)
+    for key in theirs_history:
+        np.testing.assert_allclose(ours_history[key], theirs_history[key], rtol=1e-5)
+    ours_results = ours.evaluate(XS, YS, return_dict=True)
+    for key, value in theirs.evaluate(XS, YS, verbose=0, return_dict=True).items():
+        assert ours_results[key] == pytest.approx(value, rel=1e-5)
+    predicted = ours.predict(XS)
+    assert set(predicted) == {"o1", "o2"} and predicted["o2"].shape == (8, 2)
+    np.testing.assert_allclose(predicted["o1"], theirs.predict(XS, verbose=0)["o1"], rtol=1e-5, atol=1e-6)
+
+
+def test_the_total_loss_is_the_weighted_sum_of_the_outputs_losses():
+    model = two_inputs_two_outputs(ta, ta.layers)
+    model.compile(optimizer="sgd", loss=["mse", "mse"], loss_weights=[1.0, 2.0])
+    results = model.evaluate(XS, [YS["o1"], YS["o2"]], return_dict=True)  # a list in output order works too
+    predicted = model.predict(XS)
+    mse = {name: float(np.mean((predicted[name] - YS[name]) ** 2)) for name in ("o1", "o2")}
+    assert results["o1_loss"] == pytest.approx(mse["o1"], rel=1e-5)
+    assert results["loss"] == pytest.approx(mse["o1"] + 2 * mse["o2"], rel=1e-5)
+
+
+def test_losses_and_data_that_do_not_fit_the_outputs_say_which_names_to_give():
+    model = two_inputs_two_outputs(ta, ta.layers)
+    with pytest.raises(ValueError, match=r"compile: loss is a dict with the keys \['o1'\], but the model's outputs "
+                                         r"are named \['o1', 'o2'\]; give one entry per output"):
+        model.compile(optimizer="sgd", loss={"o1": "mse"})
+    with pytest.raises(ValueError, match=r"compile: loss_weights has 3 entries, but the model has 2 outputs"):
+        model.compile(optimizer="sgd", loss="mse", loss_weights=[1, 2, 3])
+    model.compile(optimizer="sgd", loss="mse")  # one loss for every output
+    with pytest.raises(ValueError, match=r"fit: the model has 2 inputs \(a, b\), got 1 array; give a list with one "
+                                         r"array per input"):
+        model.fit(XS[0], YS, verbose=0)
+    with pytest.raises(ValueError, match=r"fit: output is a dict with the keys \['o1', 'zz'\], but the model's "
+                                         r"outputs are named \['o1', 'o2'\]"):
+        model.fit(XS, {"o1": YS["o1"], "zz": YS["o2"]}, verbose=0)
+    with pytest.raises(ValueError, match=r"fit: class_weight weighs the classes of one output, and this model has "
+                                         r"several; give sample_weight"):
+        model.fit(XS, YS, class_weight={0: 1.0}, verbose=0)
+    weights = model.get_weights()
+    model.fit(XS, YS, sample_weight=np.ones(8), epochs=1, verbose=0)  # one weight per sample: every output's loss
+    assert not np.array_equal(weights[0], model.get_weights()[0])

@@ -7,7 +7,7 @@ from typing import Any, cast
 import numpy as np
 
 from .. import backend, saving
-from ..data import as_tensor
+from ..data import Columns, as_tensor
 from ..layers import InputLayer, KerasTensor, Layer, Node, snake_case
 from ..tensor import Tensor, no_grad
 from ..variables import Variable
@@ -119,9 +119,16 @@ class Model(Sequential):
         """The names of the outputs: the keys of a dict of outputs, else the layers that gave them."""
         return self._output_names or [t.node.layer.name for t in self._outputs]
 
+    def _input_names(self) -> list[str]:
+        return [t.node.layer.name for t in self._inputs] if not self._subclassed and len(self._inputs) > 1 else []
+
+    def _output_names_trained(self) -> list[str]:
+        return self.output_names if not self._subclassed and len(self._outputs) > 1 else []
+
     def _run_graph(self, x: Any, training: bool | None, keep: list | None = None) -> Any:
         """Each recorded call, in order, on the numbers; ``keep`` collects (layer, input, output) of each."""
-        given = x if isinstance(x, (list, tuple)) else list(x.values()) if isinstance(x, dict) else [x]
+        given = x.arrays if isinstance(x, Columns) else x if isinstance(x, (list, tuple)) else \
+            [x[name] for name in self._input_names()] if isinstance(x, dict) else [x]
         if len(given) != len(self._inputs):
             raise ValueError(f"model '{self.name}' has {len(self._inputs)} inputs "
                              f"({', '.join(t.node.layer.name for t in self._inputs)}), got {len(given)}; give a list "
