@@ -246,3 +246,12 @@ def test_losses_and_data_that_do_not_fit_the_outputs_say_which_names_to_give():
     weights = model.get_weights()
     model.fit(XS, YS, sample_weight=np.ones(8), epochs=1, verbose=0)  # one weight per sample: every output's loss
     assert not np.array_equal(weights[0], model.get_weights()[0])
+
+
+def test_plot_model_draws_the_arrow_that_skips_a_layer():
+    from tinygrad_acts.viz.graph import model_graph
+    model = residual_mlp(ta, ta.layers)
+    nodes, edges = model_graph(model)
+    names = {node.key: node.label.split()[0] for node in nodes}
+    assert sorted((names[a], names[b]) for a, b in edges) == [("add", "out"), ("d1", "add"), ("d1", "d2"),
+                                                              ("d2", "add"), ("x", "d1")]
