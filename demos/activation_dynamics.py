@@ -11,8 +11,8 @@
 #    layer's outputs, their standard deviation, and the gradient norm per layer.
 # 2. Training the same networks on the 3-class spiral (``train_spiral.py``) for a fixed budget: loss curves,
 #    saturated and dead fractions, and update-to-data ratios over training (``diagnostics.LayerStats``).
-# 3. Remedies: He init for ReLU; BatchNormalization before sigmoid and tanh; LeakyReLU against the ReLUs that a
-#    too-high learning rate kills.
+# 3. Remedies: He init for ReLU; BatchNormalization before sigmoid and tanh; residual connections (identity
+#    shortcuts) in deep sigmoid and tanh networks; LeakyReLU against the ReLUs that a too-high learning rate kills.
 #
 # Run: ``python demos/activation_dynamics.py [--out DIR] [--show] [--quick] [--seed N]``
 
@@ -29,9 +29,9 @@ import tinygrad_acts.backend as K
 from tinygrad_acts import Tensor
 from tinygrad_acts.diagnostics import LayerStats, Record, inspect
 from tinygrad_acts.initializers import GlorotNormal, HeNormal, Initializer, RandomNormal
-from tinygrad_acts.layers import Activation, BatchNormalization, Dense
+from tinygrad_acts.layers import Activation, Add, BatchNormalization, Dense, Input, add
 from tinygrad_acts.losses import SparseCategoricalCrossentropy
-from tinygrad_acts.models import NanLossWarning, Sequential
+from tinygrad_acts.models import Model, NanLossWarning, Sequential
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
@@ -115,10 +115,15 @@ def hidden(record: Record) -> list[int]:
 # cannot exceed 1, but then sit on their flat ends (saturated), where f' is about 0.
 
 # %%
-def at_initialization(seed: int = 0) -> dict[tuple[str, str], Record]:
+def init_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Section 1's inputs and random regression targets, from N(0, 1)."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((SAMPLES, FEATURES)).astype(np.float32)
-    y = rng.standard_normal((SAMPLES, 1)).astype(np.float32)
+    return x, rng.standard_normal((SAMPLES, 1)).astype(np.float32)
+
+
+def at_initialization(seed: int = 0) -> dict[tuple[str, str], Record]:
+    x, y = init_data(seed)
     records = {}
     for activation in ACTIVATIONS:
         for init in inits_for(activation):
@@ -212,6 +217,13 @@ def summary_of_training(runs: dict[tuple[str, str], dict]) -> None:
 #   depends on the last bits of the arithmetic (on this machine's CPU kernels for matrix products, 46% to 70%).
 #   The headline reports the steadier number, the accuracy on the training batches of the last 5 epochs.
 #
+# **Residual connections** (He et al. 2016): each hidden layer after the first adds its input to its output,
+# ``h = add([h, Dense(64, activation)(h)])``, a graph of layers (``models.Model``). On the way back the shortcut
+# passes the gradient on unchanged — d h_k / d h_(k-1) = I + J — so whatever the activation does to the branch, the
+# gradient reaching layer 1 is at least about the one reaching layer 10. We measure it as in section 1 (one forward
+# and one backward pass, the same data), against the same layers with the same weights chained without the
+# shortcuts.
+#
 # **LeakyReLU** against dead ReLUs. A ReLU unit whose pre-activation is negative for every input outputs 0 and gets
 # no gradient: nothing can bring it back. A too-high learning rate knocks many units there. A leaky unit (slope 0.2
 # below 0, Keras' ``leaky_relu``) pushed there still passes 0.2 of the gradient, and can come back. We count, before
@@ -236,6 +248,42 @@ def summary_of_batch_norm(plain: dict, normalized: dict, activation: str, init: 
         print(f"{name:<30} step 0: std of z {z_std.min():.2f} to {z_std.max():.2f}, saturated {saturated:.0%}, "
               f"gradient layer 1 / 10 {ratio:.1e}; accuracy on the last epoch's batches {batches:.0%}, "
               f"at inference {inference:.0%}")
+
+
+RESIDUAL = (("sigmoid", "GlorotNormal"), ("tanh", "GlorotNormal"))
+
+
+def build_residual_mlp(activation: str, init: str, skips: bool, seed: int = 0) -> Model:
+    """DEPTH hidden layers of WIDTH units and a linear output, as a graph: with ``skips``, every hidden layer after
+    the first adds its input to its output. The same seed draws the same weights with and without them."""
+    K.clear_session()
+    set_random_seed(seed)
+    inputs = Input(shape=(FEATURES,))
+    h = Dense(WIDTH, activation=activation, kernel_initializer=initializer(init))(inputs)
+    for _ in range(DEPTH - 1):
+        branch = Dense(WIDTH, activation=activation, kernel_initializer=initializer(init))(h)
+        h = add([h, branch]) if skips else branch
+    return Model(inputs, Dense(1, kernel_initializer=initializer(init))(h))
+
+
+def residual_gradients(activation: str, init: str, skips: bool, seed: int = 0) -> dict[str, np.ndarray]:
+    """One forward and backward pass of section 1's data (mse): for each hidden layer, the std of its outputs and
+    |dLoss/d(its outputs)|. A hidden layer's output is its Dense's, or, with skips, the sum after it."""
+    x, y = init_data(seed)
+    model = build_residual_mlp(activation, init, skips, seed)
+    steps = model.layer_outputs(Tensor(x))
+    outputs = [output for layer, _, output in steps if isinstance(layer, Add if skips else Dense)]
+    outputs = [steps[0][2], *outputs] if skips else outputs[:DEPTH]  # the first layer has no shortcut
+    for output in outputs:
+        output.retain_grad()
+    ((steps[-1][2] - y) ** 2).mean().backward()
+    return {"std": np.array([output.data.std() for output in outputs]),
+            "grad": np.array([np.linalg.norm(output.grad) for output in outputs])}
+
+
+def residual_ratio(run: dict[str, np.ndarray]) -> float:
+    """|dLoss/d(output)| of hidden layer 1 over hidden layer 10."""
+    return float(run["grad"][0] / run["grad"][-1])
 
 
 def never_positive(model: Sequential, x: np.ndarray) -> np.ndarray:
@@ -382,7 +430,7 @@ def figure_training(plt, runs: dict, out, show: bool) -> None:
 
 
 def figure_remedies(plt, runs: dict, remedies: dict, out, show: bool) -> None:
-    fig, axes = plt.subplots(2, 3, figsize=(15, 7.6))
+    fig, axes = plt.subplots(3, 3, figsize=(15, 11.4))
     depth = np.arange(1, DEPTH + 1)
     # BatchNormalization: the pre-activation spread at step 0, and the loss curves
     for (activation, init), colour in zip((("sigmoid", "GlorotNormal"), ("tanh", "RandomNormal(1.0)")),
@@ -437,11 +485,33 @@ def figure_remedies(plt, runs: dict, remedies: dict, out, show: bool) -> None:
     axes[1, 2].set_xlabel("epoch")
     for ax in (axes[0, 2], axes[1, 2]):
         ax.set_yscale("log")
+    # Residual connections: the gradient reaching each layer, and the spread of its outputs, at initialization
+    for (activation, init), colour in zip(RESIDUAL, ("#9467bd", "#ff7f0e"), strict=True):
+        for skips, style in ((False, "--"), (True, "-")):
+            run = remedies["residual", activation, init, skips]
+            label = f"{activation}, {init}" + (" + shortcuts" if skips else "")
+            axes[2, 0].plot(depth, run["grad"], style, color=colour, marker="o", ms=3,
+                            label=f"{label}: layer 1 / 10 = {number(residual_ratio(run))}")
+            axes[2, 1].plot(depth, run["std"], style, color=colour, marker="o", ms=3, label=label)
+    axes[2, 0].set_title("residual connections: gradient reaching each layer, at init")
+    axes[2, 0].set_ylabel("|dLoss / d(layer's outputs)|")
+    log_scale(axes[2, 0])
+    axes[2, 1].set_title("residual connections: std of each layer's outputs, at init")
+    axes[2, 1].set_ylabel("std")
+    log_scale(axes[2, 1])
+    for ax in axes[2, :2]:
+        ax.set_xlabel("hidden layer (1: next to the input)")
+        ax.set_xticks([1, 4, 7, 10])
+    axes[2, 2].axis("off")
+    axes[2, 2].text(0.02, 0.5, "h_k = h_(k-1) + f(h_(k-1)):\nthe shortcut hands the gradient back unchanged,\n"
+                    "d h_k / d h_(k-1) = I + J_f,\nso it cannot vanish on its way to layer 1\n(He et al. 2016)",
+                    fontsize=10, va="center")
     for ax in axes.ravel():
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7)
+        if ax.has_data():
+            ax.grid(True, alpha=0.3)
+            ax.legend(fontsize=7)
     fig.suptitle("Remedies: BatchNormalization before sigmoid and tanh (top); LeakyReLU against a too-high learning "
-                 "rate (bottom)")
+                 "rate (middle); residual connections (bottom)")
     fig.tight_layout()
     save(fig, out, "dynamics_remedies.png")
 
@@ -472,6 +542,12 @@ def main() -> None:
         remedies["batch_norm", activation, init] = train(activation, init, sgd(), epochs, batch_norm=True,
                                                          seed=args.seed)
         summary_of_batch_norm(runs[activation, init], remedies["batch_norm", activation, init], activation, init)
+    for activation, init in RESIDUAL:
+        for skips in (False, True):
+            remedies["residual", activation, init, skips] = residual_gradients(activation, init, skips, args.seed)
+        print(f"{activation}, {init}, {DEPTH} layers at init: gradient layer 1 / 10 without shortcuts "
+              f"{number(residual_ratio(remedies['residual', activation, init, False]))}, with "
+              f"{number(residual_ratio(remedies['residual', activation, init, True]))}")
     for rate in (GOOD_ADAM, HIGH_ADAM):
         for activation in ("relu", "leaky_relu"):
             run = remedies["dead", activation, rate] = train(activation, "HeNormal", Adam(learning_rate=rate),
@@ -534,6 +610,10 @@ def headlines(records: dict, runs: dict, remedies: dict) -> list[str]:
                      f"{number(gradient_ratio(plain['record']))} -> {number(gradient_ratio(normalized['record']))}; "
                      f"accuracy on the training batches of the last {LAST_EPOCHS} epochs "
                      f"{late_accuracy(plain):.0%} -> {late_accuracy(normalized):.0%}")
+    for activation, init in RESIDUAL:
+        lines.append(f"- residual connections in {activation} ({init}), at init: gradient layer 1 / 10 "
+                     f"{number(residual_ratio(remedies['residual', activation, init, False]))} without shortcuts -> "
+                     f"{number(residual_ratio(remedies['residual', activation, init, True]))} with them")
     relu, leaky = remedies["dead", "relu", HIGH_ADAM], remedies["dead", "leaky_relu", HIGH_ADAM]
     lines.append(f"- Adam({HIGH_ADAM}): ReLUs with z <= 0 on all 300 points {relu['never_positive_at_init'].mean():.0%}"
                  f" -> {relu['never_positive'].mean():.0%}, accuracy {relu['accuracy']:.0%}; LeakyReLU accuracy "

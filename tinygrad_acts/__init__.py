@@ -21,6 +21,7 @@ from . import (
     random,
     regularizers,
     utils,
+    variables,
 )
 from .collapse import NotLinearError, collapse, is_linear  # after this, ta.collapse is the function
 from .creation import arange, eye, full, normal, ones, ones_like, rand, randn, uniform, zeros, zeros_like
@@ -34,6 +35,7 @@ from .layers import Input
 from .models import Model, Sequential
 from .tensor import Tensor, is_grad_enabled, no_grad, record, set_grad_enabled
 from .transforms import grad, hessian, hvp, jacobian, value_and_grad
+from .variables import Variable
 
 __version__ = "0.1.0"
 __all__ = ["Input", "Model", "NotLinearError", "Sequential", "Tensor", "activations", "arange", "backend", "callbacks",
@@ -41,5 +43,5 @@ __all__ = ["Input", "Model", "NotLinearError", "Sequential", "Tensor", "activati
            "grad", "gradcheck", "gradgradcheck", "hessian", "hvp", "initializers", "is_grad_enabled", "is_linear",
            "jacobian", "layers", "losses", "maximum", "metrics", "minimum", "models", "no_grad", "normal", "ones",
            "ones_like", "ops", "optimizers", "plot_model", "rand", "randn", "random", "record", "regularizers",
-           "retain_grads", "set_grad_enabled", "split", "stack", "uniform", "utils", "value_and_grad", "where", "zeros",
-           "zeros_like"]
+           "retain_grads", "set_grad_enabled", "split", "stack", "uniform", "utils", "value_and_grad", "variables",
+           "where", "zeros", "zeros_like", "Variable"]

@@ -53,6 +53,47 @@ def as_batch(x: Any, what: str, one_feature: bool) -> np.ndarray:
     return data[:, None] if data.ndim == 1 and one_feature else data
 
 
+class Columns:
+    """Several arrays with one row per sample — the inputs of a model of several inputs, or the targets of one of
+    several outputs — sliced together: ``columns[rows]`` is the same rows of each, as fit's batches need."""
+
+    def __init__(self, arrays: list[np.ndarray]):
+        self.arrays = arrays
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def __getitem__(self, rows: Any) -> Columns:
+        return Columns([array[rows] for array in self.arrays])
+
+    @property
+    def shape(self) -> tuple:
+        """The first array's shape, for messages that name the data's shape."""
+        return self.arrays[0].shape
+
+
+def columns(given: Any, names: list[str], what: str, role: str, convert: Any) -> Columns:
+    """One array per name, from a list in that order or a dict by name, each converted by ``convert``; an error
+    names the count or the names that do not match."""
+    if isinstance(given, Columns):
+        return given
+    if isinstance(given, dict):
+        if sorted(map(str, given)) != sorted(names):
+            raise ValueError(f"{what}: {role} is a dict with the keys {sorted(map(str, given))}, but the model's "
+                             f"{role}s are named {names}; give one array per name")
+        given = [given[name] for name in names]
+    if not isinstance(given, (list, tuple)) or len(given) != len(names):
+        count = len(given) if isinstance(given, (list, tuple)) else 1
+        raise ValueError(f"{what}: the model has {len(names)} {role}s ({', '.join(names)}), got {count} "
+                         f"array{'s' if count != 1 else ''}; give a list with one array per {role}, in that order, "
+                         f"or a dict by name")
+    arrays = [convert(item, name) for item, name in zip(given, names, strict=True)]
+    if len({len(array) for array in arrays}) > 1:
+        raise ValueError(f"{what}: the {role}s have different numbers of samples: "
+                         f"{', '.join(f'{name} {len(array)}' for name, array in zip(names, arrays, strict=True))}")
+    return Columns(arrays)
+
+
 def check_finite(array: np.ndarray, name: str, what: str) -> None:
     """Refuse nan and inf in data before any step: a network fed one answers nan, or trains on nonsense, and the
     error would appear far from its cause. The error names the array, how many, and the first."""
@@ -121,6 +162,9 @@ def sample_weights(what: str, y: Any, samples: int, sample_weight: Any, class_we
     """One weight per sample, from ``sample_weight`` or from ``class_weight`` (not both, as in Keras), each a finite
     number >= 0 (Keras takes nan and negative weights too, and trains on them: nan ruins the weights, a negative
     weight rewards a larger loss)."""
+    if class_weight is not None and isinstance(y, Columns):
+        raise ValueError(f"{what}: class_weight weighs the classes of one output, and this model has several; give "
+                         f"sample_weight, one weight per sample, which weighs every output's loss")
     if sample_weight is not None and class_weight is not None:
         raise ValueError(f"{what}: give sample_weight or class_weight, not both (Keras refuses both too); to combine "
                          f"them, multiply them into one sample_weight: sample_weight * np.array([class_weight[c] for "

@@ -76,7 +76,7 @@ import numpy as np
 
 from . import activations, data, losses
 from .callbacks import Callback
-from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax
+from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax, weight_label
 from .models import Sequential
 from .optimizers import SGD
 from .tensor import Tensor, is_grad_enabled
@@ -275,7 +275,7 @@ def _preactivation(layer: Dense, output: Tensor) -> Tensor:
             if id(parent) not in seen:
                 seen.add(id(parent))
                 stack.append(parent)
-    raise RuntimeError(f"diagnostics: no tensor computed from '{weight.name}' leads to the output of Dense "
+    raise RuntimeError(f"diagnostics: no tensor computed from '{weight_label(weight)}' leads to the output of Dense "
                        f"'{layer.name}'; was the forward pass recorded (not inside no_grad())?")
 
 
@@ -614,7 +614,7 @@ def _names(model: Sequential) -> dict[str, Any]:
     layer_of = [index for index, layer in enumerate(model.layers) for _ in layer.weights]
     return {"layer_names": np.array([layer.name for layer in model.layers], dtype=str),
             "activation_names": np.array([_activation_of(layer)[1] for layer in model.layers], dtype=str),
-            "weight_names": np.array([w.name or "" for w in model.weights], dtype=str),
+            "weight_names": np.array([weight_label(w) for w in model.weights], dtype=str),
             "weight_layer": np.array(layer_of, dtype=np.int64),
             "value_edges": VALUE_EDGES.copy(), "grad_edges": GRAD_EDGES.copy()}
 

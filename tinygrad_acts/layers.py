@@ -6,20 +6,29 @@ samples with 2 features each", as Keras prints them.
 """
 from __future__ import annotations
 
+import contextvars
 import inspect
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import numpy as np
 
 from . import activations, backend, initializers, regularizers
 from .data import as_tensor, to_float
+from .engine import elementwise, shapes as shape_ops
 from .keywords import SuggestsKeywords, hints
 from .tensor import Tensor, no_grad
+from .variables import Variable
+
+# Inside the call of a layer of layers: (the training flag of the outermost call, the path of the layer whose call
+# it is), so the layers it calls (Dropout, BatchNormalization in a block of your own) get the flag it was given, and
+# the weights they make are named under it ('mlp_block/linear/kernel'), as in Keras; None outside any such call.
+_outer_call: contextvars.ContextVar[tuple[bool | None, str] | None] = contextvars.ContextVar("outer_call",
+                                                                                            default=None)
 
 
-def _snake_case(name: str) -> str:
+def snake_case(name: str) -> str:
     """'LeakyReLU' -> 'leaky_re_lu', the way Keras turns a class name into a layer name."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
@@ -84,11 +93,18 @@ class Layer(SuggestsKeywords):
     BatchNormalization, or your own ``def call(self, x, training=None)``); ``fit`` sets it True, ``predict`` and
     ``evaluate`` False. A ``call(self, x)`` never sees it.
 
-    Extra losses (``regularizers.py``): ``layer.losses`` lists the penalties of its regularized weights, at their
-    current values, and what its last call added — ``activity_regularizer(output) / batch size``, or your own
-    ``self.add_loss(...)`` inside ``call``. ``fit`` adds them all to the training loss, as Keras does.
+    Layers of layers: an attribute that is a layer (``self.dense_1 = Dense(32)`` in ``__init__``), or a list, tuple or
+    dict of layers, is tracked, as in Keras. Its weights join this layer's (``weights``, ``count_params``, what
+    ``fit`` trains: own weights first, then each sublayer's in the order they were assigned), ``trainable = False``
+    freezes it too, and inside ``call`` it gets the outer call's ``training`` flag.
+
+    Extra losses (``regularizers.py``): ``layer.losses`` lists what the last call added —
+    ``activity_regularizer(output) / batch size``, or your own ``self.add_loss(...)`` inside ``call`` — its own and
+    its sublayers', then the penalties of the regularized weights at their current values. ``fit`` adds them all to
+    the training loss, as Keras does.
     """
     _call_takes_training = False
+    _tracked: list[str] | tuple = ()  # the names of the attributes that hold layers, in assignment order
     _probed_shapes: tuple | None = None  # output_shape_for's (input shape, output shape) of a layer of your own
     config_arguments: tuple[str, ...] = ()  # the constructor arguments get_config records (besides name, trainable)
     activity_regularizer: Any = None  # a layer given one keeps it on the instance (the class default costs no lookup)
@@ -113,12 +129,12 @@ class Layer(SuggestsKeywords):
         self.input_shape = None if input_shape is None else _check_shape(type(self).__name__, input_shape)
         if input_dim is not None:  # Keras 2's Dense(12, input_dim=8) means input_shape=(8,)
             self.input_shape = _input_dim_as_shape(type(self).__name__, input_dim, self.input_shape)
-        self.name = name or backend.unique_name(_snake_case(type(self).__name__))
-        self.trainable = trainable
+        self.name = name or backend.unique_name(snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
         self.built = False
-        self._trainable_weights: list[Tensor] = []
-        self._non_trainable_weights: list[Tensor] = []  # updated by the layer itself, such as a moving mean
-        self._regularized: list[tuple[Tensor, Callable]] = []  # (weight, its regularizer), from add_weight
+        self._trainable_weights: list[Variable] = []
+        self._non_trainable_weights: list[Variable] = []  # updated by the layer itself, such as a moving mean
+        self._regularized: list[tuple[Variable, Callable]] = []  # (weight, its regularizer), from add_weight
         self._losses: list[Tensor] = []  # what the last call added (activity_regularizer, add_loss)
         if activity_regularizer is not None:
             self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -135,9 +151,10 @@ class Layer(SuggestsKeywords):
 
     def output_shape_for(self, input_shape: tuple) -> tuple:
         """The shape this layer gives for inputs of ``input_shape``: compute_output_shape; for a layer of your own
-        that does not define it, one call on one sample of zeros, as Keras runs it symbolically to find out."""
-        if type(self).__module__ == Layer.__module__ or type(self).compute_output_shape is not \
-                Layer.compute_output_shape or any(size is None for size in input_shape[1:]):
+        that does not define it (or that holds layers, which the call builds), one call on one sample of zeros, as
+        Keras runs it symbolically to find out."""
+        if (type(self).__module__ == Layer.__module__ or type(self).compute_output_shape is not
+                Layer.compute_output_shape) and not self._sublayers() or any(size is None for size in input_shape[1:]):
             return self.compute_output_shape(input_shape)
         probed = getattr(self, "_probed_shapes", None)  # (input shape, output shape), once per input shape
         if probed is None or probed[0] != input_shape:
@@ -148,27 +165,121 @@ class Layer(SuggestsKeywords):
 
     def __call__(self, x: Any, training: bool | None = None) -> Any:
         if not isinstance(x, Tensor):
-            if isinstance(x, (InputLayer, KerasTensor)):  # the functional API: no numbers yet, only the chain
+            if isinstance(x, KerasTensor) or isinstance(x, (list, tuple)) and x and all(
+                    isinstance(item, KerasTensor) for item in x):  # the functional API: no numbers, only the graph
                 return KerasTensor.after(x, self)
+            if isinstance(x, (list, tuple)) and x and all(isinstance(item, (Tensor, np.ndarray)) for item in x):
+                # several inputs (a merge layer): each a Tensor
+                return self._call_on_list([item if isinstance(item, Tensor) else
+                                           as_tensor(item, f"an input of layer '{self.name}'") for item in x], training)
             x = as_tensor(x, f"the input of layer '{self.name}'")
         if not self.built:
             self.build((None,) + x.shape[1:])
             self.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
-        if self._losses:  # a new call: the losses of the last one are gone, as in Keras
-            self._losses = []
-        if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
+        outer = _outer_call.get()
+        if outer is None:  # the outermost call: what the last one added to the losses is gone, as in Keras
+            if self._losses or self._tracked:
+                self._clear_losses()
+        elif training is None:  # a layer called inside another's call gets that call's flag, as in Keras
+            training = outer[0]
+        if self._tracked:  # a layer of layers: the calls inside see this call's training flag
+            token = _outer_call.set((training, self.name if outer is None else f"{outer[1]}/{self.name}"))
+            try:
+                output = self._call_with(x, training)
+            finally:
+                _outer_call.reset(token)
+        elif training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
             output = self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
         else:
             output = self.call(x)
         if self.activity_regularizer is not None:  # divided by the batch size, as Keras 3 does
             penalty = self.activity_regularizer(output)
             self._losses.append(penalty / len(output) if output.ndim else penalty)
+        if outer is not None and isinstance(output, Tensor):  # inside a layer of layers: for its summary
+            object.__setattr__(self, "output_shape", (None,) + output.shape[1:])
         return output
+
+    def _call_on_list(self, inputs: list[Tensor], training: bool | None) -> Any:
+        """A call on several Tensors (Add()([a, b])): built for their shapes, the list handed to call as it is."""
+        if not self.built:
+            self.build(cast(tuple, [(None,) + t.shape[1:] for t in inputs]))  # a merge layer's: a list of shapes
+            self.built = True
+        if _outer_call.get() is None and (self._losses or self._tracked):
+            self._clear_losses()
+        return self._call_with(inputs, training)  # type: ignore[arg-type]  # a merge layer's call takes the list
+
+    def _call_with(self, x: Tensor, training: bool | None) -> Any:
+        if training is not None and self._call_takes_training:  # as Keras: None leaves call's own default
+            return self.call(x, training=training)  # type: ignore[call-arg]  # this subclass's call takes it
+        return self.call(x)
+
+    def _clear_losses(self) -> None:
+        if self._losses:
+            self._losses = []
+        if self._tracked:
+            for layer in self._sublayers():
+                layer._clear_losses()
+
+    # ----------------------------------------------------------------------------------------------------------
+    # Layers of layers: attributes that hold layers are tracked, in the order they were assigned
+    # ----------------------------------------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Layer) or (isinstance(value, (list, tuple, dict)) and _may_hold_layers(name, value)):
+            if not self._tracked:
+                object.__setattr__(self, "_tracked", [])
+            if name not in self._tracked:
+                self._tracked.append(name)  # type: ignore[union-attr]  # made a list just above
+        elif self._tracked and name in self._tracked:  # no longer a layer: no longer tracked
+            self._tracked.remove(name)  # type: ignore[union-attr]
+        object.__setattr__(self, name, value)
+
+    def _sublayers(self) -> list[Layer]:
+        """The layers this one holds directly, each once, in the order their attributes were assigned."""
+        found: list[Layer] = []
+        seen: set[int] = set()
+        for name in self._tracked:
+            value = self.__dict__.get(name)
+            items = (value,) if isinstance(value, Layer) else value.values() if isinstance(value, dict) else \
+                value if isinstance(value, (list, tuple)) else ()
+            for item in items:
+                if isinstance(item, Layer) and id(item) not in seen:
+                    seen.add(id(item))
+                    found.append(item)
+        return found
+
+    def _flatten_layers(self) -> list[Layer]:
+        """Every layer inside this one, at any depth, each once (depth first, in assignment order)."""
+        found: list[Layer] = []
+        seen: set[int] = set()
+        stack = self._sublayers()[::-1]
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            found.append(layer)
+            if layer._tracked:  # a layer of layers (the others hold none: no need to look)
+                stack.extend(layer._sublayers()[::-1])
+        return found
+
+    @property
+    def trainable(self) -> bool:
+        """Whether ``fit`` trains this layer's weights. Setting it sets it for every layer inside, as in Keras:
+        ``model.trainable = False`` freezes the whole model (its weights then ask for no gradient)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for weight in self._trainable_weights:
+            weight.trainable = self._trainable
+        for layer in self._sublayers():
+            layer.trainable = self._trainable
 
     def add_weight(self, *args: Any, shape: Any = None, initializer: Any = None, dtype: Any = None,
                    trainable: bool = True, regularizer: Any = None, constraint: Any = None,
-                   name: str | None = None) -> Tensor:
-        """A new weight, a Tensor named like Keras' variables ('dense/kernel'), in Keras 3's form:
+                   name: str | None = None) -> Variable:
+        """A new weight, a Variable (variables.py) named as Keras' ('kernel', path 'dense/kernel'), in Keras 3's form:
         ``self.add_weight(shape=(n, units), initializer="random_normal", trainable=True, name="w")``.
 
         Positional arguments are Keras 3's ``(shape, initializer, dtype)``, or, when the first is a string, Keras 2's
@@ -192,37 +303,68 @@ class Layer(SuggestsKeywords):
         values = initializers.get(given["initializer"] or "glorot_uniform")(shape)
         if given["dtype"] is not None:
             values = np.asarray(values, dtype=given["dtype"])
-        label = given["name"] or _unused_weight_name(self.weights, self.name)
-        weight = Tensor(values, requires_grad=trainable, name=f"{self.name}/{label}")
+        label = given["name"] or _unused_weight_name(self._trainable_weights + self._non_trainable_weights)
+        outer = _outer_call.get()  # built inside another layer's call: named under it, as Keras does
+        path = f"{self.name}/{label}" if outer is None else f"{outer[1]}/{self.name}/{label}"
+        weight = Variable(values, trainable=trainable and self._trainable, name=label, path=path)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
         return weight
 
     def add_loss(self, loss: Any) -> None:
-        """Inside ``call``: add a number (a 0-d Tensor, so it can be differentiated) to the training loss."""
-        self._losses.append(loss if isinstance(loss, Tensor) else Tensor(loss))
+        """Inside ``call``: add a number (a 0-d Tensor, so it can be differentiated) to the training loss, as
+        Keras' ``self.add_loss(1e-2 * ops.sum(ops.square(x)))``. It counts until the next call."""
+        value = loss if isinstance(loss, Tensor) else as_tensor(loss, f"add_loss in layer '{self.name}'")
+        if value.ndim != 0:
+            raise ValueError(f"add_loss in layer '{self.name}' expects one number (a 0-d Tensor), got a Tensor of "
+                             f"shape {value.shape}; reduce it first, e.g. self.add_loss(ops.mean(x)) or "
+                             f"ops.sum(...)")
+        self._losses.append(value)
 
     @property
     def losses(self) -> list[Tensor]:
-        """The last call's added losses, then each trainable weight's penalty at its current value (Keras' order)."""
-        if not self.trainable:
-            return list(self._losses)
-        return [*self._losses, *(regularizer(weight) for weight, regularizer in self._regularized
-                                 if weight.requires_grad)]
+        """What the last call added (this layer's, then its sublayers'), then the penalty of each regularized
+        trainable weight at its current value: Keras' order."""
+        if not self._tracked:
+            if not self._trainable:
+                return list(self._losses)
+            return [*self._losses, *(regularizer(weight) for weight, regularizer in self._regularized
+                                     if weight.requires_grad)]
+        layers = [self, *self._flatten_layers()]
+        added = [loss for layer in layers for loss in layer._losses]
+        return added + [regularizer(weight) for layer in layers for weight, regularizer in layer._regularized
+                        if weight.requires_grad and self._trainable]
 
     @property
-    def weights(self) -> list[Tensor]:
-        """Trainable weights first, then the non-trainable ones, as Keras orders them."""
-        return self._trainable_weights + self._non_trainable_weights
+    def weights(self) -> list[Variable]:
+        """Its own weights, trainable first, then each sublayer's, each once, as Keras orders them."""
+        own = self._trainable_weights + self._non_trainable_weights
+        if not self._tracked:
+            return own
+        seen = {id(w) for w in own}
+        for layer in self._sublayers():
+            for weight in layer.weights:
+                if id(weight) not in seen:  # a weight shared by two sublayers is listed once
+                    seen.add(id(weight))
+                    own.append(weight)
+        return own
 
     @property
-    def trainable_weights(self) -> list[Tensor]:
-        return list(self._trainable_weights) if self.trainable else []
+    def trainable_weights(self) -> list[Variable]:
+        if not self._trainable:
+            return []
+        if not self._tracked:
+            return list(self._trainable_weights)
+        return [w for w in self.weights if w.requires_grad]
 
     @property
-    def non_trainable_weights(self) -> list[Tensor]:
-        return list(self._non_trainable_weights) if self.trainable else self.weights
+    def non_trainable_weights(self) -> list[Variable]:
+        if not self._trainable:
+            return self.weights
+        if not self._tracked:
+            return list(self._non_trainable_weights)
+        return [w for w in self.weights if not w.requires_grad]
 
     def count_params(self) -> int:
         return sum(w.size for w in self.weights)
@@ -291,50 +433,71 @@ def deserialize(value: Any, argument: str) -> Any:
     return value
 
 
-def _unused_weight_name(weights: list[Tensor], layer: str) -> str:
+def _may_hold_layers(name: str, value: list | tuple | dict) -> bool:
+    """Whether a container assigned to a layer's attribute is tracked: when it holds a layer, or when it is a public
+    empty list or dict (``self.blocks = []``, filled later). Its contents are read each time they are asked for."""
+    items = value.values() if isinstance(value, dict) else value
+    if any(isinstance(item, Layer) for item in items):
+        return True
+    return not value and not name.startswith("_") and isinstance(value, (list, dict))
+
+
+def _unused_weight_name(weights: list[Variable]) -> str:
     """'variable', 'variable_1', ...: the first such name this layer's weights do not have yet."""
-    taken = {str(w.name) for w in weights}
+    taken = {w.name for w in weights}
     count = 0
-    while f"{layer}/{'variable' if count == 0 else f'variable_{count}'}" in taken:
+    while ("variable" if count == 0 else f"variable_{count}") in taken:
         count += 1
     return "variable" if count == 0 else f"variable_{count}"
 
 
-def assign_weights(targets: list[Tensor], weights: list[Any], owner: str) -> None:
+def weight_label(weight: Tensor) -> str:
+    """How errors, weight files and drawings name a weight: a Variable's path ('dense/kernel'), else its name."""
+    return weight.path if isinstance(weight, Variable) else str(weight.name)
+
+
+def assign_weights(targets: Sequence[Tensor], weights: list[Any], owner: str) -> None:
     """Copy arrays into weights, after checking all of them: a bad list raises and changes nothing."""
     if not isinstance(weights, (list, tuple)):
         raise ValueError(f"set_weights on {owner} expects a list of arrays, got {type(weights).__name__}")
     if len(weights) != len(targets):
         raise ValueError(f"set_weights on {owner} expects {len(targets)} arrays "
-                         f"({', '.join(str(t.name) for t in targets) or 'the model has no weights yet'}), "
+                         f"({', '.join(weight_label(t) for t in targets) or 'the model has no weights yet'}), "
                          f"got {len(weights)}; nothing was changed")
     arrays = []
     for target, value in zip(targets, weights, strict=True):
+        label = weight_label(target)
         try:
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
         except ValueError:  # a ragged nested list
-            raise ValueError(f"set_weights on {owner}: '{target.name}' needs a rectangular array of numbers, got "
+            raise ValueError(f"set_weights on {owner}: '{label}' needs a rectangular array of numbers, got "
                              f"{type(value).__name__} {value!r:.60}; nothing was changed") from None
         if array.shape != target.shape:
-            raise ValueError(f"set_weights on {owner}: '{target.name}' has shape {target.shape}, got an array of "
+            raise ValueError(f"set_weights on {owner}: '{label}' has shape {target.shape}, got an array of "
                              f"shape {array.shape}; nothing was changed")
         if array.dtype.kind not in "biuf":
-            raise ValueError(f"set_weights on {owner}: '{target.name}' needs numbers, got dtype {array.dtype}; "
+            raise ValueError(f"set_weights on {owner}: '{label}' needs numbers, got dtype {array.dtype}; "
                              f"nothing was changed")
-        arrays.append(to_float(array, f"set_weights on {owner}: '{target.name}'", target.dtype))
+        arrays.append(to_float(array, f"set_weights on {owner}: '{label}'", target.dtype))
     for target, array in zip(targets, arrays, strict=True):
         target.data[...] = array  # in place: optimizers and graphs keep pointing at the same arrays
 
 
 class InputLayer(Layer):
-    """Declares the input shape of a Sequential model (without the batch axis). Made by ``Input(shape)``."""
+    """Where a model's data comes in: its shape without the batch axis. ``Input(shape)`` makes one and returns its
+    symbolic tensor (``layer.tensor``); as the first entry of a Sequential it fixes the input shape."""
 
-    def __init__(self, shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None):
+    def __init__(self, shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None,
+                 dtype: Any = None):
         if shape is not None and batch_shape is not None:
             raise TypeError("Input takes its shape without the batch axis, Input(shape=(2,)), or with it, "
                             "batch_shape=(None, 2), not both")
         shape = tuple(batch_shape)[1:] if batch_shape is not None else shape  # None: _check_shape says what to write
-        super().__init__(name=name, input_shape=_check_shape("Input", shape))
+        super().__init__(name=name or backend.unique_name("input_layer"), input_shape=_check_shape("Input", shape))
+        self.dtype = str(np.dtype(dtype or backend.floatx()))
+        self.built = True
+        self.output_shape = self.shape
+        self.tensor = KerasTensor(self.shape, self.dtype, Node(self, [], False), name=self.name)
 
     def get_config(self) -> dict[str, Any]:
         return {"batch_shape": list(self.shape), "name": self.name}  # Keras 3's InputLayer config
@@ -348,31 +511,48 @@ class InputLayer(Layer):
         return (None,) + tuple(self.input_shape or ())
 
 
-def Input(shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None) -> InputLayer:
-    """``Input(shape=(2,))``: the first entry of a Sequential, fixing its input shape, as in Keras; or the start of
-    the functional API, ``x = Dense(4)(inputs)``, ..., ``Model(inputs, x)``."""
-    return InputLayer(shape, name=name, batch_shape=batch_shape)
+def Input(shape: tuple | None = None, name: str | None = None, batch_shape: tuple | None = None,
+          dtype: Any = None) -> KerasTensor:
+    """``Input(shape=(2,))``: a symbolic tensor, the start of the functional API (``x = Dense(4)(inputs)``, ...,
+    ``Model(inputs, x)``), or the first entry of a Sequential, fixing its input shape, as in Keras."""
+    return InputLayer(shape, name=name, batch_shape=batch_shape, dtype=dtype).tensor
+
+
+class Node:
+    """One call of a layer in a graph of layers: the layer, the symbolic tensors it was called on (a list given to
+    a merge layer, or one tensor), and the one it gave, ``output``."""
+
+    def __init__(self, layer: Layer, inputs: list[KerasTensor], takes_list: bool):
+        self.layer, self.inputs, self.takes_list = layer, inputs, takes_list
+        self.output: KerasTensor | None = None  # set by the KerasTensor that this call makes
 
 
 class KerasTensor:
-    """The functional API's placeholder: what calling layers on ``Input(shape)`` gives. It holds no numbers, only
-    the input it started from, the layers applied since, in order, and the shape they give (batch axis None).
-    ``models.Model(inputs, outputs)`` turns the chain into a model. A chain has one input and one output: layers
-    that join two tensors (Add, Concatenate) do not exist here, so a branching graph cannot be built."""
+    """The functional API's placeholder: what ``Input(shape)`` gives, and what calling a layer on placeholders gives.
+    It holds no numbers: its shape (batch axis None), its dtype, and the ``node`` that made it — the layer and the
+    placeholders it was called on — so ``models.Model(inputs, outputs)`` can follow the graph back to its inputs."""
 
-    def __init__(self, source: InputLayer, layers: tuple[Layer, ...], shape: tuple):
-        self.source, self.layers, self.shape = source, layers, shape
+    def __init__(self, shape: tuple, dtype: str, node: Node, name: str | None = None):
+        self.shape, self.dtype, self.node, self.name = tuple(shape), dtype, node, name
+        node.output = self
 
     @staticmethod
-    def after(x: InputLayer | KerasTensor, layer: Layer) -> KerasTensor:
-        source, chain = (x, ()) if isinstance(x, InputLayer) else (x.source, x.layers)
-        if layer in chain:
-            raise ValueError(f"layer '{layer.name}' is already in this chain; sharing a layer between two places of "
-                             f"a model is not supported: make a second layer")
-        return KerasTensor(source, chain + (layer,), layer.compute_output_shape(x.shape))
+    def after(x: Any, layer: Layer) -> KerasTensor:
+        """Call ``layer`` on placeholders: build it for their shapes (as Keras does) and record the call."""
+        inputs = list(x) if isinstance(x, (list, tuple)) else [x]
+        shapes: Any = [t.shape for t in inputs] if isinstance(x, (list, tuple)) else inputs[0].shape
+        if not layer.built:
+            layer.build(shapes)
+            layer.built = True
+        shape = layer.output_shape_for(shapes)
+        output = KerasTensor(shape, inputs[0].dtype, Node(layer, inputs, isinstance(x, (list, tuple))),
+                             name=layer.name)
+        if layer.symbolic_output is None:  # layer.output and the summary show its first call, as Keras'
+            layer.output_shape, layer.symbolic_output = shape, output
+        return output
 
     def __repr__(self) -> str:
-        return f"<KerasTensor shape={self.shape}, after {self.layers[-1].name if self.layers else self.source.name}>"
+        return f"<KerasTensor shape={self.shape}, after {self.node.layer.name}>"
 
 
 class Dense(Layer):
@@ -757,3 +937,166 @@ class BatchNormalization(Layer):
             return
         for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
             moving.data[...] = self.momentum * moving.data + (1.0 - self.momentum) * batch.reshape(-1)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Merge layers: several tensors in, one out — how a graph of layers joins its branches (a residual connection is
+# ``add([x, block(x)])``). Called on a list: ``Add()([a, b])``, or the function ``add([a, b])``.
+# ----------------------------------------------------------------------------------------------------------------
+class Merge(Layer):
+    """The base of the merge layers: a list of at least two tensors of the same shape, combined entry by entry."""
+
+    def _check_shapes(self, shapes: Any) -> list[tuple]:
+        kind = type(self).__name__
+        if not isinstance(shapes, list) or len(shapes) < 2:
+            raise ValueError(f"{kind} '{self.name}' expects a list of at least 2 inputs, e.g. {kind}()([x, y]), got "
+                             f"{'one input of shape ' + str(shapes) if isinstance(shapes, tuple) else shapes!r}")
+        return [tuple(shape) for shape in shapes]
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shapes = self._check_shapes(input_shape)
+        for shape in shapes[1:]:
+            if len(shape) != len(shapes[0]) or any(a is not None and b is not None and a != b
+                                                    for a, b in zip(shape, shapes[0], strict=True)):
+                raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of the same shape, got shapes "
+                                 f"{', '.join(str(s) for s in shapes)}; make them agree first (a Dense to the same "
+                                 f"number of units), or join them with Concatenate")
+        return shapes[0]
+
+    def build(self, input_shape: Any) -> None:
+        self.compute_output_shape(input_shape)  # refuses shapes that do not merge, before any call
+        self.built = True
+
+    def output_shape_for(self, input_shape: Any) -> tuple:
+        return self.compute_output_shape(input_shape)
+
+    def call(self, inputs: list[Tensor]) -> Tensor:  # type: ignore[override]  # a list, as Keras' merge layers
+        self.compute_output_shape([(None,) + t.shape[1:] for t in inputs])
+        return self.merge(inputs)
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        raise NotImplementedError
+
+
+class Add(Merge):
+    """x1 + x2 + ...: a residual connection is ``Add()([x, block(x)])``; the gradient reaches each input whole."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        total = inputs[0]
+        for x in inputs[1:]:
+            total = total + x
+        return total
+
+
+class Subtract(Merge):
+    """x1 - x2, exactly two inputs."""
+
+    def _check_shapes(self, shapes: Any) -> list[tuple]:
+        checked = super()._check_shapes(shapes)
+        if len(checked) != 2:
+            raise ValueError(f"Subtract '{self.name}' expects exactly 2 inputs, got {len(checked)}")
+        return checked
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        return inputs[0] - inputs[1]
+
+
+class Multiply(Merge):
+    """x1 * x2 * ..., entry by entry."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        product = inputs[0]
+        for x in inputs[1:]:
+            product = product * x
+        return product
+
+
+class Average(Merge):
+    """(x1 + x2 + ... + xn) / n."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        return Add.merge(self, inputs) * (1.0 / len(inputs))  # type: ignore[arg-type]  # the same sum
+
+
+class Maximum(Merge):
+    """The largest of the inputs, entry by entry (the gradient goes to the input that was largest)."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = elementwise.maximum(result, x)
+        return result
+
+
+class Minimum(Merge):
+    """The smallest of the inputs, entry by entry."""
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = elementwise.minimum(result, x)
+        return result
+
+
+class Concatenate(Merge):
+    """The inputs joined along ``axis`` (the last by default): (batch, 3) and (batch, 2) give (batch, 5)."""
+    config_arguments = ("axis",)
+
+    def __init__(self, axis: int = -1, name: str | None = None, **kwargs: Any):
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise ValueError(f"Concatenate expects axis to be an integer, got axis={axis!r}")
+        super().__init__(name=name, **kwargs)
+        self.axis = int(axis)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shapes = self._check_shapes(input_shape)
+        rank = len(shapes[0])
+        if not -rank <= self.axis < rank or self.axis % rank == 0:
+            raise ValueError(f"Concatenate '{self.name}' joins along axis {self.axis}, which inputs of shape "
+                             f"{shapes[0]} do not have apart from the batch axis")
+        axis = self.axis % rank
+        for shape in shapes[1:]:
+            if len(shape) != rank or any(i != axis and a is not None and b is not None and a != b
+                                         for i, (a, b) in enumerate(zip(shape, shapes[0], strict=True))):
+                raise ValueError(f"Concatenate '{self.name}' expects inputs whose shapes agree except along axis "
+                                 f"{self.axis}, got shapes {', '.join(str(s) for s in shapes)}")
+        sizes = [shape[axis] for shape in shapes]
+        return shapes[0][:axis] + (None if None in sizes else sum(sizes),) + shapes[0][axis + 1:]
+
+    def merge(self, inputs: list[Tensor]) -> Tensor:
+        return shape_ops.concatenate(inputs, axis=self.axis)
+
+
+def add(inputs: list, **kwargs: Any) -> Any:
+    """``add([x, y])``: Add()([x, y]), as keras.layers.add."""
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs: list, **kwargs: Any) -> Any:
+    """``subtract([x, y])``: Subtract()([x, y])."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs: list, **kwargs: Any) -> Any:
+    """``multiply([x, y])``: Multiply()([x, y])."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs: list, **kwargs: Any) -> Any:
+    """``average([x, y])``: Average()([x, y])."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs: list, **kwargs: Any) -> Any:
+    """``maximum([x, y])``: Maximum()([x, y])."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs: list, **kwargs: Any) -> Any:
+    """``minimum([x, y])``: Minimum()([x, y])."""
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs: list, axis: int = -1, **kwargs: Any) -> Any:
+    """``concatenate([x, y], axis=-1)``: Concatenate(axis)([x, y])."""
+    return Concatenate(axis=axis, **kwargs)(inputs)

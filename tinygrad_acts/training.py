@@ -37,17 +37,20 @@ class Trainer(SuggestsKeywords):
     def __init__(self) -> None:
         # set by compile; every method that uses them checks for that first (_check_xy)
         self.optimizer: optimizers.Optimizer = None  # type: ignore[assignment]
-        self.loss: Callable[[Any, Tensor], Tensor] = None  # type: ignore[assignment]
+        self.loss: Callable[[Any, Tensor], Tensor] | None = None  # None: the model's own losses are the loss
         self.metrics: list[Any] = []
         self._metric_names: list[str] = []
         self._stateful_names: list[str] = []  # the compiled metrics that are Metric objects (compile)
+        # a model of several outputs: per output, its name, loss, loss weight and metrics [(name, metric)] (compile)
+        self._per_output: list[tuple[str, Callable | None, float, list[tuple[str, Any]]]] = []
+        self._output_loss_values: dict[str, float] = {}  # each output's loss in the last step, for the logs
         self.stop_training = False
 
     # ----------------------------------------------------------------------------------------------------------
     # The loop
     # ----------------------------------------------------------------------------------------------------------
     @suggests_keywords
-    def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
+    def fit(self, x: Any, y: Any = None, batch_size: int | None = 32, epochs: int = 1, verbose: int | str = "auto",
             validation_data: tuple | None = None, validation_split: float = 0.0, shuffle: bool = True,
             callbacks: Sequence[Callback] | None = None, class_weight: dict | None = None,
             sample_weight: Any = None) -> History:
@@ -178,28 +181,23 @@ class Trainer(SuggestsKeywords):
         callbacks.call("on_train_end", logs)
 
     def _train_step(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None,
-                    looking: CallbackList | None = None, batch: int = 0) -> tuple[float, np.ndarray] | None:
+                    looking: CallbackList | None = None, batch: int = 0) -> tuple[float, Any] | None:
         """The step itself: forward, loss, backward, update. Returns (loss, predictions), or None — and changes
         nothing — when the loss or a gradient is nan or inf. ``sample_weight``, one checked weight per sample,
         weights each sample's loss. ``looking``: callbacks that look inside the step (on_train_batch_outputs/
         gradients)."""
-        params = self.trainable_weights
-        for param in params:  # gradients accumulate: start this step from none
-            param.grad = None
+        x_in = Tensor(x) if type(x) is np.ndarray else x  # a checked float array (fit converted it), or Columns
         if looking is None:
-            predictions = self(Tensor(x), training=True)  # x is a checked float array (fit converted the data once)
+            predictions = self(x_in, training=True)
         else:
-            outputs = self.layer_outputs(Tensor(x), training=True)
+            outputs = self.layer_outputs(x_in, training=True)
             for hook in looking.listening["on_train_batch_outputs"]:
                 hook(batch, outputs)
             predictions = outputs[-1][2]
-        if sample_weight is None:
-            loss = self.loss(y, predictions).mean()
-        else:
-            loss = _weighted_loss(self.loss, y, predictions, sample_weight)
-        added = self.losses
-        if added:  # regularization penalties and the layers' add_loss: part of the loss, as in Keras
-            loss = loss + sum(added[1:], added[0])
+        params = self.trainable_weights  # after the forward pass, which builds the layers a first call builds
+        for param in params:  # gradients accumulate: start this step from none
+            param.grad = None
+        loss = self._batch_loss(y, predictions, sample_weight)
         loss.backward()
         if looking is not None:  # the gradients are read before the step changes the weights
             for hook in looking.listening["on_train_batch_gradients"]:
@@ -210,10 +208,26 @@ class Trainer(SuggestsKeywords):
         self.optimizer.step(params)
         for param in params:  # between steps the model holds no gradients (nor their memory)
             param.grad = None
+        if type(predictions) is not Tensor:  # several outputs: one array each
+            return loss.item(), [p.data for p in _outputs_of(predictions)]
         return loss.item(), predictions.data
 
+    def _batch_loss(self, y: Any, predictions: Any, sample_weight: np.ndarray | None) -> Tensor:
+        """One batch's loss: the compiled loss (over several outputs, their weighted sum), plus what the layers
+        added (regularization penalties and add_loss), as in Keras."""
+        if self.loss is None:  # compiled without a loss (Keras allows it): the model's add_loss terms are the loss
+            return self._only_added_loss("fit")
+        if self._per_output:
+            loss = self._several_losses(y, predictions, sample_weight)
+        elif sample_weight is None:
+            loss = self.loss(y, predictions).mean()
+        else:
+            loss = _weighted_loss(self.loss, y, predictions, sample_weight)
+        added = self.losses
+        return loss + sum(added[1:], added[0]) if added else loss
+
     @suggests_keywords
-    def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None, class_weight: dict | None = None,
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
                        return_dict: bool = False) -> Any:
         """One training step on one batch, as Keras 3: the loss on this batch (from the forward pass, before the
         update), or [loss, *metrics] when compiled with metrics, or a dict with ``return_dict=True``. If the loss or a
@@ -236,7 +250,7 @@ class Trainer(SuggestsKeywords):
     # Evaluation and inference: the same loop over batches, with nothing recorded for gradients
     # ----------------------------------------------------------------------------------------------------------
     @suggests_keywords
-    def evaluate(self, x: Any, y: Any, batch_size: int | None = 32, verbose: int | str = 0,
+    def evaluate(self, x: Any, y: Any = None, batch_size: int | None = 32, verbose: int | str = 0,
                  sample_weight: Any = None, return_dict: bool = False, callbacks: Sequence[Callback] | None = None
                  ) -> Any:  # float, list [loss, *metrics] or dict: Any, so `loss, acc = evaluate(...)` type-checks
         """The loss (and metrics) on ``x, y``, averaged over samples: a number, or [loss, *metrics] as Keras.
@@ -260,13 +274,19 @@ class Trainer(SuggestsKeywords):
                     hook(step, logs={})
                 rows = slice(step * size, (step + 1) * size)
                 x_batch, y_batch = x_data[rows], targets[rows]
-                predictions = self(x_batch, training=False).data
+                output = self(x_batch, training=False)
+                predictions = output.data if isinstance(output, Tensor) else [p.data for p in _outputs_of(output)]
                 added = sum(float(loss.item()) for loss in self.losses)  # as in training, so the two compare
-                if weights is None:
-                    loss = self.loss(y_batch, Tensor(predictions)).mean()
+                if self.loss is None:  # compiled without a loss: the model's add_loss terms are all of it
+                    compiled = 0.0 if self.losses else self._only_added_loss("evaluate").item()
+                elif self._per_output:
+                    compiled = self._several_losses(y_batch, [Tensor(p) for p in predictions],
+                                                    None if weights is None else weights[rows]).item()
+                elif weights is None:
+                    compiled = self.loss(y_batch, Tensor(predictions)).mean().item()
                 else:
-                    loss = _weighted_loss(self.loss, y_batch, Tensor(predictions), weights[rows])
-                batch_logs = {"loss": loss.item() + added, **self._metric_values(y_batch, predictions)}
+                    compiled = _weighted_loss(self.loss, y_batch, Tensor(predictions), weights[rows]).item()
+                batch_logs = {"loss": compiled + added, **self._metric_values(y_batch, predictions)}
                 for key, value in batch_logs.items():  # means over samples, weighted by batch size as in fit
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
@@ -282,7 +302,7 @@ class Trainer(SuggestsKeywords):
         return loss_value if len(results) == 1 else list(results.values())
 
     @suggests_keywords
-    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None, return_dict: bool = False) -> Any:
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """The loss (and metrics) on one batch, with nothing changed: what evaluate gives for batch_size=len(x)."""
         x_data, targets = self._check_xy(x, y, "test_on_batch")
         if sample_weight is not None:  # checked here, so an error names test_on_batch
@@ -308,44 +328,107 @@ class Trainer(SuggestsKeywords):
             for batch, start in enumerate(range(0, len(x_data), size)):
                 for hook in batch_begin:
                     hook(batch, logs={})
-                outputs.append(self(x_data[start:start + size], training=False).data)
+                output = self(x_data[start:start + size], training=False)
+                outputs.append(output.data if isinstance(output, Tensor) else output)
                 for hook in batch_end:
                     hook(batch, logs={"outputs": outputs[-1]})
         hooks.call("on_predict_end", {})
-        return np.concatenate(outputs).astype(backend.floatx(), copy=False)
+        if isinstance(outputs[0], np.ndarray):
+            return np.concatenate(outputs).astype(backend.floatx(), copy=False)
+        joined = [np.concatenate([_outputs_of(o)[i].data for o in outputs]).astype(backend.floatx(), copy=False)
+                  for i in range(len(_outputs_of(outputs[0])))]  # several outputs: each joined over the batches
+        return dict(zip(outputs[0], joined, strict=True)) if isinstance(outputs[0], dict) else joined
 
     def predict_on_batch(self, x: Any) -> np.ndarray:
         """The predictions for one batch, as one call: predict with the whole of x as its batch."""
         x_data = self._as_batch(x, "predict_on_batch")
         return self.predict(x_data, batch_size=max(len(x_data), 1))
 
+    def _input_names(self) -> list[str]:
+        """The names of the inputs of a model of several inputs; [] for one (Model overrides it)."""
+        return []
+
+    def _output_names_trained(self) -> list[str]:
+        """The names of the outputs of a model of several outputs; [] for one (Model overrides it)."""
+        return []
+
     def _as_batch(self, x: Any, what: str) -> np.ndarray:
-        """x as checked samples; a 1-d x for a model of one input feature (or of unknown input) is N samples."""
+        """x as checked samples; a 1-d x for a model of one input feature (or of unknown input) is N samples. For a
+        model of several inputs, one array each (a list in order, or a dict by name), sliced together (Columns)."""
+        names = self._input_names()
+        if names:
+            return cast(np.ndarray, data.columns(x, names, what, "input", lambda item, name: data.as_batch(
+                item, f"{what} (input '{name}')", False)))
         one_feature = self.input_shape == (None, 1) or (
             self.input_shape is None and bool(self.layers) and self.layers[0].input_shape is None)
         return data.as_batch(x, what, one_feature)
 
     def _check_xy(self, x: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
-        if self.loss is None:
+        if self.optimizer is None:
             raise RuntimeError(f"{what}: call compile(optimizer=..., loss=...) before {what}")
         x_data = self._as_batch(x, what)
+        if y is None:  # Keras: a model whose loss is its own (add_loss) is fitted on x alone
+            if self.loss is not None:
+                raise ValueError(f"{what}: y is missing, but the compiled loss compares predictions with y; give "
+                                 f"{what}(x, y), or compile without a loss if the model's call adds its own (add_loss)")
+            return x_data, np.zeros((len(x_data), 0), dtype=backend.floatx())
+        names = self._output_names_trained()
+        if names:
+            return x_data, cast(np.ndarray, data.columns(y, names, what, "output", lambda item, name: data.as_targets(
+                item, len(x_data), f"{what} (output '{name}')", x_data.shape)))
         return x_data, data.as_targets(y, len(x_data), what, x_data.shape)
+
+    def _several_losses(self, y: Any, predictions: Any, sample_weight: np.ndarray | None) -> Tensor:
+        """A model of several outputs: sum of loss weight * each output's loss (as Keras'); each output's own loss,
+        unweighted, kept for the logs ('o1_loss')."""
+        total: Tensor | None = None
+        self._output_loss_values = {}
+        for (name, loss, weight, _), target, prediction in zip(self._per_output, y.arrays,  # noqa: B905
+                                                                _outputs_of(predictions)):
+            if loss is None:
+                continue
+            part = loss(target, prediction).mean() if sample_weight is None else \
+                _weighted_loss(loss, target, prediction, sample_weight)
+            self._output_loss_values[f"{name}_loss"] = part.item()
+            total = part * weight if total is None else total + part * weight
+        assert total is not None  # compile gives every output a loss
+        return total
+
+    def _only_added_loss(self, what: str) -> Tensor:
+        """Compiled without a loss: the model's own losses (add_loss in call) are the loss."""
+        added = self.losses
+        if not added:
+            raise ValueError(f"{what}: model '{self.name}' was compiled without a loss and its call added none "
+                             f"(self.add_loss); compile(optimizer=..., loss='mse'), or add a loss in call")
+        return sum(added[1:], added[0])
 
     # ----------------------------------------------------------------------------------------------------------
     # compile, and the metrics it chose
     # ----------------------------------------------------------------------------------------------------------
     @suggests_keywords
-    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: list | None = None) -> None:
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                loss_weights: Any = None) -> None:
         """Choose how fit() learns: an optimizer (name or instance), a loss (name or function) and metrics — names
         ('accuracy', 'mae', 'precision'), functions (y_true, y_pred) -> values, or Metric objects (Precision(),
         AUC(), your own subclass; a Metric class gives a new instance, as in Keras). A metric is logged under the
-        name given, else under a Metric's ``name`` or a function's ``__name__``."""
-        if loss is None:
-            raise ValueError("compile needs a loss, e.g. loss='mse' or loss='binary_crossentropy'")
+        name given, else under a Metric's ``name`` or a function's ``__name__``.
+
+        A model of several outputs takes, as Keras, a loss for each (one for all, a list in output order, or a dict
+        by output name), ``loss_weights`` (a list or a dict: the training loss is the weighted sum), and metrics
+        per output (a dict by name, or a list of lists); it logs 'loss', then '<output>_loss' and
+        '<output>_<metric>' for each output."""
+        names = self._output_names_trained()
+        if names:
+            self._compile_several(names, optimizer, loss, metrics, loss_weights)
+            return
+        if loss_weights is not None:
+            raise ValueError(f"compile: loss_weights weighs the losses of a model of several outputs; model "
+                             f"'{self.name}' has one output (got loss_weights={loss_weights!r})")
         if metrics is not None and not isinstance(metrics, (list, tuple)):
             raise ValueError(f"compile expects metrics as a list, e.g. metrics=['accuracy'], got {metrics!r}")
         # look everything up before changing anything: a bad name leaves the model as it was
-        resolved = optimizers.get(optimizer), losses.get(loss), [metrics_module.get(m) for m in metrics or []]
+        resolved = optimizers.get(optimizer), None if loss is None else losses.get(loss), \
+            [metrics_module.get(m) for m in metrics or []]
         self.optimizer, self.loss, self.metrics = resolved
         self._metric_names = [given if isinstance(given, str) else metric.name
                               if isinstance(metric, metrics_module.Metric) else getattr(given, "__name__", "metric")
@@ -353,16 +436,58 @@ class Trainer(SuggestsKeywords):
         # Metric objects (Precision(), AUC(), ...) keep a state across batches; their names, in log order
         self._stateful_names = [name for name, metric in zip(self._metric_names, self.metrics, strict=True)
                                 if isinstance(metric, metrics_module.Metric)]
+        self._per_output = []
+
+    def _compile_several(self, names: list[str], optimizer: Any, loss: Any, metrics: Any, loss_weights: Any) -> None:
+        """compile for a model of several outputs: everything looked up and checked before anything changes."""
+        def per_output(argument: str, value: Any, default: Any) -> list:
+            if value is None:
+                return [default] * len(names)
+            if isinstance(value, dict):
+                if sorted(map(str, value)) != sorted(names):
+                    raise ValueError(f"compile: {argument} is a dict with the keys {sorted(map(str, value))}, but the "
+                                     f"model's outputs are named {names}; give one entry per output")
+                return [value[name] for name in names]
+            if isinstance(value, (list, tuple)) and (argument != "metrics" or all(
+                    isinstance(item, (list, tuple)) for item in value)):
+                if len(value) != len(names):
+                    raise ValueError(f"compile: {argument} has {len(value)} entries, but the model has {len(names)} "
+                                     f"outputs ({', '.join(names)}); give one per output, or a dict by name")
+                return list(value)
+            return [value] * len(names)  # one for every output
+        resolved_losses = [None if entry is None else losses.get(entry) for entry in per_output("loss", loss, None)]
+        weights = [float(w) for w in per_output("loss_weights", loss_weights, 1.0)]
+        listed = per_output("metrics", metrics, [])
+        resolved_metrics = []
+        for name, entries in zip(names, listed, strict=True):
+            entries = entries if isinstance(entries, (list, tuple)) else [entries]
+            found = [(given if isinstance(given, str) else getattr(given, "__name__", "metric"),
+                      metrics_module.get(given)) for given in entries]
+            if any(isinstance(metric, metrics_module.Metric) for _, metric in found):
+                raise ValueError(f"compile: output '{name}' has a Metric object; a model of several outputs takes "
+                                 f"metric names or functions here (such as 'mae')")
+            resolved_metrics.append(found)
+        self.optimizer, self.loss = optimizers.get(optimizer), None if loss is None else resolved_losses[0]
+        self.metrics, self._metric_names, self._stateful_names = [], [], []
+        self._per_output = list(zip(names, resolved_losses, weights, resolved_metrics, strict=True))
+        if loss is not None and any(entry is None for entry in resolved_losses):
+            raise ValueError("compile: every output needs a loss")
 
     @property
     def metrics_names(self) -> list[str]:
         """The labels of evaluate's list, ['loss', 'accuracy'], as Keras 2 (Keras 3 gives ['loss',
         'compile_metrics'], which does not label the list); [] before compile."""
-        return ["loss", *self._metric_names] if self.loss is not None else []
+        if self._per_output:
+            return ["loss", *(key for name, loss, _, found in self._per_output
+                              for key in ([f"{name}_loss"] if loss is not None else []) +
+                              [f"{name}_{metric_name}" for metric_name, _ in found])]
+        return ["loss", *self._metric_names] if self.optimizer is not None else []
 
-    def _metric_values(self, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
+    def _metric_values(self, y_true: np.ndarray, y_pred: Any) -> dict[str, float]:
         """Each metric on one batch: a function's batch mean; a Metric object updated with the batch, and its
         result() so far (fit and evaluate reset it when an epoch or an evaluation starts: reset_metrics)."""
+        if self._per_output:
+            return self._several_metric_values(y_true, y_pred)
         values = {}
         # one name per metric, made together in compile; a bare zip in fit's loop, as strict= costs ~0.3 µs a call
         for name, metric in zip(self._metric_names, self.metrics):  # noqa: B905
@@ -373,6 +498,19 @@ class Trainer(SuggestsKeywords):
             if metric in ("accuracy", "acc"):
                 metric = metrics_module.accuracy_for(y_true, y_pred)
             values[name] = float(np.mean(metric(y_true, y_pred)))
+        return values
+
+    def _several_metric_values(self, y_true: Any, y_pred: list[np.ndarray]) -> dict[str, float]:
+        """Each output's loss of the last step, then its metrics, as Keras logs them ('o1_loss', 'o1_mae')."""
+        values: dict[str, float] = {}
+        for (name, _, _, found), target, prediction in zip(self._per_output, y_true.arrays, y_pred,  # noqa: B905
+                                                            ):
+            if f"{name}_loss" in self._output_loss_values:
+                values[f"{name}_loss"] = self._output_loss_values[f"{name}_loss"]
+            for metric_name, metric in found:
+                if metric in ("accuracy", "acc"):
+                    metric = metrics_module.accuracy_for(target, prediction)
+                values[f"{name}_{metric_name}"] = float(np.mean(metric(target, prediction)))
         return values
 
     def reset_metrics(self) -> None:
@@ -392,7 +530,10 @@ class Trainer(SuggestsKeywords):
         name: str
         built: bool
         input_shape: tuple | None
-        layers: list
+
+        @property
+        def layers(self) -> list: ...
+
         __call__: Callable[..., Tensor]
         build: Callable[[tuple], None]
         layer_outputs: Callable[..., list]
@@ -400,10 +541,15 @@ class Trainer(SuggestsKeywords):
         set_weights: Callable[[list[Any]], None]
 
         @property
-        def trainable_weights(self) -> list[Tensor]: ...
+        def trainable_weights(self) -> Sequence[Tensor]: ...
 
         @property
         def losses(self) -> list[Tensor]: ...
+
+
+def _outputs_of(predictions: Any) -> list:
+    """A model's several outputs as a list: a list stays, a dict gives its values in order."""
+    return list(predictions.values()) if isinstance(predictions, dict) else list(predictions)
 
 
 def _weighted_loss(loss: Callable, y: Any, predictions: Tensor, sample_weight: np.ndarray) -> Tensor:

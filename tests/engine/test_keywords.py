@@ -19,6 +19,7 @@ from tinygrad_acts import (
     optimizers,
     regularizers,
     schedules,
+    variables,
 )
 from tinygrad_acts.keywords import SuggestsKeywords, suggests_keywords
 
@@ -80,7 +81,8 @@ def test_the_right_keywords_still_work_and_the_signature_is_the_functions():
     assert inspect.signature(Tensor.max) == inspect.signature(Tensor.max.__wrapped__)  # the decorator hides nothing
 
 
-PUBLIC_MODULES = (activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers, schedules)
+PUBLIC_MODULES = (activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers, schedules,
+                  variables)
 
 
 def test_every_public_class_constructor_says_which_name_to_write():
@@ -90,7 +92,7 @@ def test_every_public_class_constructor_says_which_name_to_write():
                if isinstance(cls, type) and cls.__module__.startswith(module.__name__) and not cls.__name__.startswith(
                    "_") and not issubclass(cls, (Warning, Exception))}
     plain = [cls.__name__ for cls in classes if not issubclass(cls, SuggestsKeywords)]
-    assert sorted(plain) == ["CallbackList", "KerasTensor", "ProgressBar", "Variable"], plain
+    assert sorted(plain) == ["CallbackList", "KerasTensor", "Node", "ProgressBar", "Variable"], plain
     wrapped = [cls for cls in classes if issubclass(cls, SuggestsKeywords) and "__init__" in vars(cls)]
     assert all(getattr(cls.__init__, "suggests_keywords", False) for cls in wrapped)
     assert len(wrapped) > 60

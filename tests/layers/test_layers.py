@@ -40,7 +40,7 @@ def test_layers_are_numbered_per_kind_and_clear_session_restarts():
 def test_weights_are_named_after_their_layer():
     layer = Dense(3, input_shape=(2,))
     Sequential([layer])
-    assert [w.name for w in layer.weights] == ["dense/kernel", "dense/bias"]
+    assert [w.path for w in layer.weights] == ["dense/kernel", "dense/bias"]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def test_linear_is_dense():
 def test_dense_without_bias_has_only_a_kernel(rng):
     layer = Dense(2, use_bias=False)
     layer(rng.standard_normal((1, 3)))
-    assert layer.bias is None and [w.name for w in layer.weights] == ["dense/kernel"]
+    assert layer.bias is None and [w.path for w in layer.weights] == ["dense/kernel"]
 
 
 def test_dense_gradients_for_input_kernel_and_bias(rng):
@@ -368,12 +368,12 @@ def test_moving_statistics_after_three_steps_of_fit_follow_keras_formula(rng):
 def test_batch_normalization_weights_are_gamma_beta_then_the_non_trainable_moving_statistics():
     model = Sequential([Input((3,)), Dense(4), BatchNormalization(), Dense(1)])
     layer = model.layers[1]
-    assert [w.name for w in layer.weights] == ["batch_normalization/gamma", "batch_normalization/beta",
+    assert [w.path for w in layer.weights] == ["batch_normalization/gamma", "batch_normalization/beta",
                                                "batch_normalization/moving_mean",
                                                "batch_normalization/moving_variance"]
     assert layer.trainable_weights == [layer.gamma, layer.beta]
     assert layer.non_trainable_weights == [layer.moving_mean, layer.moving_variance]
-    assert [w.name for w in model.trainable_weights] == ["dense/kernel", "dense/bias", "batch_normalization/gamma",
+    assert [w.path for w in model.trainable_weights] == ["dense/kernel", "dense/bias", "batch_normalization/gamma",
                                                          "batch_normalization/beta", "dense_1/kernel", "dense_1/bias"]
     assert [w.shape for w in model.get_weights()] == [(3, 4), (4,), (4,), (4,), (4,), (4,), (4, 1), (1,)]
     np.testing.assert_array_equal(np.stack(layer.get_weights()), [[1] * 4, [0] * 4, [0] * 4, [1] * 4])  # Keras' init
@@ -518,7 +518,7 @@ def test_add_weight_without_names_counts_variable_variable_1_variable_2():
 
     layer = ThreeWeights(name="three")
     layer.build((None, 1))
-    assert [w.name for w in layer.weights] == ["three/variable", "three/variable_1", "three/variable_2"]
+    assert [w.path for w in layer.weights] == ["three/variable", "three/variable_1", "three/variable_2"]
 
 
 def test_add_loss_keeps_a_tensor_as_it_is_and_wraps_a_number():
@@ -649,7 +649,7 @@ def test_a_keras_tensor_prints_its_shape_and_the_last_layer_applied():
     assert repr(hidden) == "<KerasTensor shape=(None, 4), after first>"
     outputs = Dense(1, name="third")(Dense(2, name="second")(hidden))
     assert repr(outputs) == "<KerasTensor shape=(None, 1), after third>"
-    assert repr(KerasTensor(inputs, (), inputs.shape)) == "<KerasTensor shape=(None, 3), after features>"
+    assert isinstance(inputs, KerasTensor) and repr(inputs) == "<KerasTensor shape=(None, 3), after features>"
 
 
 def test_normalization_passes_name_input_shape_and_layer_arguments_on():

@@ -148,7 +148,7 @@ def test_a_custom_layer_that_forgets_built_keeps_its_weights_through_fit():
     model.fit(X, np.ones((4, 1)), epochs=3, verbose=0)
     assert before == model.count_params() == 3 * 4 + 4 + 4 + 1
     layer = model.layers[0]
-    assert layer.built and [w.name for w in layer.weights] == [f"{layer.name}/w", f"{layer.name}/variable"]
+    assert layer.built and [w.path for w in layer.weights] == [f"{layer.name}/w", f"{layer.name}/variable"]
     model(X)
     added, penalty = layer.losses  # add_loss's, then the regularizer's
     assert added.item() == pytest.approx((X ** 2).mean())
@@ -162,7 +162,7 @@ def test_add_weight_takes_keras_3_and_keras_2_positional_forms():
     assert default.shape == (30, 20) and 0 < np.abs(default.data).max() <= limit and default.dtype == np.float32
     assert layer.add_weight((2,), "ones").data.tolist() == [1.0, 1.0]  # Keras 3: (shape, initializer, dtype)
     named = layer.add_weight("scale", (3,), "float64", "zeros")  # Keras 2: (name, shape, dtype, initializer)
-    assert named.name == f"{layer.name}/scale" and named.dtype == np.float64 and not named.data.any()
+    assert named.path == f"{layer.name}/scale" and named.dtype == np.float64 and not named.data.any()
     assert layer.add_weight().shape == ()  # Keras: a scalar when no shape is given
     with pytest.raises(TypeError, match="both as a positional and as a keyword"):
         layer.add_weight((2,), shape=(3,))

@@ -42,8 +42,6 @@ SNIPPETS = sorted(path.stem for path in SNIPPET_DIR.glob("*.py"))
 # stand-in for it showed next.
 KNOWN_GAPS: dict[str, str] = {
     # Different behaviour.
-    "weight_names_shapes": "differs: a weight's name is 'dense_a/kernel' here (Keras 2's form, which our errors and "
-                           "weight files use); Keras 3 names it 'kernel' and keeps 'dense_a/kernel' as its path",
     "terminate_on_nan": "differs by design (README): fit stops before a nan/inf step and keeps the last good weights, "
                         "so the history never records the non-finite loss Keras records",
     # Keras 3 quirks and bugs we do not copy.

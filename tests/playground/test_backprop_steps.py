@@ -14,7 +14,7 @@ def backward_gradients(session, sample):
     for layer in session.model.layers:
         x = layer(x)
     session.model.loss(ta.Tensor(session.y_train[sample:sample + 1]), x).backward()
-    gradients = {weight.name: weight.grad.copy() for weight in session.model.weights}
+    gradients = {weight.path: weight.grad.copy() for weight in session.model.weights}
     for weight in session.model.weights:
         weight.grad = None
     return gradients

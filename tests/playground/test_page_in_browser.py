@@ -358,11 +358,11 @@ def test_stepping_backprop_to_the_end_shows_the_gradients_backward_gives(context
     for layer in session.model.layers:
         x = layer(x)
     session.model.loss(ta.Tensor(session.y_train[4:5]), x).backward()
-    assert set(shown) == {weight.name for weight in session.model.weights}
+    assert set(shown) == {weight.path for weight in session.model.weights}
     for weight in session.model.weights:
-        page_numbers = [float(v.replace("−", "-")) for v in re.findall(r"[−\d.e+-]+", shown[weight.name])]
+        page_numbers = [float(v.replace("−", "-")) for v in re.findall(r"[−\d.e+-]+", shown[weight.path])]
         np.testing.assert_allclose(page_numbers, weight.grad.ravel(), rtol=1e-3, atol=1e-7)
-        exact = np.array(page.evaluate(f"page.backprop.gradients[{weight.name!r}]"), np.float32)
+        exact = np.array(page.evaluate(f"page.backprop.gradients[{weight.path!r}]"), np.float32)
         np.testing.assert_array_equal(exact, weight.grad)
 
 

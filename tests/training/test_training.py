@@ -19,7 +19,7 @@ from tinygrad_acts.data import all_finite, sample_weights
 from tinygrad_acts.diagnostics import LayerStats
 from tinygrad_acts.layers import Dense, Dropout, Input, Layer
 from tinygrad_acts.models import Model, NanLossWarning, Sequential
-from tinygrad_acts.models.sequential import _bytes
+from tinygrad_acts.models.sequential import size_in_bytes as _bytes
 from tinygrad_acts.optimizers import SGD, Adam
 from tinygrad_acts.utils import set_random_seed
 
@@ -239,7 +239,7 @@ def test_labels_out_of_range_raise_and_leave_weights_and_optimizer_state_as_they
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"loss": "msee"}, "mean_squared_error"), ({"loss": "mse", "optimizer": "adamw"}, "adam"),
-    ({"loss": "mse", "metrics": ["acuracy"]}, "accuracy"), ({"loss": None}, "needs a loss"),
+    ({"loss": "mse", "metrics": ["acuracy"]}, "accuracy"),  # no loss is Keras' add_loss-only model (models/)
     ({"loss": "mse", "metrics": "accuracy"}, "list"),
 ])
 def test_compile_rejects_unknown_names_and_lists_the_valid_ones(kwargs, match):
@@ -564,10 +564,8 @@ def test_model_says_what_its_inputs_and_outputs_must_be():
     outputs = Dense(1)(inputs)
     with pytest.raises(TypeError, match=r"^Model\(inputs, outputs\) needs both"):
         Model(inputs=inputs)
-    with pytest.raises(ValueError, match=r"^Model: 2 inputs given; a model here has exactly one input and one output"):
-        Model([inputs, Input((2,))], outputs)
-    with pytest.raises(ValueError, match=r"^Model: 2 outputs given"):
-        Model(inputs, [outputs, outputs])
+    with pytest.raises(ValueError, match=r"^Model: input 'unused' is not connected to any output; remove it"):
+        Model([inputs, Input((2,), name="unused")], outputs)
     with pytest.raises(TypeError, match=r"^Model: inputs must be what Input\(shape=\.\.\.\) returns, got Dense$"):
         Model(Dense(1), outputs)
     with pytest.raises(TypeError, match=r"^Model: outputs must be the result of calling layers on the inputs, e\.g\. "
@@ -579,7 +577,7 @@ def test_a_model_takes_dicts_of_one_and_may_be_its_input_alone():
     inputs = Input((2,), name="features")
     scores = Dense(1)(inputs)
     model = Model(inputs={"features": inputs}, outputs={"score": scores})
-    assert model.layers == [inputs, scores.layers[0]]
+    assert model.layers == [inputs.node.layer, scores.node.layer]
     inputs = Input((2,))
     np.testing.assert_array_equal(Model(inputs, inputs).predict(XOR_X), XOR_X)  # no layers: the input comes out
 

@@ -1,5 +1,5 @@
-"""The base of every metric class, Metric (add_variable, update_state, result, reset_state), the Variable that holds
-its state, what fit logs of its result(), and the numpy helpers every metric class uses."""
+"""The base of every metric class, Metric (add_variable, update_state, result, reset_state), what fit logs of its
+result(), and the numpy helpers every metric class uses. Its state is held in Variables (variables.py), as Keras'."""
 from __future__ import annotations
 
 import re
@@ -10,14 +10,13 @@ import numpy as np
 from .. import backend, initializers
 from ..keywords import SuggestsKeywords
 from ..tensor import Tensor
+from ..variables import Variable
 
 
 def numbers_of(value: Any) -> Any:
     """The numbers of a Tensor or Variable as a numpy array; anything else as it is. Metric state keeps no graph."""
-    if isinstance(value, Tensor):
+    if isinstance(value, Tensor):  # a Variable too
         return value.data
-    if isinstance(value, Variable):
-        return value.value
     return value
 
 
@@ -41,95 +40,6 @@ def _snake_case(name: str) -> str:
     name = re.sub(r"\W+", "", name)
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-class Variable:
-    """One piece of a metric's state, as keras.Variable: a numpy array changed through ``assign``, ``assign_add`` and
-    ``assign_sub``, that reads as its value: ``float(v)``, ``v + 1``, ``ops.sum(v)``, ``np.asarray(v)``, ``v[0]``.
-    Metrics are not trained, so no gradient flows into it; arithmetic on it gives numpy arrays."""
-
-    def __init__(self, value: np.ndarray, name: str | None = None, aggregation: str = "sum"):
-        self.value = value
-        self.name = name
-        self.aggregation = aggregation  # Keras' rule for combining replicas; one process here, so only kept
-
-    @property
-    def shape(self) -> tuple:
-        return self.value.shape
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.value.dtype
-
-    def numpy(self) -> np.ndarray:
-        return self.value.copy()
-
-    def assign(self, value: Any) -> Variable:
-        """Replace the value; a number fills the whole shape (``v.assign(0)`` resets a vector too)."""
-        new = np.asarray(numbers_of(value), dtype=self.value.dtype)
-        try:
-            self.value = np.array(np.broadcast_to(new, self.value.shape))
-        except ValueError:
-            raise ValueError(f"Variable {self.name!r}: cannot assign a value of shape {new.shape} to a variable of "
-                             f"shape {self.value.shape}") from None
-        return self
-
-    def assign_add(self, value: Any) -> Variable:
-        return self.assign(self.value + numbers_of(value))
-
-    def assign_sub(self, value: Any) -> Variable:
-        return self.assign(self.value - numbers_of(value))
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return np.array(self.value, dtype=dtype, copy=copy)  # np.array(v) passes copy=True: not the state itself
-
-    def __float__(self) -> float:
-        return float(self.value)
-
-    def __int__(self) -> int:
-        return int(self.value)
-
-    def __format__(self, format_spec: str) -> str:
-        return format(self.value.item() if self.value.size == 1 else self.value, format_spec)
-
-    def __getitem__(self, index: Any) -> np.ndarray:
-        return self.value[index]
-
-    def __len__(self) -> int:
-        return len(self.value)
-
-    def __neg__(self) -> np.ndarray:
-        return -self.value
-
-    def __add__(self, other: Any) -> Any:
-        return self.value + numbers_of(other)
-
-    def __radd__(self, other: Any) -> Any:
-        return numbers_of(other) + self.value
-
-    def __sub__(self, other: Any) -> Any:
-        return self.value - numbers_of(other)
-
-    def __rsub__(self, other: Any) -> Any:
-        return numbers_of(other) - self.value
-
-    def __mul__(self, other: Any) -> Any:
-        return self.value * numbers_of(other)
-
-    def __rmul__(self, other: Any) -> Any:
-        return numbers_of(other) * self.value
-
-    def __truediv__(self, other: Any) -> Any:
-        return self.value / numbers_of(other)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return numbers_of(other) / self.value
-
-    def __pow__(self, other: Any) -> Any:
-        return self.value ** numbers_of(other)
-
-    def __repr__(self) -> str:
-        return f"<Variable name={self.name!r}, shape={self.shape}, value={self.value}>"
 
 
 class Metric(SuggestsKeywords):
@@ -168,7 +78,7 @@ class Metric(SuggestsKeywords):
                                f"in Keras")
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape or ())
         value = np.asarray(initializers.get(initializer)(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
-        variable = Variable(value, name=name, aggregation=aggregation)
+        variable = Variable(value, trainable=False, name=name, aggregation=aggregation)
         self._variables.append(variable)
         return variable
 

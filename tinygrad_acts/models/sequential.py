@@ -13,27 +13,31 @@ import numpy as np
 
 from .. import backend, saving
 from ..data import as_tensor
-from ..layers import InputLayer, KerasTensor, Layer, assign_weights
+from ..layers import InputLayer, KerasTensor, Layer, Node, assign_weights
 from ..tensor import Tensor
 from ..training import Trainer
+from ..variables import Variable
 from ..viz.graph import plot_model
 
 
 @saving.register_keras_serializable(package="tinygrad_acts")
-class Sequential(Trainer):
-    """Layers applied in order: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``."""
+class Sequential(Trainer, Layer):
+    """Layers applied in order: ``Sequential([Dense(16, activation='relu', input_shape=(2,)), Dense(1)])``.
 
-    def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
+    A model is a layer too, as in Keras: it can be a layer of another model, or an attribute of a layer of your
+    own, and ``model.trainable = False`` freezes all its layers."""
+
+    def __init__(self, layers: Sequence[Layer | KerasTensor] | None = None, name: str | None = None):
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise TypeError(f"Sequential expects a list of layers, e.g. Sequential([Dense(4), Dense(1)]), got "
                             f"{type(layers).__name__}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a model name must be a string, got {type(name).__name__}")
-        super().__init__()  # the training state: optimizer, loss and metrics, set by compile
-        self.name = name or backend.unique_name("sequential")
-        self.layers: list[Layer] = []
+        Trainer.__init__(self)  # the training state: optimizer, loss and metrics, set by compile
+        Layer.__init__(self, name=name or backend.unique_name("sequential"))
+        self._stack: list[Layer] = []  # the layers, in order: ``layers``
         self.input_shape: tuple | None = None  # with the batch axis: (None, features)
-        self.output_shape: tuple | None = None
+        self.output_shape: tuple | None = None  # type: ignore[assignment]  # a layer's is set when built
         self._input_layer: InputLayer | None = None  # Input(shape) given first, or made by build
         self.built = False
         for layer in layers or []:
@@ -42,9 +46,16 @@ class Sequential(Trainer):
     # ----------------------------------------------------------------------------------------------------------
     # Building the stack
     # ----------------------------------------------------------------------------------------------------------
-    def add(self, layer: Layer | Sequential) -> None:
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, in the order they run (the list itself: ``add`` and ``pop`` change it)."""
+        return self._stack
+
+    def add(self, layer: Layer | KerasTensor) -> None:
         """Append a layer — or a whole model, which then acts as one layer (Keras' Sequential([model, Softmax()]))."""
-        if not isinstance(layer, (Layer, Sequential)):
+        if isinstance(layer, KerasTensor) and layer.node is not None and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer  # Input(shape) first: its InputLayer fixes the input shape
+        if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a layer such as Dense(4) or Activation('tanh'), got {layer!r} "
                             f"of type {type(layer).__name__}")
         if isinstance(layer, InputLayer):
@@ -57,7 +68,7 @@ class Sequential(Trainer):
         if any(existing.name == layer.name for existing in self.layers):
             raise ValueError(f"All layers in a Sequential model need unique names; '{layer.name}' is already used")
         input_shape = self.input_shape
-        self.layers.append(cast(Layer, layer))  # a model added here acts as one layer: it has the same methods
+        self.layers.append(layer)
         if len(self.layers) == 1 and self.input_shape is None and layer.input_shape is not None:
             # a layer's input_shape has no batch axis; a model's has it
             self.input_shape = layer.input_shape if isinstance(layer, Sequential) else (None,) + layer.input_shape
@@ -101,28 +112,36 @@ class Sequential(Trainer):
         self.input_shape = shape
         if self._input_layer is None or self._input_layer.shape != shape:
             self._input_layer = InputLayer(batch_shape=shape)
-        for index, layer in enumerate(self.layers):
+        symbolic = self._input_layer.tensor
+        for layer in self.layers:
             if not layer.built:
                 layer.build(shape)
                 layer.built = True  # as Keras: a build() that forgets `self.built = True` still runs only once
             shape = layer.output_shape_for(shape)
             layer.output_shape = shape
-            # layer.output, for Model(inputs=model.inputs, outputs=layer.output): the chain up to this layer
-            layer.symbolic_output = KerasTensor(self._input_layer, _chain(self.layers[:index + 1]), shape)
+            # layer.output, for Model(inputs=model.inputs, outputs=layer.output): the graph up to this layer
+            symbolic = layer.symbolic_output = KerasTensor(shape, symbolic.dtype, Node(layer, [symbolic], False),
+                                                           name=layer.name)
+        self._symbolic_output = symbolic
         self.output_shape = shape
         self.built = True
 
     @property
-    def inputs(self) -> list[InputLayer]:
+    def inputs(self) -> list[KerasTensor]:
         """[the model's Input], as Keras' model.inputs: where a functional Model built from its layers starts."""
         self.require_built("inputs")
-        return [cast(InputLayer, self._input_layer)]
+        return [cast(InputLayer, self._input_layer).tensor]
 
     @property
     def outputs(self) -> list[KerasTensor]:
-        """[the chain of all its layers], as Keras' model.outputs."""
+        """[what its last layer gives, as a placeholder], as Keras' model.outputs."""
         self.require_built("outputs")
-        return [KerasTensor(cast(InputLayer, self._input_layer), _chain(self.layers), cast(tuple, self.output_shape))]
+        return [self._symbolic_output]
+
+    @property
+    def input(self) -> KerasTensor:
+        """The model's one input, as Keras' model.input."""
+        return self.inputs[0]
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """As a layer of another model: the shape its layers give, in turn."""
@@ -168,17 +187,24 @@ class Sequential(Trainer):
     # ----------------------------------------------------------------------------------------------------------
     # Weights
     # ----------------------------------------------------------------------------------------------------------
+    def _sublayers(self) -> list[Layer]:
+        return list(self.layers)
+
     @property
-    def weights(self) -> list[Tensor]:
+    def weights(self) -> list[Variable]:
         return [w for layer in self.layers for w in layer.weights]
 
     @property
-    def trainable_weights(self) -> list[Tensor]:
+    def trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return []
         return [w for layer in self.layers for w in layer.trainable_weights]
 
     @property
-    def non_trainable_weights(self) -> list[Tensor]:
+    def non_trainable_weights(self) -> list[Variable]:
         """The weights the optimizer leaves alone: moving statistics, and every weight of a frozen layer."""
+        if not self.trainable:
+            return self.weights
         return [w for layer in self.layers for w in layer.non_trainable_weights]
 
     @property
@@ -254,12 +280,13 @@ class Sequential(Trainer):
                  "=" * sum(widths)]
         for i, layer in enumerate(self.layers):
             lines.append(f"{f'{layer.name} ({type(layer).__name__})':<{widths[0]}}"
-                         f"{str(layer.output_shape):<{widths[1]}}{layer.count_params():>{widths[2]},}")
+                         f"{str(getattr(layer, 'output_shape', '?')):<{widths[1]}}"  # '?': a layer never called
+                         f"{layer.count_params():>{widths[2]},}")
             lines.append(rule if i == len(self.layers) - 1 else "")
         trainable = sum(w.size for w in self.trainable_weights)
         total = self.count_params()
-        lines += [f"Total params: {total:,} ({_bytes(self.weights)})",
-                  f"Trainable params: {trainable:,} ({_bytes(self.trainable_weights)})",
+        lines += [f"Total params: {total:,} ({size_in_bytes(self.weights)})",
+                  f"Trainable params: {trainable:,} ({size_in_bytes(self.trainable_weights)})",
                   f"Non-trainable params: {total - trainable:,}"]
         for line in lines:
             print_fn(line)
@@ -272,12 +299,7 @@ class Sequential(Trainer):
         return f"<Sequential name={self.name!r}, layers={[layer.name for layer in self.layers]}>"
 
 
-def _chain(layers: list[Layer]) -> tuple[Layer, ...]:
-    """The layers a KerasTensor records: all but an InputLayer, which is where the chain starts."""
-    return tuple(layer for layer in layers if not isinstance(layer, InputLayer))
-
-
-def _bytes(weights: list[Tensor]) -> str:
+def size_in_bytes(weights: Sequence[Tensor]) -> str:
     size = float(sum(w.data.nbytes for w in weights))
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":

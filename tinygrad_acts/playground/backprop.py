@@ -68,7 +68,7 @@ def _graph(loss: keras.Tensor) -> list[keras.Tensor]:
 def backprop_steps(model: keras.Sequential, loss_function: Any, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     """The graph of ``loss_function(y, model(x))`` for one sample and the engine's backward pass over it, step by
     step. The model's weights are left without gradients, as between training steps."""
-    names = {id(weight): str(weight.name) for weight in model.weights}
+    names = {id(weight): weight.path for weight in model.weights}
     inputs, labels = keras.Tensor(x), keras.Tensor(y)
     output = inputs
     for layer in model.layers:

@@ -30,7 +30,7 @@ def load_model(path: str | os.PathLike) -> Any:
     """The model ``save('name.keras')`` wrote (or any Keras 3 Sequential of layers we have), compiled again when it
     was saved compiled, as keras.models.load_model. Needs Keras (the keras extra)."""
     layers, name, compile_arguments = keras.load_keras_model(file_path("load_model", path))
-    model = get_registered_object("Sequential")(layers, name=name)
+    model = _model_of(layers, name)
     if compile_arguments is not None:
         model.compile(**compile_arguments)
     return model
@@ -39,7 +39,16 @@ def load_model(path: str | os.PathLike) -> Any:
 def from_keras(keras_model: Any) -> Any:
     """Our Sequential for a built ``keras.Sequential`` whose layers we all have, with a copy of its weights;
     an error names the first layer (or argument) that has no counterpart here."""
-    return get_registered_object("Sequential")(keras.from_keras(keras_model), name=keras_model.name)
+    return _model_of(keras.from_keras(keras_model), keras_model.name)
+
+
+def _model_of(converted: Any, name: str) -> Any:
+    """A Sequential of a list of layers; a functional Model of (inputs, outputs, name), a graph from Keras."""
+    if isinstance(converted, tuple):
+        inputs, outputs, _ = converted
+        return get_registered_object("Model")(inputs[0] if len(inputs) == 1 else inputs,
+                                              outputs[0] if len(outputs) == 1 else outputs, name=name)
+    return get_registered_object("Sequential")(converted, name=name)
 
 
 __all__ = ["from_keras", "get_custom_objects", "get_registered_object", "keras", "layer_from_config", "load_model",

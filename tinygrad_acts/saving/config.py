@@ -2,6 +2,7 @@
 (``models.model_from_json``, Keras' name). New weights, always: weights go through weights.py."""
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -20,8 +21,8 @@ def layer_from_config(entry: dict[str, Any], custom_objects: dict[str, Any] | No
                          f"custom_objects={{{name!r}: {name}}}")
     if issubclass(cls, InputLayer):
         return InputLayer(batch_shape=tuple(config["batch_shape"]), name=config.get("name"))
-    if not issubclass(cls, Layer):  # a model: it rebuilds its own layers, which may be yours
-        return cls.from_config(config, custom_objects)
+    if "custom_objects" in inspect.signature(cls.from_config).parameters:  # a model: it rebuilds its own layers,
+        return cls.from_config(config, custom_objects)  # which may be yours
     return cls.from_config(config)
 
 

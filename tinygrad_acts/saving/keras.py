@@ -36,7 +36,8 @@ INSTALL = "pip install tinygrad-acts[keras]"
 LAYERS: list[tuple[type[layers.Layer], str, tuple[str, ...]]] = [
     (cls, cls.__name__, cls.config_arguments)  # the same class name in Keras, and the arguments get_config records
     for cls in (layers.Dense, layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.Softmax,
-                layers.Flatten, layers.Dropout, layers.BatchNormalization)
+                layers.Flatten, layers.Dropout, layers.BatchNormalization, layers.Add, layers.Subtract,
+                layers.Multiply, layers.Average, layers.Maximum, layers.Minimum, layers.Concatenate)
 ]
 COMMON = ("trainable", "activity_regularizer")
 # Initializers and regularizers are the same classes with the same configs on both sides ({'l1': 0.01} for L1).
@@ -125,10 +126,60 @@ def to_keras(model: AnySequential) -> Any:
         keras_name, arguments = next((name, args) for ours, name, args in LAYERS if type(layer) is ours)
         keras_layers.append(getattr(keras.layers, keras_name)(name=layer.name, dtype=dtype,
                                                               **_keras_arguments(layer, arguments)))
-    twin = keras.Sequential([keras.Input(shape=model.input_shape[1:], dtype=dtype), *keras_layers], name=model.name)
+    graph = getattr(model, "graph", None)  # a functional Model: (inputs, calls in order, outputs)
+    if graph is not None:
+        twin = _keras_graph(keras, model, graph, dict(zip(map(id, _stack(model)), keras_layers, strict=True)), dtype)
+    else:
+        twin = keras.Sequential([keras.Input(shape=model.input_shape[1:], dtype=dtype), *keras_layers],
+                                name=model.name)
     for layer, keras_layer in zip(_stack(model), keras_layers, strict=True):
         keras_layer.set_weights(layer.get_weights())
     return twin
+
+
+def _keras_graph(keras: Any, model: AnySequential, graph: tuple, twins: dict[int, Any], dtype: str) -> Any:
+    """The Keras functional model of the same graph: keras.Input per input, then each call, in order, on the
+    Keras tensors its inputs became."""
+    inputs, calls, outputs = graph
+    values = {id(t): keras.Input(shape=t.shape[1:], dtype=dtype, name=t.node.layer.name) for t in inputs}
+    keras_inputs = [values[id(t)] for t in inputs]
+    for node in calls:
+        arguments = [values[id(t)] for t in node.inputs]
+        values[id(node.output)] = twins[id(node.layer)](arguments if node.takes_list else arguments[0])
+    keras_outputs = [values[id(t)] for t in outputs]
+    names = getattr(model, "output_names", None) if isinstance(getattr(model, "output", None), dict) else None
+    return keras.Model(inputs=keras_inputs[0] if len(keras_inputs) == 1 else keras_inputs,
+                       outputs=dict(zip(names, keras_outputs, strict=True)) if names else
+                       keras_outputs[0] if len(keras_outputs) == 1 else keras_outputs, name=model.name)
+
+
+def graph_from_keras(keras: Any, keras_model: Any) -> tuple[list, list, str]:
+    """Our placeholders for a Keras functional model whose layers we all have: each layer made by ``_our_layer``,
+    then called as its config's ``inbound_nodes`` say, and given a copy of its Keras twin's weights. Returns
+    (inputs, outputs, name) for ``models.Model``."""
+    config = keras_model.get_config()
+    by_name = {layer.name: layer for layer in keras_model.layers}
+    calls: dict[str, list] = {}
+    ours: dict[str, layers.Layer] = {}
+    for entry in config["layers"]:
+        name = entry["name"]
+        if entry["class_name"] == "InputLayer":
+            calls[name] = [layers.Input(batch_shape=tuple(entry["config"]["batch_shape"]), name=name)]
+            continue
+        ours[name] = _our_layer(keras, by_name[name])
+        for inbound in entry["inbound_nodes"]:
+            argument = inbound["args"][0]
+            sources = argument if isinstance(argument, list) else [argument]
+            placeholders = [calls[s["config"]["keras_history"][0]][s["config"]["keras_history"][1]] for s in sources]
+            calls.setdefault(name, []).append(ours[name](placeholders if isinstance(argument, list)
+                                                         else placeholders[0]))
+    for name, layer in ours.items():
+        layer.set_weights(by_name[name].get_weights())
+
+    def placeholders_of(where: Any) -> list:
+        listed = where if where and isinstance(where[0], list) else [where]
+        return [calls[entry[0]][entry[1]] for entry in listed]
+    return placeholders_of(config["input_layers"]), placeholders_of(config["output_layers"]), keras_model.name
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -197,13 +248,17 @@ def _shown(value: Any) -> str:
     return type(value).__name__ if hasattr(value, "get_config") else repr(value)
 
 
-def from_keras(keras_model: Any) -> list[layers.Layer]:
+def from_keras(keras_model: Any) -> Any:
     """Our layers for a built ``keras.Sequential`` whose layers we all have (see ``LAYERS``): ``Input(shape)``, then
     each layer built, holding a copy of its Keras twin's weights (in backend.floatx()). ``models.from_keras`` stacks
     them in a Sequential: the same function as the Keras model, uncompiled."""
     keras = import_keras("from_keras")
     if not isinstance(keras_model, keras.Sequential):
-        raise TypeError(f"from_keras converts a keras.Sequential, got {type(keras_model).__name__}")
+        if isinstance(keras_model, keras.Model) and hasattr(keras_model, "input_spec") and \
+                type(keras_model).__name__ == "Functional":
+            return graph_from_keras(keras, keras_model)
+        raise TypeError(f"from_keras converts a keras.Sequential or a functional keras.Model, got "
+                        f"{type(keras_model).__name__}")
     if not keras_model.built or not keras_model.inputs:
         raise ValueError(f"from_keras: the Keras model '{keras_model.name}' has no input shape yet; start it with "
                          f"keras.Input(shape), as in keras.Sequential([keras.Input((2,)), ...])")

@@ -20,9 +20,14 @@ def file_path(what: str, path: Any) -> str:
 
 
 def weight_keys(model: Any) -> list[str]:
-    """Names for a weight file that do not depend on the session's layer numbering: '0.Dense.kernel'."""
-    return [f"{index}.{type(layer).__name__}.{str(w.name).rsplit('/', 1)[-1]}"
-            for index, layer in enumerate(model.layers) for w in layer.weights]
+    """Names for a weight file that do not depend on the session's layer numbering: '0.Dense.kernel'; a layer of
+    layers whose weights share names ('kernel' in each sublayer) numbers them: '0.MLPBlock.2.kernel'."""
+    keys = []
+    for index, layer in enumerate(model.layers):
+        names = [str(w.name).rsplit("/", 1)[-1] for w in layer.weights]
+        numbered = len(set(names)) < len(names)
+        keys += [f"{index}.{type(layer).__name__}.{f'{j}.' if numbered else ''}{name}" for j, name in enumerate(names)]
+    return keys
 
 
 def save_weights(model: Any, path: str | os.PathLike) -> None:

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from ..layers import Layer
+from ..layers import Layer, weight_label
 from ..tensor import Tensor
 from .layout import Dot, Node, check_path, save, to_dot
 
@@ -102,14 +102,15 @@ def _format_values(prefix: str, values: np.ndarray) -> list[str]:
 
 def _tensor_label(t: Tensor, constant: bool, show_data: bool, show_grad: bool, max_size: int) -> str:
     small = t.size <= max_size
+    name = weight_label(t) if t.name else None  # a layer's weight by its path: 'dense/kernel'
     if constant:  # compact: no gradient, and an unnamed constant (the 2 in x * 2) shows just its value
-        lines = [f"{t.name}  {_format_shape(t.shape)}"] if t.name else []
+        lines = [f"{name}  {_format_shape(t.shape)}"] if name else []
         if small and show_data:
             lines += _format_values("", t.data)
-        elif not t.name:
+        elif not name:
             lines.append(_format_shape(t.shape))
         return "\n".join(lines)
-    lines = [f"{t.name}  {_format_shape(t.shape)}" if t.name else _format_shape(t.shape)]
+    lines = [f"{name}  {_format_shape(t.shape)}" if name else _format_shape(t.shape)]
     if small and show_data:
         lines += _format_values("data ", t.data)
     if small and show_grad and t.grad is not None:
@@ -188,7 +189,8 @@ def model_graph(model: LayerStack, show_shapes: bool = True, show_layer_names: b
                 show_layer_activations: bool = False,
                 show_trainable: bool = False) -> tuple[list[Node], list[tuple[str, str]]]:
     """The boxes and arrows of a built Sequential model: an ``input`` box, then one box per layer (``layer0``,
-    ``layer1``, ...), each arrow from a layer to the next. A layer's box reads, line by line::
+    ``layer1``, ...), each arrow from a layer to the next; of a functional Model, a box per Input and per layer and
+    an arrow along each call, so a residual connection is the arrow that skips a layer. A layer's box reads::
 
         dense (Dense)                 its name and type (the type alone with show_layer_names=False)
         (None, 2) -> (None, 16)       input and output shape, None for the batch axis    (show_shapes)
@@ -202,23 +204,53 @@ def model_graph(model: LayerStack, show_shapes: bool = True, show_layer_names: b
         raise ValueError(f"plot_model: the model '{model.name}' has not been built yet, so its layers have no "
                          f"shapes. Give its first layer input_shape=(...), start it with Input(shape), or call it on "
                          f"data first")
-    shape = model.input_shape
-    nodes = [Node("input", "\n".join(["input"] + ([str(shape)] if show_shapes else [])), "constant")]  # data: grey
-    edges = []
-    for i, layer in enumerate(model.layers):
+    def box(key: str, layer: Layer, input_shape: Any) -> Node:
         kind = type(layer).__name__
         lines = [f"{layer.name} ({kind})" if show_layer_names else kind]
         if show_shapes:
-            lines.append(f"{shape} -> {layer.output_shape}")
+            lines.append(f"{input_shape} -> {layer.output_shape}")
         lines.append(_count(layer.count_params(), "param"))
         activation = getattr(layer, "activation", None)
         if show_layer_activations and activation is not None:
             lines.append(f"activation: {getattr(activation, '__name__', repr(activation))}")
         if show_trainable and layer.weights:
             lines.append("trainable" if layer.trainable else "non-trainable")
-        nodes.append(Node(f"layer{i}", "\n".join(lines), "layer"))
+        return Node(key, "\n".join(lines), "layer")
+
+    graph = getattr(model, "graph", None)  # a functional Model: (inputs, calls, outputs), arrows along the calls
+    if graph is not None:
+        return _graph_boxes(model, graph, box, show_shapes)
+    shape = model.input_shape
+    nodes = [Node("input", "\n".join(["input"] + ([str(shape)] if show_shapes else [])), "constant")]  # data: grey
+    edges = []
+    for i, layer in enumerate(model.layers):
+        nodes.append(box(f"layer{i}", layer, shape))
         edges.append((nodes[-2].key, nodes[-1].key))
         shape = layer.output_shape
+    return nodes, edges
+
+
+def _graph_boxes(model: LayerStack, graph: tuple, box: Any, show_shapes: bool
+                 ) -> tuple[list[Node], list[tuple[str, str]]]:
+    """A graph of layers: an input box per Input (grey), a box per layer, an arrow per (source, layer) of each call,
+    so a residual connection shows as the arrow that skips a layer."""
+    _, calls, _ = graph
+    keys = {id(layer): f"layer{i}" for i, layer in enumerate(model.layers)}
+    sources: dict[int, list] = {}
+    for call in calls:
+        sources.setdefault(id(call.layer), []).extend(t.node.layer for t in call.inputs)
+    nodes, edges = [], []
+    for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":
+            nodes.append(Node(keys[id(layer)], "\n".join([layer.name] + ([str(layer.output_shape)] if show_shapes
+                                                                          else [])), "constant"))
+            continue
+        inputs = [source.output_shape for source in sources.get(id(layer), [])]
+        nodes.append(box(keys[id(layer)], layer, inputs[0] if len(inputs) == 1 else inputs))
+        for source in sources.get(id(layer), []):
+            edge = (keys[id(source)], keys[id(layer)])
+            if edge not in edges:
+                edges.append(edge)
     return nodes, edges
 
 
