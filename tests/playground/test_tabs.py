@@ -88,6 +88,7 @@ def test_two_tabs_train_at_once():
             assert session.loss == alone.loss
 
 
+@pytest.mark.slow  # 300 epochs of the largest network: 9 s, too long for the quick loop
 def test_a_run_takes_at_most_a_quarter_of_a_megabyte():
     """The number the server's docstring states: measured with tracemalloc, after 300 epochs (a full history)."""
     Session()  # the first build loads modules: not the run's memory
