@@ -157,7 +157,9 @@ def test_a_link_reproduces_its_configuration(page, url):
     link = ("#dataset=xor&hidden=3,3&features=x1,x2,x1*x2&learning_rate=0.1&batch_size=5&seed=7&"
             "regularization=l2&regularization_rate=0.001&discretize=true")
     page.goto(url + link)
-    page.wait_for_function("() => location.hash.includes('dataset=xor')")
+    # the hash is there at once (the link put it there): wait for the first state, which fills the controls and
+    # then enables Step
+    page.wait_for_function("() => location.hash.includes('dataset=xor') && !document.getElementById('step').disabled")
     assert page.get_by_label("Dataset").input_value() == "xor"
     assert page.get_by_label("Learning rate").input_value() == "0.1"
     assert page.get_by_label("Batch size").input_value() == "5"
@@ -173,7 +175,7 @@ def test_a_link_reproduces_its_configuration(page, url):
     # the same link in another tab is the same run: the same loss after one epoch
     other = page.context.new_page()
     other.goto(url + link)
-    other.wait_for_function("() => location.hash.includes('dataset=xor')")
+    other.wait_for_function("() => !document.getElementById('step').disabled")
     other.get_by_role("button", name="Step").click()
     other.wait_for_function("() => document.getElementById('epoch').textContent === '000,001'")
     assert other.locator("#train-loss").text_content() == loss
