@@ -255,3 +255,41 @@ def test_plot_model_draws_the_arrow_that_skips_a_layer():
     names = {node.key: node.label.split()[0] for node in nodes}
     assert sorted((names[a], names[b]) for a, b in edges) == [("add", "out"), ("d1", "add"), ("d1", "d2"),
                                                               ("d2", "add"), ("x", "d1")]
+
+
+def subclassed_residual_mlp(library, layers):
+    """The same residual MLP as a Model subclass, the same code for both libraries: the block of the subclassing
+    guide's style, h + d2(h), written in call."""
+    library.backend.clear_session()
+
+    class ResidualMLP(library.Model):
+        def __init__(self):
+            super().__init__(name="res")
+            self.d1 = layers.Dense(4, activation="tanh")
+            self.d2 = layers.Dense(4, activation="tanh")
+            self.out = layers.Dense(1)
+
+        def call(self, x, training=None):
+            h = self.d1(x)
+            return self.out(h + self.d2(h))
+
+    model = ResidualMLP()
+    model(X[:1])  # built by a first call, as the guide does
+    return model
+
+
+def test_a_subclassed_residual_mlp_gives_the_graphs_and_keras_outputs_and_trains_as_keras(keras):
+    ours, theirs = subclassed_residual_mlp(ta, ta.layers), subclassed_residual_mlp(keras, keras.layers)
+    graph = residual_mlp(ta, ta.layers)
+    assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()] == \
+        [w.shape for w in graph.get_weights()]  # d1, d2, out: kernel then bias, in Keras' order
+    ours.set_weights(graph.get_weights())
+    theirs.set_weights(graph.get_weights())
+    np.testing.assert_allclose(ours.predict(X), graph.predict(X), rtol=1e-6)  # the same function, written twice
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
+    y = X[:, :1] * 2
+    ours.compile(optimizer=ta.optimizers.SGD(0.1), loss="mse")
+    theirs.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    ours_losses = ours.fit(X, y, batch_size=3, epochs=3, shuffle=False, verbose=0).history["loss"]
+    theirs_losses = theirs.fit(X, y, batch_size=3, epochs=3, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-5)
