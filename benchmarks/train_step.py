@@ -382,6 +382,38 @@ def time_fit(key: str, settings: Settings, against: Against | None = None) -> tu
             met], to_low_level.noisy() or new_to_old.noisy()
 
 
+OWN_MODEL_TARGET = 1.05  # issue 23: a graph or a subclass costs no more than 5% over the same Sequential
+
+
+def time_own_models(key: str, settings: Settings) -> tuple[list[list[str]], bool]:
+    """Rows: a model.fit epoch of the same network as a functional graph and as a Model subclass, against the same
+    epoch as a Sequential (the working tree only: older revisions may not have these models)."""
+    problem = FIT_PROBLEMS[key]()
+    fits = {how: KerasFitMLP(problem, how=how) for how in ("sequential", "functional", "subclassed")}
+    reference = NumpyMLP(FIT_PROBLEMS[key]())
+    reference.epoch()
+    for how in fits:  # each ends one epoch with the weights of the hand-written numpy epoch
+        check = KerasFitMLP(FIT_PROBLEMS[key](), how=how)
+        check.epoch()
+        difference = relative_difference(check.result(), reference.result())
+        if not difference <= 1e-5:
+            raise AssertionError(f"{key}: one model.fit epoch of the {how} model differs from the numpy epoch by "
+                                 f"{difference:.3g}")
+    block = steps_per_block(fits["sequential"].epoch, settings.block_seconds)
+    gc.collect()
+    epochs = time_interleaved({how: fit.epoch for how, fit in fits.items()}, block, settings.rounds,
+                              settings.warmup_rounds)
+    rows, noisy = [], False
+    for how in ("functional", "subclassed"):
+        ratio = Ratio.of(epochs[how], epochs["sequential"])
+        noisy = noisy or ratio.noisy()
+        rows.append([f"{key}, {how}", microseconds(epochs[how] / problem.epoch_batches),
+                     microseconds(epochs["sequential"] / problem.epoch_batches), f"**{ratio.median:.2f}**",
+                     ratio.spread(), f"<= {OWN_MODEL_TARGET:.2f}",
+                     "yes" if ratio.median <= OWN_MODEL_TARGET else "**no**"])
+    return rows, noisy
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Second order: one Hessian-vector product of W2's loss against one gradient of it
 # ----------------------------------------------------------------------------------------------------------------
@@ -792,6 +824,17 @@ def run(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
             if any(noisy):
                 print(NOISY)
             print()
+
+        if not args.no_fit:
+            print("### Models of your own: the same `model.fit` epoch as a functional graph and as a `Model` "
+                  "subclass, against a Sequential\n")
+            print(f"Each model ends its epoch with the weights of the hand-written numpy epoch. The working tree only. "
+                  f"Median over {settings.rounds} interleaved rounds of the per-round ratio.\n")
+            header = ["workload, model", "model.fit µs/step", "Sequential µs/step", "model / Sequential (median)",
+                      "IQR", "target", "met?"]
+            tables, noisy = zip(*[time_own_models(key, settings) for key in FIT_PROBLEMS], strict=True)
+            print("\n".join(markdown_table(header, [row for rows in tables for row in rows])))
+            print(NOISY if any(noisy) else "")
 
         if not args.no_hvp:
             print("### Second order: a Hessian-vector product of W2's loss, against one gradient of it\n")

@@ -26,8 +26,8 @@ import numpy as np
 from tinygrad_acts import Tensor, activations, losses, transforms
 from tinygrad_acts.callbacks import Callback
 from tinygrad_acts.diagnostics import LayerStats
-from tinygrad_acts.layers import Dense
-from tinygrad_acts.models import Sequential
+from tinygrad_acts.layers import Dense, Input
+from tinygrad_acts.models import Model, Sequential
 from tinygrad_acts.optimizers import SGD
 
 LEARNING_RATE = 0.01
@@ -357,17 +357,45 @@ def check_same_step(workload: Workload, implementation: str, dtype: Any = np.flo
 # ----------------------------------------------------------------------------------------------------------------
 # The public API: the same MLP as a Keras-style Sequential model, trained with model.fit
 # ----------------------------------------------------------------------------------------------------------------
+def model_of(how: str, layers: list, inputs: int) -> Any:
+    """The same stack of layers as a ``Sequential``, as a functional graph ``Model(inputs, outputs)``, or as a
+    subclass of ``Model`` whose ``call`` runs them (issue 23's "models of your own")."""
+    if how == "sequential":
+        return Sequential(layers)
+    if how == "functional":
+        x = Input(shape=(inputs,))
+        outputs = x
+        for layer in layers:
+            outputs = layer(outputs)
+        return Model(x, outputs)
+    assert how == "subclassed", how
+
+    class Stack(Model):
+        def __init__(self, layers: list):
+            super().__init__()
+            self.stack = layers  # a list of layers: tracked, as in Keras
+
+        def call(self, x, training=None):
+            for layer in self.stack:
+                x = layer(x)
+            return x
+
+    model = Stack(layers)
+    model.build((None, inputs))
+    return model
+
+
 class KerasFitMLP:
     """One ``model.fit`` epoch over the problem's batches, from the problem's initial weights, with ``callbacks``
     (the same callback objects at every epoch, as a user passes them to each fit)."""
 
-    def __init__(self, problem: MLPProblem, callbacks: list | None = None):
+    def __init__(self, problem: MLPProblem, callbacks: list | None = None, how: str = "sequential"):
         self.problem = problem
         sizes, hidden = problem.sizes, problem.activation
         layers = [Dense(sizes[1], activation=hidden, input_shape=(sizes[0],))]
         layers += [Dense(units, activation=hidden) for units in sizes[2:-1]]
         layers += [Dense(sizes[-1])]  # linear output: the loss takes logits
-        self.model = Sequential(layers)
+        self.model = model_of(how, layers, sizes[0])
         loss: Any
         if problem.loss == "mse":
             loss = "mse"
