@@ -345,9 +345,11 @@ def _read(attribute: Any, model: Model) -> Any:
 
 
 def _listed(what: str, value: Any) -> tuple[list, list[str]]:
-    """Model's inputs or outputs as a list, and their names when given as a dict (``{'score': x, ...}``)."""
+    """Model's inputs or outputs as a list, and their names when given as a dict (``{'score': x, ...}``): a dict's
+    in the order of its sorted keys, as Keras flattens one (so the layers and weights come in Keras' order)."""
     if isinstance(value, dict):
-        return list(value.values()), [str(key) for key in value]
+        keys = sorted(value, key=str)
+        return [value[key] for key in keys], [str(key) for key in keys]
     if isinstance(value, (list, tuple)):
         if not value:
             raise ValueError(f"Model: no {what} given; give at least one")
