@@ -293,3 +293,32 @@ def test_a_subclassed_residual_mlp_gives_the_graphs_and_keras_outputs_and_trains
     ours_losses = ours.fit(X, y, batch_size=3, epochs=3, shuffle=False, verbose=0).history["loss"]
     theirs_losses = theirs.fit(X, y, batch_size=3, epochs=3, shuffle=False, verbose=0).history["loss"]
     np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-5)
+
+
+def dict_outputs(library, layers):
+    """Outputs given as a dict whose keys are not in sorted order: Keras flattens the dict by sorted key."""
+    library.backend.clear_session()
+    inputs = library.Input(shape=(4,), name="x")
+    h = layers.Dense(3, activation="relu", name="h")(inputs)
+    return library.Model(inputs, {"zeta": layers.Dense(1, name="zeta")(h), "alpha": layers.Dense(2, name="alpha")(h)})
+
+
+def test_a_dict_of_outputs_lists_its_layers_and_weights_by_sorted_key_as_keras(keras):
+    ours, theirs = dict_outputs(ta, ta.layers), dict_outputs(keras, keras.layers)
+    assert [layer.name for layer in ours.layers] == [layer.name for layer in theirs.layers] == ["x", "h", "alpha",
+                                                                                               "zeta"]
+    assert ours.output_names == theirs.output_names == ["alpha", "zeta"]
+    assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
+
+
+def test_a_sequential_model_called_on_an_input_is_one_layer_of_a_graph():
+    base = ta.Sequential([Input(shape=(4,)), Dense(3, activation="tanh", name="inner")], name="base")
+    base.trainable = False
+    inputs = Input(shape=(4,))
+    model = Model(inputs, Dense(1, name="head")(base(inputs, training=False)))
+    assert [layer.name for layer in model.layers][1:] == ["base", "head"]
+    assert (len(model.weights), len(model.trainable_weights)) == (4, 2)
+    kernel, bias = base.get_weights()
+    head_kernel, head_bias = model.get_layer("head").get_weights()
+    np.testing.assert_allclose(model.predict(X), np.tanh(X @ kernel + bias) @ head_kernel + head_bias, rtol=1e-5,
+                               atol=1e-6)

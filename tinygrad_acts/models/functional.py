@@ -27,8 +27,8 @@ class Model(Sequential):
     Calling a layer on ``inputs`` computes nothing: it gives a ``KerasTensor`` that remembers the call (its layer
     and the placeholders it took, ``layers.py``). The model follows the calls back from ``outputs`` to ``inputs``
     and runs them in that order; a layer called twice is one layer, with one set of weights. Several inputs or
-    outputs are lists (or a dict of outputs by name): ``model([x1, x2])`` gives one result per output. ``fit``,
-    ``evaluate`` and ``predict`` take one input and one output here.
+    outputs are lists (or a dict of outputs by name, kept in sorted order as Keras does): ``model([x1, x2])`` gives
+    one result per output, and ``fit`` takes losses, loss weights and metrics as lists or dicts by output name.
 
     Or a model of your own, as Keras' guides write one — layers as attributes, the forward pass in ``call``:
 
@@ -345,9 +345,11 @@ def _read(attribute: Any, model: Model) -> Any:
 
 
 def _listed(what: str, value: Any) -> tuple[list, list[str]]:
-    """Model's inputs or outputs as a list, and their names when given as a dict (``{'score': x, ...}``)."""
+    """Model's inputs or outputs as a list, and their names when given as a dict (``{'score': x, ...}``): a dict's
+    in the order of its sorted keys, as Keras flattens one (so the layers and weights come in Keras' order)."""
     if isinstance(value, dict):
-        return list(value.values()), [str(key) for key in value]
+        keys = sorted(value, key=str)
+        return [value[key] for key in keys], [str(key) for key in keys]
     if isinstance(value, (list, tuple)):
         if not value:
             raise ValueError(f"Model: no {what} given; give at least one")

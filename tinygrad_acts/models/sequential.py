@@ -164,7 +164,10 @@ class Sequential(Trainer, Layer):
     # ----------------------------------------------------------------------------------------------------------
     def __call__(self, x: Any, training: bool | None = None) -> Tensor:
         """The forward pass, recorded for gradients: a Tensor in, a Tensor out. ``training`` goes to every layer
-        whose call takes it (Dropout, BatchNormalization): fit passes True, predict and evaluate False."""
+        whose call takes it (Dropout, BatchNormalization): fit passes True, predict and evaluate False. Called on
+        an ``Input(...)`` placeholder, it is one layer of a functional model (the transfer-learning idiom)."""
+        if isinstance(x, KerasTensor):
+            return cast(Tensor, KerasTensor.after(x, self))
         x = as_tensor(x)
         if not self.built:
             self.build((None,) + x.shape[1:])
