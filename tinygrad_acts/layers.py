@@ -788,7 +788,8 @@ class Normalization(Layer):
         return Tensor(weight.data.reshape(self._broadcast_shape))
 
     def adapt(self, data: Any) -> None:
-        """Learn each feature's mean and (biased) variance from ``data``, as Keras' adapt does."""
+        """Learn each feature's mean and (biased) variance from ``data``, as Keras' adapt does. The layer then knows
+        its input shape, so ``Sequential([normalizer, Dense(1)])`` is built, its summary whole, at once."""
         array = to_float(np.asarray(data.data if isinstance(data, Tensor) else data),
                           f"Normalization '{self.name}'.adapt", np.float64)
         if array.ndim < 1 or len(array) == 0:
@@ -799,6 +800,8 @@ class Normalization(Layer):
                              f"adapt; make it with Normalization() to learn them from data")
         if not self.built:
             self.build(shape)
+        if self.input_shape is None and array.ndim > 1:  # as if given: a Sequential starting with it is built at once
+            self.input_shape = shape[1:]
         stats_shape = self._statistics_shape(shape)
         axes = tuple(i for i, size in enumerate(stats_shape) if size == 1)
         assert self.adapt_mean is not None and self.adapt_variance is not None  # made by build
