@@ -306,7 +306,7 @@ class Layer(SuggestsKeywords):
         label = given["name"] or _unused_weight_name(self._trainable_weights + self._non_trainable_weights)
         outer = _outer_call.get()  # built inside another layer's call: named under it, as Keras does
         path = f"{self.name}/{label}" if outer is None else f"{outer[1]}/{self.name}/{label}"
-        weight = Variable(values, trainable=trainable and self._trainable, name=label, path=path)
+        weight = Variable(values, trainable=trainable and self._trainable, dtype=given["dtype"], name=label, path=path)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(weight)
         if regularizer is not None:
             self._regularized.append((weight, regularizers.get(regularizer)))
@@ -720,9 +720,13 @@ class Normalization(Layer):
         normalizer.adapt(train_features)           # the mean and variance of each column, once, with numpy
         model = Sequential([normalizer, Dense(1)])
 
-    ``axis`` holds the features (the statistics are taken over every other axis). ``mean`` and ``variance`` may be
-    given instead of adapting (numbers, or arrays with one entry per feature). Both are non-trainable weights:
-    saved with the model, never changed by the optimizer. ``invert=True`` undoes a normalization instead.
+    ``axis`` holds the features (the statistics are taken over every other axis). ``invert=True`` undoes a
+    normalization instead. Adapted, the layer has Keras 3's three non-trainable weights: ``mean`` and ``variance``,
+    one entry per feature (shape ``(features,)``), and ``count``, an int32 number that Keras 3 keeps, always 0, so
+    that its older saved files load (Keras 2 counted the samples there); saved with the model, never changed by the
+    optimizer. ``layer.mean`` and ``layer.variance`` are the statistics shaped to broadcast against the inputs,
+    ``(1, features)``, as Keras'. ``mean`` and ``variance`` may be given instead of adapting (numbers, or arrays with
+    one entry per feature): then, as in Keras, they are arguments of the layer (in its config), not weights.
     """
     config_arguments = ("axis", "invert")
 
@@ -735,8 +739,10 @@ class Normalization(Layer):
         super().__init__(name=name, input_shape=input_shape, **kwargs)
         self.axis, self.invert = axis, bool(invert)
         self._given = None if mean is None else (np.asarray(mean, np.float64), np.asarray(variance, np.float64))
-        self.mean: Tensor | None = None  # shaped to broadcast against the inputs, as in Keras: (1, features)
-        self.variance: Tensor | None = None
+        self._broadcast_shape: tuple | None = None  # the statistics' shape against the inputs: (1, features)
+        self.adapt_mean: Variable | None = None  # the weights, as Keras names the attributes (their names: 'mean', ...)
+        self.adapt_variance: Variable | None = None
+        self.count: Variable | None = None
 
     def get_config(self) -> dict[str, Any]:
         """As Keras': a mean and variance given to the constructor are arguments (adapt's are weights, saved with
@@ -754,35 +760,61 @@ class Normalization(Layer):
         return tuple(input_shape[axis] if i == axis else 1 for i in range(len(input_shape)))
 
     def build(self, input_shape: tuple) -> None:
-        shape = self._statistics_shape(input_shape)
-        mean, variance = self._given if self._given is not None else (np.zeros(shape), np.ones(shape))
-        self.mean = self.add_weight(shape=shape, initializer="zeros", trainable=False, name="mean")
-        self.variance = self.add_weight(shape=shape, initializer="ones", trainable=False, name="variance")
-        self.mean.data[...] = np.broadcast_to(mean, shape)
-        self.variance.data[...] = np.broadcast_to(variance, shape)
+        self._broadcast_shape = self._statistics_shape(input_shape)
+        if self._given is None:  # Keras' order: mean, variance, count; the weights hold the kept axis only
+            shape = () if self.axis is None else (self._broadcast_shape[self.axis],)
+            self.adapt_mean = self.add_weight(shape=shape, initializer="zeros", trainable=False, name="mean")
+            self.adapt_variance = self.add_weight(shape=shape, initializer="ones", trainable=False, name="variance")
+            self.count = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False, name="count")
         self.built = True
 
+    @property
+    def mean(self) -> Tensor | None:
+        """The mean shaped to broadcast against the inputs, (1, features); None before the layer is built."""
+        return self._statistic(0)
+
+    @property
+    def variance(self) -> Tensor | None:
+        """The variance shaped to broadcast against the inputs, (1, features); None before the layer is built."""
+        return self._statistic(1)
+
+    def _statistic(self, which: int) -> Tensor | None:
+        if self._broadcast_shape is None:
+            return None
+        if self._given is not None:
+            return Tensor(np.broadcast_to(self._given[which], self._broadcast_shape).astype(backend.floatx()))
+        weight = self.adapt_mean if which == 0 else self.adapt_variance
+        assert weight is not None  # made by build
+        return Tensor(weight.data.reshape(self._broadcast_shape))
+
     def adapt(self, data: Any) -> None:
-        """Learn each feature's mean and (biased) variance from ``data``, as Keras' adapt does."""
+        """Learn each feature's mean and (biased) variance from ``data``, as Keras' adapt does. The layer then knows
+        its input shape, so ``Sequential([normalizer, Dense(1)])`` is built, its summary whole, at once."""
         array = to_float(np.asarray(data.data if isinstance(data, Tensor) else data),
                           f"Normalization '{self.name}'.adapt", np.float64)
         if array.ndim < 1 or len(array) == 0:
             raise ValueError(f"Normalization '{self.name}'.adapt needs a batch of samples, got shape {array.shape}")
         shape = (None,) + array.shape[1:]
+        if self._given is not None:
+            raise ValueError(f"Normalization '{self.name}' was given its mean and variance, so it has nothing to "
+                             f"adapt; make it with Normalization() to learn them from data")
         if not self.built:
             self.build(shape)
+        if self.input_shape is None and array.ndim > 1:  # as if given: a Sequential starting with it is built at once
+            self.input_shape = shape[1:]
         stats_shape = self._statistics_shape(shape)
         axes = tuple(i for i, size in enumerate(stats_shape) if size == 1)
-        assert self.mean is not None and self.variance is not None  # made by build
-        self.mean.data[...] = array.mean(axis=axes, keepdims=True)
-        self.variance.data[...] = array.var(axis=axes, keepdims=True)
+        assert self.adapt_mean is not None and self.adapt_variance is not None  # made by build
+        self.adapt_mean.assign(array.mean(axis=axes).reshape(self.adapt_mean.shape))
+        self.adapt_variance.assign(array.var(axis=axes).reshape(self.adapt_variance.shape))
 
     def call(self, x: Tensor) -> Tensor:
-        assert self.mean is not None and self.variance is not None  # made by build
-        scale = np.maximum(np.sqrt(self.variance.data), backend.epsilon())
+        mean, variance = self.mean, self.variance
+        assert mean is not None and variance is not None  # made by build
+        scale = np.maximum(np.sqrt(variance.data), backend.epsilon())
         if self.invert:
-            return x * scale + self.mean.data
-        return (x - self.mean.data) / scale
+            return x * scale + mean.data
+        return (x - mean.data) / scale
 
 
 class Flatten(Layer):

@@ -69,9 +69,7 @@ class Trainer(SuggestsKeywords):
         size = data.batch_size("fit", batch_size)
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
-        if verbose not in ("auto", 0, 1, 2):
-            raise ValueError(f"fit: verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per epoch), "
-                             f"got {verbose!r}")
+        verbose = _verbosity(verbose, "fit")
         if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float, np.number)) or \
                 not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit: validation_split must be a number in [0, 1), got {validation_split!r}")
@@ -98,7 +96,6 @@ class Trainer(SuggestsKeywords):
                 validation_weights = data.sample_weights("fit (validation_data)", y_val, len(x_val),
                                                          validation_weights, None)
             validation_data = (x_val, y_val, validation_weights)
-        verbose = 1 if verbose == "auto" else verbose
         if not self.built:
             self.build((None,) + x_data.shape[1:])
         if not self.trainable_weights:
@@ -257,12 +254,14 @@ class Trainer(SuggestsKeywords):
         With ``sample_weight`` each batch's loss is ``sum(w * loss) / batch size``, as in fit; metrics unweighted."""
         x_data, targets = self._check_xy(x, y, "evaluate")
         size = data.batch_size("evaluate", batch_size)
+        verbose = _verbosity(verbose, "evaluate")
         weights = None if sample_weight is None else data.sample_weights("evaluate", targets, len(x_data),
                                                                          sample_weight, None)
         steps = -(-len(x_data) // size)
         hooks = callbacks if isinstance(callbacks, CallbackList) else \
             CallbackList(callbacks, self, "evaluate", verbose=verbose, epochs=1, steps=steps)  # fit passes its own
         batch_begin, batch_end = hooks.listening["on_test_batch_begin"], hooks.listening["on_test_batch_end"]
+        progress = ProgressBar(steps, verbose) if verbose else None
         hooks.call("on_test_begin", {})
         if self._stateful_names:  # as Keras: Metric objects start each evaluation afresh
             self.reset_metrics()
@@ -290,13 +289,17 @@ class Trainer(SuggestsKeywords):
                 for key, value in batch_logs.items():  # means over samples, weighted by batch size as in fit
                     totals[key] = totals.get(key, 0.0) + value * len(x_batch)
                 seen += len(x_batch)
-                for hook in batch_end:
-                    hook(step, logs=self._with_results({k: v / seen for k, v in totals.items()}, batch_logs))
+                if progress or batch_end:
+                    running = self._with_results({k: v / seen for k, v in totals.items()}, batch_logs)
+                    if progress:
+                        progress.update(step + 1, running)
+                    for hook in batch_end:
+                        hook(step, logs=running)
         results = self._with_results({k: v / seen for k, v in totals.items()}, batch_logs)
         hooks.call("on_test_end", results)
+        if progress:  # as Keras: its progress line is the last callback, so it finishes after the others
+            progress.finish(results)
         loss_value = results["loss"]
-        if verbose:
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
         if return_dict:
             return results
         return loss_value if len(results) == 1 else list(results.values())
@@ -320,8 +323,10 @@ class Trainer(SuggestsKeywords):
         """
         x_data = self._as_batch(x, "predict")
         size = data.batch_size("predict", batch_size)
-        hooks = CallbackList(callbacks, self, "predict", verbose=verbose, epochs=1, steps=-(-len(x_data) // size))
+        verbose, steps = _verbosity(verbose, "predict"), -(-len(x_data) // size)
+        hooks = CallbackList(callbacks, self, "predict", verbose=verbose, epochs=1, steps=steps)
         batch_begin, batch_end = hooks.listening["on_predict_batch_begin"], hooks.listening["on_predict_batch_end"]
+        progress = ProgressBar(steps, verbose) if verbose else None  # Keras' line, without logs: '3/3 ━━━ 0s 1ms/step'
         hooks.call("on_predict_begin", {})
         outputs = []
         with no_grad():
@@ -332,7 +337,11 @@ class Trainer(SuggestsKeywords):
                 outputs.append(output.data if isinstance(output, Tensor) else output)
                 for hook in batch_end:
                     hook(batch, logs={"outputs": outputs[-1]})
+                if progress:
+                    progress.update(batch + 1, {})
         hooks.call("on_predict_end", {})
+        if progress:
+            progress.finish({})
         if isinstance(outputs[0], np.ndarray):
             return np.concatenate(outputs).astype(backend.floatx(), copy=False)
         joined = [np.concatenate([_outputs_of(o)[i].data for o in outputs]).astype(backend.floatx(), copy=False)
@@ -545,6 +554,15 @@ class Trainer(SuggestsKeywords):
 
         @property
         def losses(self) -> list[Tensor]: ...
+
+
+def _verbosity(verbose: Any, what: str) -> int:
+    """fit's, evaluate's and predict's ``verbose`` as Keras reads it: 'auto' is 1 (a progress bar; Keras too, outside
+    Colab), 2 one plain line, 0 silence; anything else is refused."""
+    if verbose not in ("auto", 0, 1, 2):  # True and False too, as 1 and 0
+        raise ValueError(f"{what}: verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line per "
+                         f"{'epoch' if what == 'fit' else 'call'}), got {verbose!r}")
+    return 1 if verbose == "auto" else int(verbose)
 
 
 def _outputs_of(predictions: Any) -> list:

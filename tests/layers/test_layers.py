@@ -473,7 +473,7 @@ def test_normalization_stays_fixed_while_the_model_trains(rng):
     model.compile(optimizer="adam", loss="mse")
     model.fit(x, x.sum(axis=1), epochs=2, verbose=0)
     assert_same_weights(before, layer.get_weights())
-    assert [w.name.split("/")[-1] for w in model.non_trainable_weights] == ["mean", "variance"]
+    assert [w.name.split("/")[-1] for w in model.non_trainable_weights] == ["mean", "variance", "count"]
 
 
 def test_normalization_over_everything_and_a_zero_variance():
@@ -485,6 +485,65 @@ def test_normalization_over_everything_and_a_zero_variance():
     assert np.all(np.isfinite(constant(np.array([[2.0], [3.0]])).data))
     with pytest.raises(ValueError, match="both mean and variance, or neither"):
         Normalization(mean=1.0)
+
+
+def test_an_adapted_normalization_has_keras_weights_mean_variance_and_count():
+    """Keras 3.15, adapted on 6 samples of 2 features: mean (2,) float32 [5, 6], variance (2,) float32 [11.67, 11.67],
+    count () int32 0 (kept for Keras' older files, never counted); 5 parameters, and with Dense(1) after it,
+    'Total params: 8 (32.00 B)', 'Trainable params: 3 (12.00 B)', 'Non-trainable params: 5 (20.00 B)'."""
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization()
+    layer.adapt(np.arange(12.0).reshape(6, 2))
+    assert [(w.name, w.shape, str(w.dtype), w.trainable) for w in layer.weights] == [
+        ("mean", (2,), "float32", False), ("variance", (2,), "float32", False), ("count", (), "int32", False)]
+    mean, variance, count = layer.get_weights()
+    np.testing.assert_allclose(mean, [5.0, 6.0])
+    np.testing.assert_allclose(variance, [35 / 3, 35 / 3], rtol=1e-6)  # ((0-5)^2 + (2-5)^2 + ... + (10-5)^2) / 6
+    assert count == 0 and count.dtype == np.int32
+    assert layer.mean.shape == (1, 2) and layer.variance.shape == (1, 2)  # Keras' layer.mean: shaped for the inputs
+    assert layer.count_params() == 5
+    model = Sequential([Input((2,)), layer, Dense(1)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "Total params: 8 (32.00 B)" in lines and "Trainable params: 3 (12.00 B)" in lines
+    assert "Non-trainable params: 5" in lines
+
+
+def test_normalization_set_weights_takes_keras_three_arrays():
+    """Keras 3.15: set_weights([[1, 2], [4, 4], 3]) then [[3, 6]] gives [[1, 2]] ((x - mean) / sqrt(variance))."""
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization()
+    layer.build((None, 2))
+    layer.set_weights([np.array([1.0, 2.0]), np.array([4.0, 4.0]), np.array(3)])
+    np.testing.assert_allclose(layer(np.array([[3.0, 6.0]])).data, [[1.0, 2.0]])
+    assert layer.count.numpy() == 3 and layer.count.dtype == np.int32
+
+
+def test_a_normalization_given_its_statistics_has_no_weights_as_in_keras():
+    """Keras 3.15: Normalization(mean=[1, 2], variance=[4, 9]) has no weights; with Dense(1) the model counts 3."""
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization(mean=[1.0, 2.0], variance=[4.0, 9.0])
+    model = Sequential([Input((2,)), layer, Dense(1)])
+    assert layer.weights == [] and model.count_params() == 3
+    assert layer.mean.shape == (1, 2)
+    np.testing.assert_allclose(layer(np.array([[3.0, 8.0]])).data, [[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"Normalization 'normalization(_\d+)?' was given its mean and variance, so "
+                                         r"it has nothing to adapt"):
+        layer.adapt(np.ones((3, 2)))
+
+
+def test_normalization_weights_survive_save_and_load(tmp_path):
+    from tinygrad_acts.layers import Normalization
+    layer = Normalization()
+    layer.adapt(np.array([[1.0, 10.0], [3.0, 30.0]]))
+    model = Sequential([Input((2,)), layer, Dense(1)])
+    model.save_weights(tmp_path / "m.weights.npz")
+    twin = Sequential([Input((2,)), Normalization(), Dense(1)])
+    twin.load_weights(tmp_path / "m.weights.npz")
+    for ours, theirs in zip(model.get_weights(), twin.get_weights(), strict=True):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_allclose(twin.predict(np.array([[2.0, 20.0]])), model.predict(np.array([[2.0, 20.0]])))
 
 
 # Examples that pin behaviour mutation testing found unpinned
@@ -707,6 +766,7 @@ def test_normalization_axis_minus_rank_is_the_first_axis():
     layer = Normalization(axis=-3)
     layer.build((4, 2, 3))  # a known first size: each of the 4 rows gets its own statistics
     assert layer.mean.shape == (4, 1, 1) and layer.variance.shape == (4, 1, 1)
+    assert [w.shape for w in layer.weights] == [(4,), (4,), ()]  # Keras 3.15's weights: the kept axis only
 
 
 def test_normalization_of_a_middle_axis_takes_statistics_over_the_others():

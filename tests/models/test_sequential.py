@@ -23,6 +23,27 @@ def test_summary_of_the_issue_example_shows_48_and_17_parameters(capsys):
     assert model.count_params() == 65
 
 
+def test_summary_of_two_models_sharing_an_adapted_normalization_counts_as_keras():
+    """The regression tutorial's normalizer, adapted then shared by two models. Keras 3.15, once the models have run:
+    normalization 5 (mean 2, variance 2, count 1), dense 9 / dense_1 3; totals 14 and 8, non-trainable 5 in each.
+    (Keras leaves the Dense unbuilt until the first call; here adapt gives the input shape, so both are built now.)"""
+    from tinygrad_acts.layers import Normalization
+    x = np.arange(12.0).reshape(6, 2)
+    normalizer = Normalization()
+    normalizer.adapt(x)
+    wide, narrow = Sequential([normalizer, Dense(3)]), Sequential([normalizer, Dense(1)])
+    assert wide.built and narrow.built and wide.input_shape == narrow.input_shape == (None, 2)
+    for model, dense, total, trainable in ((wide, 9, 14, 9), (narrow, 3, 8, 3)):
+        lines = []
+        model.summary(print_fn=lines.append)
+        rows = [line.split() for line in lines if "(Normalization)" in line or "(Dense)" in line]
+        assert [(row[1], row[-1]) for row in rows] == [("(Normalization)", "5"), ("(Dense)", str(dense))]
+        assert f"Total params: {total}" in "\n".join(lines) and f"Trainable params: {trainable}" in "\n".join(lines)
+        assert "Non-trainable params: 5" in lines
+    np.testing.assert_allclose(normalizer.mean.data, [[5.0, 6.0]])  # building the second model kept the statistics
+    assert wide.non_trainable_weights[0] is narrow.non_trainable_weights[0]
+
+
 def test_input_fixes_the_input_shape():
     model = Sequential([Input(shape=(3,)), Dense(2)])
     assert model.built and model.input_shape == (None, 3) and model.output_shape == (None, 2)

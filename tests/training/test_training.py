@@ -352,11 +352,72 @@ def test_on_a_terminal_fit_redraws_the_bar_after_each_batch(monkeypatch):
     assert drawn == ["1/2", "2/2", "2/2"]  # after batch 1, after batch 2, and the finished line
 
 
-def test_evaluate_with_verbose_prints_its_results_on_one_line(capsys):
+def test_evaluate_with_verbose_prints_keras_progress_line_with_its_results(capsys):
+    """Keras 3.15: '2/2 ━━━━━━━━━━━━━━━━━━━━ 0s 3ms/step - loss: 1.0508 - mae: 0.8467' (verbose=1),
+    '2/2 - 0s - 4ms/step - loss: 1.0508 - mae: 0.8467' (verbose=2)."""
     model = small_model(metrics=["mae"])
     errors = model.predict(XOR_X).astype(np.float64) - XOR_Y
-    model.evaluate(XOR_X, XOR_Y, verbose=1)
-    assert capsys.readouterr().out == f"loss: {np.mean(errors ** 2):.4f} - mae: {np.mean(np.abs(errors)):.4f}\n"
+    results = rf" - loss: {np.mean(errors ** 2):.4f} - mae: {np.mean(np.abs(errors)):.4f}"
+    model.evaluate(XOR_X, XOR_Y, batch_size=2, verbose=1)
+    assert re.fullmatch(r"2/2 ━{20} \d+s \d+(us|ms|s)/step" + results + "\n", capsys.readouterr().out)
+    model.evaluate(XOR_X, XOR_Y, batch_size=2, verbose=2)
+    assert re.fullmatch(r"2/2 - \d+s - \d+(us|ms|s)/step" + results + "\n", capsys.readouterr().out)
+
+
+def test_predict_is_silent_by_default_and_prints_keras_progress_line_when_verbose(capsys):
+    """Keras 3.15 prints '3/3 ━━━━━━━━━━━━━━━━━━━━ 0s 684us/step' (verbose=1 or 'auto') and '3/3 - 0s - 1ms/step'
+    (verbose=2): no logs, as predict has none. Ours stays silent unless asked (README: where we differ)."""
+    model = small_model()
+    x = np.zeros((5, 2), np.float32)
+    model.predict(x, batch_size=2)
+    model.predict(x, batch_size=2, callbacks=[Callback()])
+    assert capsys.readouterr().out == ""
+    for verbose in (1, "auto"):
+        model.predict(x, batch_size=2, verbose=verbose)
+        assert re.fullmatch(r"3/3 ━{20} \d+s \d+(us|ms|s)/step\n", capsys.readouterr().out)
+    model.predict(x, batch_size=2, verbose=2)
+    assert re.fullmatch(r"3/3 - \d+s - \d+(us|ms|s)/step\n", capsys.readouterr().out)
+
+
+def test_predict_with_callbacks_calls_them_and_prints_the_line_after_on_predict_end(capsys):
+    """As Keras 3.15, whose progress line is the last callback: every hook is called, with params verbose 1 for
+    'auto', and the finished line comes after on_predict_end."""
+    class Printer(Callback):
+        def on_predict_begin(self, logs=None):
+            print("begin", logs, self.params)
+
+        def on_predict_batch_begin(self, batch, logs=None):
+            print("batch begin", batch, logs)
+
+        def on_predict_batch_end(self, batch, logs=None):
+            print("batch end", batch, sorted(logs))
+
+        def on_predict_end(self, logs=None):
+            print("end", logs)
+
+    small_model().predict(np.zeros((3, 2), np.float32), batch_size=2, verbose="auto", callbacks=[Printer()])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:-1] == ["begin {} {'verbose': 1, 'epochs': 1, 'steps': 2}", "batch begin 0 {}",
+                          "batch end 0 ['outputs']", "batch begin 1 {}", "batch end 1 ['outputs']", "end {}"]
+    assert re.fullmatch(r"2/2 ━{20} \d+s \d+(us|ms|s)/step", lines[-1])
+
+
+def test_on_a_terminal_predict_redraws_the_bar_after_each_batch(monkeypatch):
+    terminal = TerminalOutput()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    small_model().predict(np.zeros((3, 2), np.float32), batch_size=1, verbose=1)
+    drawn = re.findall(r"\r(\d/\d) ━*─* \d+s \d+(?:us|ms|s)/step\x1b\[K", terminal.getvalue())
+    assert drawn[-2:] == ["3/3", "3/3"] and terminal.getvalue().endswith("\n")  # the last batch, the finished line
+
+
+@pytest.mark.parametrize("call", ["fit", "evaluate", "predict"])
+def test_verbose_other_than_auto_0_1_2_is_refused(call):
+    model = small_model()
+    run = {"fit": lambda: model.fit(XOR_X, XOR_Y, verbose=3),
+           "evaluate": lambda: model.evaluate(XOR_X, XOR_Y, verbose=3),
+           "predict": lambda: model.predict(XOR_X, verbose="yes")}[call]
+    with pytest.raises(ValueError, match=rf"^{call}: verbose must be 'auto', 0 \(silent\), 1 \(progress bar\) or 2"):
+        run()
 
 
 def test_test_on_batch_takes_all_of_x_as_one_batch(rng):
