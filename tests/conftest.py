@@ -47,3 +47,21 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.relative_to(TESTS).as_posix() in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Real Keras 3 on PyTorch, for the tests that compare with it (Keras' numpy backend would need JAX), imported
+    once: the import takes seconds. Without it the test skips, saying so; under CI, which installs it, it fails."""
+    os.environ["KERAS_BACKEND"] = "torch"
+    try:
+        import keras
+        version = keras.__version__  # a folder named keras on the path imports without one: not Keras
+    except (ImportError, AttributeError) as error:
+        reason = f"Keras 3 with PyTorch is not installed ({error}); pip install tinygrad-acts[keras]"
+        if os.environ.get("CI"):  # CI installs them: there a missing Keras is a broken setup, not a skip
+            pytest.fail(reason)
+        pytest.skip(reason)
+    assert version.startswith("3."), f"these tests need Keras 3, found {version}"
+    assert keras.backend.backend() == "torch"
+    return keras

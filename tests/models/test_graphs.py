@@ -4,7 +4,6 @@ runs the calls in order — checked against the math, and against real Keras 3 o
 
 The Keras tests need Keras 3 on PyTorch; without them they skip, saying so (under CI they fail instead).
 """
-import os
 
 import numpy as np
 import pytest
@@ -32,18 +31,6 @@ RNG = np.random.default_rng(7)
 X = RNG.normal(size=(6, 4)).astype(np.float32)
 
 
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-    except ImportError as error:
-        reason = f"Keras 3 with PyTorch is not installed ({error}); pip install tinygrad-acts[keras]"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    assert keras.__version__.startswith("3.") and keras.backend.backend() == "torch"
-    return keras
 
 
 def residual_mlp(library, layers):

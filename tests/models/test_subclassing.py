@@ -4,7 +4,6 @@ forward pass), trained, evaluated, saved and frozen as any model — compared wi
 The Keras tests need Keras 3 on PyTorch; without them they skip, saying so (under CI, which installs them, they
 fail instead). Other expected numbers are worked by hand in the comments.
 """
-import os
 
 import numpy as np
 import pytest
@@ -18,19 +17,6 @@ X = np.random.default_rng(23).normal(size=(16, 64)).astype(np.float32)
 Y = (X[:, :1] > 0).astype(np.float32)
 
 
-@pytest.fixture(scope="module")
-def keras():
-    """Keras 3 on PyTorch, imported once."""
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-    except ImportError as error:
-        reason = f"Keras 3 with PyTorch is not installed ({error}); pip install tinygrad-acts[keras]"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    assert keras.__version__.startswith("3.") and keras.backend.backend() == "torch"
-    return keras
 
 
 def guide_classes(base_layer, base_model, relu):

@@ -5,7 +5,6 @@ Values come from the math, or from real Keras 3 (on PyTorch) compared live; with
 why — except under CI, which installs it, where they fail instead. Gradients are checked with gradcheck in float64.
 """
 import math
-import os
 
 import numpy as np
 import pytest
@@ -28,21 +27,6 @@ from tinygrad_acts.utils import set_random_seed
 RNG = np.random.default_rng(23)
 
 
-@pytest.fixture(scope="module")
-def keras():
-    """Keras 3 on PyTorch, imported once (the import takes seconds)."""
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-        version = keras.__version__  # a folder named keras on the path imports without one: not Keras
-    except (ImportError, AttributeError) as error:
-        reason = f"Keras 3 with PyTorch is not installed ({error}); pip install tinygrad-acts[keras]"
-        if os.environ.get("CI"):  # CI installs it: there a missing Keras is a broken setup, not a skip
-            pytest.fail(reason)
-        pytest.skip(reason)
-    assert version.startswith("3."), f"these tests need Keras 3, found {version}"
-    assert keras.backend.backend() == "torch"
-    return keras
 
 
 def numbers(x):

@@ -3,7 +3,6 @@
 They need Keras 3 and PyTorch (``pip install tinygrad-acts[keras]``), imported once for the module, on the PyTorch
 backend. Without them the tests skip, saying so — except under CI, which installs them, where they fail instead.
 """
-import os
 import subprocess
 import sys
 
@@ -32,20 +31,6 @@ Y = (X.sum(axis=1, keepdims=True) > 0).astype(np.float32)
 EXTRA = "pip install tinygrad-acts\\[keras\\]"
 
 
-@pytest.fixture(scope="module")
-def keras():
-    """Keras 3 on PyTorch (Keras' numpy backend would need JAX), imported once: the import takes seconds."""
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-    except ImportError as error:
-        reason = f"Keras 3 with PyTorch is not installed ({error}); pip install tinygrad-acts[keras]"
-        if os.environ.get("CI"):  # CI installs them: there a missing Keras is a broken setup, not a skip
-            pytest.fail(reason)
-        pytest.skip(reason)
-    assert keras.__version__.startswith("3."), f"these tests need Keras 3, found {keras.__version__}"
-    assert keras.backend.backend() == "torch"
-    return keras
 
 
 def assert_same_predictions(ours, theirs, x=X):
