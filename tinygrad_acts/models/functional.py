@@ -11,7 +11,7 @@ from ..data import Columns, as_tensor
 from ..layers import InputLayer, KerasTensor, Layer, Node, snake_case
 from ..tensor import Tensor, no_grad
 from ..variables import Variable
-from .sequential import Sequential, size_in_bytes
+from .sequential import Sequential, param_totals
 
 
 @saving.register_keras_serializable(package="tinygrad_acts")
@@ -330,11 +330,7 @@ class Model(Sequential):
                          f"  {sources[0]}")
             lines += [" " * (sum(widths[:3]) + 2) + source for source in sources[1:]]
             lines.append(rule if i == len(self.layers) - 1 else "")
-        trainable = sum(w.size for w in self.trainable_weights)
-        total = self.count_params()
-        lines += [f"Total params: {total:,} ({size_in_bytes(self.weights)})",
-                  f"Trainable params: {trainable:,} ({size_in_bytes(self.trainable_weights)})",
-                  f"Non-trainable params: {total - trainable:,}"]
+        lines += param_totals(self)
         for line in lines:
             print_fn(line)
 

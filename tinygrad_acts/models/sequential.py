@@ -286,11 +286,7 @@ class Sequential(Trainer, Layer):
                          f"{str(getattr(layer, 'output_shape', '?')):<{widths[1]}}"  # '?': a layer never called
                          f"{layer.count_params():>{widths[2]},}")
             lines.append(rule if i == len(self.layers) - 1 else "")
-        trainable = sum(w.size for w in self.trainable_weights)
-        total = self.count_params()
-        lines += [f"Total params: {total:,} ({size_in_bytes(self.weights)})",
-                  f"Trainable params: {trainable:,} ({size_in_bytes(self.trainable_weights)})",
-                  f"Non-trainable params: {total - trainable:,}"]
+        lines += param_totals(self)
         for line in lines:
             print_fn(line)
 
@@ -309,3 +305,12 @@ def size_in_bytes(weights: Sequence[Tensor]) -> str:
             return f"{size:.2f} {unit}"
         size /= 1024
     return ""
+
+
+def param_totals(model: Any) -> list[str]:
+    """The summary's last three lines, as Keras prints them: the parameters in all, trainable and not."""
+    trainable = sum(w.size for w in model.trainable_weights)
+    total = model.count_params()
+    return [f"Total params: {total:,} ({size_in_bytes(model.weights)})",
+            f"Trainable params: {trainable:,} ({size_in_bytes(model.trainable_weights)})",
+            f"Non-trainable params: {total - trainable:,}"]
