@@ -4,6 +4,7 @@ Test files import from here by name (``from helpers import small_model``): tests
 Fixtures that every test gets are in conftest.py."""
 import importlib
 import pathlib
+import socket
 import subprocess
 import sys
 
@@ -220,3 +221,33 @@ def assert_same_weights(first, second):
     assert len(first) == len(second)
     for a, b in zip(first, second, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The playground, as a user starts it (the browser tests' server)
+# ----------------------------------------------------------------------------------------------------------------
+class Playground:
+    """``python -m tinygrad_acts.playground --no-browser --port P`` in its own process, on a free port."""
+
+    def __init__(self):
+        with socket.socket() as probe:  # a free port, handed to the command line as a user would
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tinygrad_acts.playground", "--no-browser", "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        if self.url not in line:
+            self.process.kill()
+            message = self.process.communicate(timeout=10)[1]
+            pytest.fail(f"the server did not start: {line!r} {message}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.communicate(timeout=10)  # waits, and closes the pipes
+
+
+def run_state(page):
+    """The server's state of a browser tab's run, asked with the page's own session id."""
+    return page.evaluate("() => call('GET', '/api/state')")

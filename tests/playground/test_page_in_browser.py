@@ -3,85 +3,16 @@ changes, another website refused, the collapse panel's words, errors in view, th
 phone, focus and live regions, and an axe-core audit. Each test starts the server as a user does
 (``python -m tinygrad_acts.playground --no-browser --port P``).
 
-Without chromium or the playwright package these tests skip, saying why; under CI (the CI variable set) they fail.
+The browser, the server and the error check are tests/playground/conftest.py's.
 """
-import importlib.util
 import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return 'the playwright package is not installed (pip install -e ".[test]")'
-    if not os.path.exists(CHROMIUM):
-        return f"chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run under CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Playground:
-    """The server as a user starts it, in its own process."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tinygrad_acts.playground", "--no-browser", "--port", str(self.port)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        if self.url not in line:
-            self.stop()
-            pytest.fail(f"the server did not start: {line!r}")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.process.stdout.close()
-        self.process.stderr.close()
-
-
-@pytest.fixture(scope="module")
-def url():
-    server = Playground()
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture
-def errors():
-    """The page's console errors and uncaught exceptions: any left at the end fails the test."""
-    return []
+from helpers import Playground, run_state
 
 
 @pytest.fixture
@@ -103,11 +34,6 @@ def open_page(context, url, link=""):
     page.goto(url + link)
     page.wait_for_function("() => !document.getElementById('play').disabled")  # the tab's run is open
     return page
-
-
-def run_state(page):
-    """The server's state of this tab's run, asked with the page's own session id."""
-    return page.evaluate("() => call('GET', '/api/state')")
 
 
 def epoch(page):

@@ -1,70 +1,12 @@
 """The playground in a real browser: headless Debian chromium, driven by Playwright, against the server started as
 a user starts it (``python -m tinygrad_acts.playground --no-browser --port P``).
 
-Without chromium or the playwright package these tests skip, saying why; under CI (the CI variable set) they fail.
+The browser, the server and the error check are tests/playground/conftest.py's.
 """
-import importlib.util
-import os
 import re
-import socket
-import subprocess
-import sys
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return 'the playwright package is not installed (pip install -e ".[test]")'
-    if not os.path.exists(CHROMIUM):
-        return f"chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run under CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def url():
-    with socket.socket() as probe:  # a free port, handed to the command line as a user would
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "tinygrad_acts.playground", "--no-browser", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    if f"http://127.0.0.1:{port}/" not in line:
-        process.kill()
-        process.wait(timeout=10)
-        message = process.stderr.read()
-        process.stdout.close()
-        process.stderr.close()
-        pytest.fail(f"the server did not start: {line!r} {message}")
-    yield f"http://127.0.0.1:{port}/"
-    process.terminate()
-    process.wait(timeout=10)
-    process.stdout.close()
-    process.stderr.close()
-
-
-@pytest.fixture
-def errors():
-    """The page's console errors and uncaught exceptions: any left at the end fails the test."""
-    return []
+from helpers import run_state
 
 
 @pytest.fixture
@@ -77,11 +19,6 @@ def page(browser, url, errors):
     yield page
     context.close()
     assert not errors, errors
-
-
-def run_state(page):
-    """The server's state of this tab's run, asked with the page's own session id."""
-    return page.evaluate("() => call('GET', '/api/state')")
 
 
 def number(page, selector):
