@@ -46,6 +46,9 @@ class Variable(Tensor):
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
+        if value and self.data.dtype.kind != "f":  # as Tensor(..., requires_grad=True): gradients are floats
+            raise TypeError(f"Variable '{self.path}' holds {self.data.dtype} numbers, which cannot be trained; only "
+                            f"a floating-point variable can be trainable")
         self.requires_grad = bool(value)
 
     @property

@@ -260,3 +260,10 @@ def test_assign_of_the_wrong_shape_names_the_variable_and_both_shapes_and_change
     assert not v.data.any() and v.dtype == np.float64
     v.assign(1)  # one number fills every entry
     assert v.data.sum() == 6.0
+
+
+def test_an_integer_variable_cannot_be_made_trainable_and_stays_as_it_was():
+    count = Variable(0, trainable=False, dtype="int32", name="count")  # as Normalization's sample count
+    with pytest.raises(TypeError, match=r"Variable 'count' holds int32 numbers, which cannot be trained"):
+        count.trainable = True
+    assert count.trainable is False
